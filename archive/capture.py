@@ -1,0 +1,134 @@
+"""WarcCaptureExtension: feeds the WARC writer from Scrapy's downloader.
+
+It listens to `response_downloaded`, which fires for every response the download handler
+returns (robots.txt, each redirect hop, errors) before any downloader middleware has
+decompressed the body. The response head is rebuilt from Scrapy's objects; when a download
+handler has kept the raw head it read (request.meta["raw_response_head"]), that is used as is.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+from datetime import UTC, datetime
+from http import HTTPStatus
+from urllib.parse import urlsplit
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from archive.warc import Exchange, Original, WarcWriter, http_head, sha1_digest
+from crawler import __version__
+from crawler.paths import store_for, warc_dir
+
+logger = logging.getLogger(__name__)
+
+# Headers describing a transfer, not the entity: the payload we hold is already de-chunked.
+_TRANSFER_HEADERS = {b"transfer-encoding"}
+
+
+def request_head(request) -> bytes:
+    parts = urlsplit(request.url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    headers = [(b"Host", parts.netloc.encode("idna") if not parts.netloc.isascii() else parts.netloc.encode())]
+    for key, values in request.headers.items():
+        if key.lower() == b"host":
+            continue
+        headers.extend((key, v) for v in values)
+    return http_head(f"{request.method} {target} HTTP/1.1", headers)
+
+
+def response_head(response) -> bytes:
+    try:
+        reason = HTTPStatus(response.status).phrase
+    except ValueError:
+        reason = ""
+    protocol = getattr(response, "protocol", None) or "HTTP/1.1"
+    headers = []
+    for key, values in response.headers.items():
+        if key.lower() in _TRANSFER_HEADERS:
+            continue
+        headers.extend((key, v) for v in values)
+    return http_head(f"{protocol} {response.status} {reason}".rstrip(), headers)
+
+
+class WarcCaptureExtension:
+    def __init__(self, crawler, writer_factory):
+        self.crawler = crawler
+        self.writer_factory = writer_factory
+        self.writer: WarcWriter | None = None
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        if not settings.getbool("ARCHIVE_WARC_ENABLED"):
+            raise NotConfigured
+        root = warc_dir(settings)
+
+        def factory(spider) -> WarcWriter:
+            folder = root / getattr(spider, "site_folder", "adhoc")
+            return WarcWriter(
+                folder,
+                prefix=settings.get("ARCHIVE_WARC_PREFIX"),
+                max_size=settings.getint("ARCHIVE_WARC_MAX_SIZE"),
+                relative_to=root,
+                info={
+                    "software": f"newsarchive/{__version__} (Scrapy)",
+                    "hostname": socket.gethostname(),
+                    "operator": settings.get("ARCHIVE_WARC_OPERATOR") or "",
+                    "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+                    "http-header-user-agent": settings.get("USER_AGENT"),
+                    "isPartOf": getattr(spider, "crawl_id", ""),
+                },
+            )
+
+        ext = cls(crawler, factory)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
+        return ext
+
+    def spider_opened(self, spider):
+        self.writer = self.writer_factory(spider)
+        self.store = store_for(self.crawler)
+
+    def spider_closed(self, spider):
+        if self.writer is not None:
+            self.writer.close()
+            self.stats.set_value("archive/files_written", len(self.writer.files_written))
+
+    def response_downloaded(self, response, request, spider):
+        fetched = datetime.now(UTC)
+        payload = response.body
+        exchange = Exchange(
+            url=request.url,
+            request_head=request.meta.get("raw_request_head") or request_head(request),
+            response_head=request.meta.get("raw_response_head") or response_head(response),
+            payload=payload,
+            request_body=request.body or b"",
+            ip_address=str(response.ip_address) if getattr(response, "ip_address", None) else None,
+            fetched_at=fetched,
+        )
+        digest = sha1_digest(payload)
+        original = self.store.original_for_digest(digest) if payload else None
+        revisit = None
+        if original is not None:
+            revisit = Original(original["url"], original["fetched_at"], original["record_id"])
+        ref, _ = self.writer.write_exchange(exchange, revisit_of=revisit)
+        self.stats.inc_value(f"archive/records_{ref.record_type}")
+        self.stats.inc_value("archive/bytes_written", ref.length)
+        self.store.add_capture(
+            {"crawl_id": getattr(spider, "crawl_id", None), "url": request.url, "fetched_at": ref.date,
+             "status": response.status, "content_type": (response.headers.get(b"Content-Type") or b"").decode("latin-1"),
+             "payload_digest": digest, "record_type": ref.record_type, "record_id": ref.record_id,
+             "warc_filename": ref.filename, "warc_offset": ref.offset, "warc_length": ref.length,
+             "refers_to": original["record_id"] if original else None}
+        )
+        # The record an article row will point at: the response holding this payload.
+        if original is not None:
+            pointer = (original["warc_filename"], original["warc_offset"], original["record_id"])
+        else:
+            pointer = (ref.filename, ref.offset, ref.record_id)
+        request.meta["warc_pointer"] = pointer
+        request.meta["fetched_at"] = ref.date

@@ -1,0 +1,192 @@
+"""ArticleStore: the SQLite dataset (sqlite-utils), derived from the WARC files.
+
+One small interface for everything that writes rows: crawls, captures, articles with their
+versions and related lists, failures. The schema is created and migrated here.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from crawler.extract.article import Article
+from crawler.text import content_hash
+
+logger = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class WarcPointer:
+    filename: str
+    offset: int
+    record_id: str
+
+
+def _migrate_1(db: sqlite_utils.Database) -> None:
+    db["crawls"].create(
+        {"id": str, "site": str, "started_at": str, "finished_at": str, "status": str, "pages": int,
+         "articles_new": int, "articles_changed": int, "articles_unchanged": int, "errors": int, "options": str},
+        pk="id",
+    )
+    db["captures"].create(
+        {"id": int, "crawl_id": str, "url": str, "fetched_at": str, "status": int, "content_type": str,
+         "payload_digest": str, "record_type": str, "record_id": str, "warc_filename": str, "warc_offset": int,
+         "warc_length": int, "refers_to": str},
+        pk="id",
+    )
+    db["captures"].create_index(["payload_digest"])
+    db["captures"].create_index(["url"])
+    db["articles"].create(
+        {"url": str, "site": str, "title": str, "published_at": str, "source": str, "authors": str, "editor": str,
+         "dateline": str, "body": str, "images": str, "script": str, "title_norm": str, "body_norm": str,
+         "lang": str, "encoding": str, "content_hash": str, "first_seen_at": str, "last_fetched_at": str,
+         "last_changed_at": str, "version": int, "warc_filename": str, "warc_offset": int, "warc_record_id": str,
+         "crawl_id": str},
+        pk="url",
+    )
+    db["articles"].create_index(["site", "published_at"])
+    db["article_versions"].create(
+        {"url": str, "version": int, "fetched_at": str, "title": str, "body": str, "content_hash": str,
+         "warc_filename": str, "warc_offset": int, "warc_record_id": str, "crawl_id": str},
+        pk=("url", "version"),
+    )
+    db["related"].create(
+        {"article_url": str, "position": int, "url": str, "title": str, "published_at": str},
+        pk=("article_url", "position"),
+    )
+    db["failures"].create(
+        {"id": int, "crawl_id": str, "url": str, "stage": str, "reason": str, "at": str}, pk="id"
+    )
+    db["failures"].create_index(["crawl_id"])
+
+
+MIGRATIONS = [_migrate_1]
+
+
+class ArticleStore:
+    """The project's only door to news.db."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)  # autocommit; transactions explicit
+        self.db = sqlite_utils.Database(conn)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.migrate()
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise RuntimeError(f"{self.path}: database schema {version} is newer than this newsarchive ({SCHEMA_VERSION})")
+        for number in range(version, SCHEMA_VERSION):
+            with self.transaction():
+                MIGRATIONS[number](self.db)
+                self.db.execute(f"PRAGMA user_version = {number + 1}")
+            logger.info("migrated %s to schema %d", self.path, number + 1)
+
+    # -- crawls ------------------------------------------------------------------------
+
+    def begin_crawl(self, crawl_id: str, site: str, options: dict) -> None:
+        self.db["crawls"].insert(
+            {"id": crawl_id, "site": site, "started_at": utcnow(), "status": "running", "pages": 0,
+             "articles_new": 0, "articles_changed": 0, "articles_unchanged": 0, "errors": 0,
+             "options": json.dumps(options, ensure_ascii=False, sort_keys=True)},
+            replace=True,
+        )
+
+    def finish_crawl(self, crawl_id: str, status: str, counts: dict[str, int]) -> None:
+        self.db["crawls"].update(crawl_id, {"finished_at": utcnow(), "status": status, **counts})
+
+    def crawl(self, crawl_id: str) -> dict | None:
+        rows = list(self.db["crawls"].rows_where("id = ?", [crawl_id]))
+        return rows[0] if rows else None
+
+    # -- captures ----------------------------------------------------------------------
+
+    def add_capture(self, row: dict) -> None:
+        self.db["captures"].insert(row)
+
+    def original_for_digest(self, digest: str) -> dict | None:
+        """The first response record archived with this payload digest, in any crawl."""
+        rows = self.db.execute(
+            "select url, fetched_at, record_id, warc_filename, warc_offset from captures "
+            "where payload_digest = ? and record_type = 'response' order by id limit 1",
+            [digest],
+        ).fetchall()
+        if not rows:
+            return None
+        url, fetched_at, record_id, filename, offset = rows[0]
+        return {"url": url, "fetched_at": fetched_at, "record_id": record_id, "warc_filename": filename, "warc_offset": offset}
+
+    # -- articles ----------------------------------------------------------------------
+
+    def save_article(self, article: Article, *, site: str, crawl_id: str, fetched_at: str, warc: WarcPointer) -> str:
+        """Store an extracted article; returns "new", "changed" or "unchanged"."""
+        digest = content_hash(article.body_norm or article.body)
+        with self.transaction():
+            existing = self.db.execute(
+                "select version, content_hash from articles where url = ?", [article.url]
+            ).fetchone()
+            if existing and existing[1] == digest:
+                self.db["articles"].update(article.url, {"last_fetched_at": fetched_at})
+                return "unchanged"
+            version = existing[0] + 1 if existing else 1
+            row = {
+                "url": article.url, "site": site, "title": article.title, "published_at": article.published_at,
+                "source": article.source, "authors": json.dumps(list(article.authors), ensure_ascii=False),
+                "editor": article.editor, "dateline": article.dateline, "body": article.body,
+                "images": json.dumps([{"src": i.src, "caption": i.caption} for i in article.images], ensure_ascii=False),
+                "script": article.script, "title_norm": article.title_norm, "body_norm": article.body_norm,
+                "lang": article.lang, "encoding": article.encoding, "content_hash": digest,
+                "last_fetched_at": fetched_at, "last_changed_at": fetched_at, "version": version,
+                "warc_filename": warc.filename, "warc_offset": warc.offset, "warc_record_id": warc.record_id,
+                "crawl_id": crawl_id,
+            }
+            if existing:
+                self.db["articles"].update(article.url, row)
+            else:
+                self.db["articles"].insert({**row, "first_seen_at": fetched_at})
+            self.db["article_versions"].insert(
+                {"url": article.url, "version": version, "fetched_at": fetched_at, "title": article.title,
+                 "body": article.body, "content_hash": digest, "warc_filename": warc.filename,
+                 "warc_offset": warc.offset, "warc_record_id": warc.record_id, "crawl_id": crawl_id}
+            )
+            self.db.execute("delete from related where article_url = ?", [article.url])
+            self.db["related"].insert_all(
+                {"article_url": article.url, "position": n, "url": r.url, "title": r.title, "published_at": r.published_at}
+                for n, r in enumerate(article.related, 1)
+            )
+        return "changed" if existing else "new"
+
+    # -- failures ----------------------------------------------------------------------
+
+    def add_failure(self, crawl_id: str, url: str, stage: str, reason: str) -> None:
+        self.db["failures"].insert({"crawl_id": crawl_id, "url": url, "stage": stage, "reason": reason[:2000], "at": utcnow()})

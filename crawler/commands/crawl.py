@@ -1,0 +1,95 @@
+"""`newsarchive crawl SITE...`: run NewsSpider for each profile, then summarise."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from crawler.cli import UsageError, data_paths
+
+
+def crawl_settings(args, quiet: bool):
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    db, warc = data_paths(args)
+    opts = {
+        "NEWSARCHIVE_DATA_DIR": str(Path(args.data_dir)),
+        "NEWSARCHIVE_DB": str(db),
+        "ARCHIVE_WARC_DIR": str(warc),
+        "NEWSARCHIVE_TARGET_SCRIPT": getattr(args, "target_script", "hans"),
+        "NEWSARCHIVE_ALLOW_PRIVATE_ADDRESSES": bool(getattr(args, "allow_private_addresses", False)),
+        "NEWSARCHIVE_PROGRESS_INTERVAL": 0 if quiet else 5,
+        "LOG_LEVEL": "INFO" if getattr(args, "log_file", None) else "ERROR",
+        "LOG_FILE": getattr(args, "log_file", None),
+    }
+    if getattr(args, "max_pages", 0):
+        opts["CLOSESPIDER_PAGECOUNT"] = args.max_pages
+    if getattr(args, "depth", 0):
+        opts["DEPTH_LIMIT"] = args.depth
+    delay = getattr(args, "delay", None)
+    if delay is not None:
+        if delay < 0:
+            raise UsageError("--delay must be 0 or more seconds")
+        opts["DOWNLOAD_DELAY"] = delay
+        opts["AUTOTHROTTLE_ENABLED"] = delay > 0
+    if getattr(args, "concurrency", None):
+        opts["CONCURRENT_REQUESTS_PER_DOMAIN"] = args.concurrency
+    if getattr(args, "warc_max_size", None):
+        opts["ARCHIVE_WARC_MAX_SIZE"] = args.warc_max_size
+    settings.setdict({k: v for k, v in opts.items() if v is not None}, priority="cmdline")
+    return settings
+
+
+def run_spiders(settings, jobs: list[dict]) -> list[str]:
+    """Run NewsSpider once per job in this process; returns the crawl ids."""
+    from scrapy.crawler import CrawlerProcess
+
+    from spiders.news import NewsSpider, new_crawl_id
+
+    process = CrawlerProcess(settings)
+    ids = []
+    for job in jobs:
+        crawl_id = new_crawl_id(job["site"])
+        ids.append(crawl_id)
+        process.crawl(NewsSpider, crawl_id=crawl_id, **job)
+    process.start()
+    return ids
+
+
+def summarise(db_path: Path, crawl_ids: list[str]) -> tuple[list[dict], str]:
+    from archive.store import ArticleStore
+
+    store = ArticleStore(db_path)
+    rows = [store.crawl(i) or {"id": i, "site": "?", "status": "failed", "pages": 0, "articles_new": 0,
+                                 "articles_changed": 0, "articles_unchanged": 0, "errors": 0} for i in crawl_ids]
+    lines = []
+    for row in rows:
+        lines.append(
+            f"{row['site']}: crawl {row['id']} {row['status']}: {row['pages']} pages fetched, "
+            f"{row['articles_new']} new articles, {row['articles_changed']} changed, "
+            f"{row['articles_unchanged']} unchanged, {row['errors']} errors."
+        )
+        if row["errors"]:
+            failures = store.db.execute(
+                "select stage, url, reason from failures where crawl_id = ? order by id limit 5", [row["id"]]
+            ).fetchall()
+            lines += [f"  {stage} {url}: {reason}" for stage, url, reason in failures]
+    store.close()
+    return rows, "\n".join(lines)
+
+
+def run_crawl(args) -> int:
+    from crawler.profile import get_profile
+
+    for site in args.sites:
+        get_profile(site, args.profiles)  # fail early, with the profile's own message
+    settings = crawl_settings(args, quiet=args.quiet)
+    jobs = [{"site": s, "profiles": ",".join(args.profiles), "base_url": args.base_url} for s in args.sites]
+    ids = run_spiders(settings, jobs)
+    rows, text = summarise(Path(settings.get("NEWSARCHIVE_DB")), ids)
+    ok = all(r["status"] == "finished" for r in rows)
+    if not args.quiet or not ok or any(r["errors"] for r in rows):
+        print(text, file=sys.stdout if ok else sys.stderr)
+    return 0 if ok else 1

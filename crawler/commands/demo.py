@@ -1,0 +1,55 @@
+"""`newsarchive demo`: serve the demo site on 127.0.0.1, crawl it, show what was stored."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from crawler.commands.crawl import crawl_settings, run_spiders, summarise
+
+
+DEMO_PORT = 8642
+
+
+def run_demo(args) -> int:
+    from crawler.demo.server import start_server
+
+    try:
+        # A fixed port keeps the article URLs, and so the dataset, the same from run to run.
+        server, base_url = start_server(DEMO_PORT)
+    except OSError:
+        server, base_url = start_server(0)
+    print(f"Demo news site served at {base_url}/ ; crawling it with the 'demo' profile...", flush=True)
+    crawl_args = argparse.Namespace(**vars(args), allow_private_addresses=True, delay=0.0, target_script="hans",
+                                    max_pages=0, depth=0, concurrency=4, warc_max_size=None, log_file=None)
+    settings = crawl_settings(crawl_args, quiet=args.quiet)
+    try:
+        ids = run_spiders(settings, [{"site": "demo", "profiles": "", "base_url": base_url}])
+    finally:
+        server.shutdown()
+    db = Path(settings.get("NEWSARCHIVE_DB"))
+    rows, text = summarise(db, ids)
+    print(text)
+    print(report(db, Path(settings.get("ARCHIVE_WARC_DIR"))))
+    return 0 if all(r["status"] == "finished" for r in rows) else 1
+
+
+def report(db: Path, warc_dir: Path) -> str:
+    from archive.store import ArticleStore
+
+    store = ArticleStore(db)
+    articles = store.db["articles"].count
+    by_script = dict(store.db.execute("select script, count(*) from articles group by script").fetchall())
+    store.close()
+    warcs = sorted(warc_dir.rglob("*.warc.gz"))
+    size = sum(p.stat().st_size for p in warcs)
+    lines = [
+        "",
+        f"Stored: {articles} articles in {db} ({', '.join(f'{k}: {v}' for k, v in sorted(by_script.items()))})",
+        f"WARC files: {len(warcs)} in {warc_dir} ({size / 1024:.0f} KiB)",
+        "",
+        "Try a query (the normalised columns are Simplified, whatever the page's script):",
+        f"  sqlite3 {db} \"select published_at, title, editor from articles where body_norm like '%两岸%' order by published_at limit 5\"",
+        f"  sqlite-utils {db} \"select site, script, count(*) as n from articles group by site, script\" --table",
+    ]
+    return "\n".join(lines)

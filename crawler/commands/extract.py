@@ -1,0 +1,61 @@
+"""`newsarchive extract`: one saved page, or a batch, to JSON."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from crawler.cli import UsageError, print_json
+from crawler.extract import extract
+
+
+def _profile(args):
+    if not args.site:
+        return None
+    from crawler.profile import get_profile
+
+    return get_profile(args.site, args.profiles)
+
+
+def run_extract(args) -> int:
+    profile = _profile(args)
+    if args.batch:
+        return _batch(Path(args.batch), profile, args)
+    if not args.file:
+        raise UsageError("give a FILE or --batch LIST.jsonl")
+    try:
+        raw = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.file}: {exc.strerror}") from None
+    try:
+        article = extract(args.url, raw, profile, encoding=args.encoding, target_script=args.target_script)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    print_json(article.to_dict())
+    return 0
+
+
+def _batch(listing: Path, profile, args) -> int:
+    try:
+        lines = listing.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise UsageError(f"cannot read {listing}: {exc.strerror}") from None
+    failed = 0
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            job = json.loads(line)
+            path = job["path"]
+        except (ValueError, KeyError, TypeError):
+            raise UsageError(f"{listing}:{number}: not a JSON object with a \"path\"") from None
+        try:
+            raw = Path(path).read_bytes()
+            article = extract(job.get("url"), raw, profile, encoding=args.encoding, target_script=args.target_script)
+            print_json({"path": path, **article.to_dict()})
+        except Exception as exc:  # one bad page must not stop the batch
+            failed += 1
+            print_json({"path": path, "error": f"{type(exc).__name__}: {exc}"})
+            print(f"newsarchive extract: {path}: {exc}", file=sys.stderr)
+    return 1 if failed else 0

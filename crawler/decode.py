@@ -1,0 +1,130 @@
+"""Turn a page's raw bytes into text the way a browser would, with fixes for Chinese sites.
+
+Order: byte-order mark, then the HTTP header's charset, then a <meta> charset in the first
+bytes, then detection. Legacy Chinese labels are widened to their supersets (GB2312 and GBK
+to GB18030, Big5 to Big5-HKSCS), as browsers do, so that rarer characters survive.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-:.]+)", re.I)
+# Some saved pages begin with a wrapper line that was never part of the page.
+_WRAPPER = re.compile(rb"\A\s*<text\b[^>]*>\s*", re.I)
+
+_SUPERSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "cp936": "gb18030",
+    "hz-gb-2312": "gb18030",
+    "euc-cn": "gb18030",
+    "big5": "big5hkscs",
+    "x-x-big5": "big5hkscs",
+    "cp950": "big5hkscs",
+    "big5-hkscs": "big5hkscs",
+    "iso-8859-1": "cp1252",
+    "latin1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+}
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str  # the Python codec used
+    declared: str | None  # what the header or <meta> said, if anything
+    errors: int  # replacement characters introduced by broken bytes
+
+
+def normalise_label(label: str | None) -> str | None:
+    """Map a charset label to the Python codec we decode it with, or None if unknown."""
+    if not label:
+        return None
+    label = label.strip().strip("\"'").lower()
+    label = _SUPERSETS.get(label, label)
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    return _SUPERSETS.get(name, name)
+
+
+def header_charset(content_type: str | None) -> str | None:
+    if not content_type:
+        return None
+    m = _HEADER_CHARSET.search(content_type)
+    return m.group(1) if m else None
+
+
+def meta_charset(raw: bytes) -> str | None:
+    m = _META_CHARSET.search(raw[:8192])
+    return m.group(1).decode("ascii", "replace") if m else None
+
+
+def strip_wrapper(raw: bytes) -> bytes:
+    return _WRAPPER.sub(b"", raw, count=1) if raw[:64].lstrip().lower().startswith(b"<text") else raw
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # A multi-byte sequence cut by truncation at the very end still counts as UTF-8.
+        return exc.start >= len(raw) - 3 and exc.reason == "unexpected end of data"
+    return True
+
+
+def _sniff(raw: bytes) -> str:
+    """Guess among the encodings Chinese news sites actually use."""
+    if _is_utf8(raw):
+        return "utf-8"
+    best, best_err = "gb18030", None
+    for enc in ("gb18030", "big5hkscs"):
+        text = raw.decode(enc, "replace")
+        err = text.count("\ufffd")
+        # Big5 bytes often decode as GB18030 without error but as rare characters: penalise
+        # characters outside the common CJK block.
+        rare = sum(1 for ch in text if "\u3400" <= ch <= "\u4dff" or "\ue000" <= ch <= "\uf8ff")
+        score = err * 4 + rare
+        if best_err is None or score < best_err:
+            best, best_err = enc, score
+    return best
+
+
+def decode_html(raw: bytes, content_type: str | None = None, override: str | None = None) -> Decoded:
+    """Decode page bytes. Never raises on bad bytes: they become U+FFFD."""
+    raw = strip_wrapper(raw)
+    declared = None
+    encoding = None
+    for bom, enc in _BOMS:
+        if raw.startswith(bom):
+            encoding, raw = enc, raw[len(bom) :]
+            break
+    if encoding is None and override:
+        encoding = normalise_label(override)
+        if encoding is None:
+            raise ValueError(f"unknown encoding {override!r}")
+    if encoding is None:
+        declared = header_charset(content_type) or meta_charset(raw)
+        encoding = normalise_label(declared)
+        # Many Chinese pages declare GB2312 (or nothing useful) but are really UTF-8.
+        if encoding and encoding != "utf-8" and _is_utf8(raw) and any(b > 0x7F for b in raw[:65536]):
+            encoding = "utf-8"
+        elif encoding == "utf-8" and not _is_utf8(raw):
+            encoding = _sniff(raw)
+    if encoding is None:
+        encoding = _sniff(raw)
+    text = raw.decode(encoding, "replace")
+    return Decoded(text=text, encoding=encoding, declared=declared, errors=text.count("\ufffd"))

@@ -1,0 +1,1 @@
+"""The bundled demo news site: a small Chinese regional news portal written for newsarchive."""

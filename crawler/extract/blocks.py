@@ -1,0 +1,149 @@
+"""Flatten an HTML tree into text blocks (paragraph-sized runs of inline content).
+
+Each block remembers the element it lives in and how much of its text is link text, so
+that content detection can score regions of the page without walking the tree again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree, html
+
+from crawler.text import clean_line
+
+BLOCK_TAGS = frozenset(
+    "p div section article main header footer nav aside h1 h2 h3 h4 h5 h6 li ul ol dl dt dd "
+    "table tbody thead tfoot tr td th blockquote pre figure figcaption center form address hr "
+    "fieldset details summary caption".split()
+)
+DROP_TAGS = frozenset(
+    "script style noscript iframe svg canvas select option button input textarea template "
+    "object embed audio video map head link meta".split()
+)
+HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+@dataclass
+class Block:
+    text: str
+    link_chars: int
+    element: etree._Element  # innermost block-level element holding the text
+    order: int  # document position of that element
+    heading: bool = False
+    image: str | None = None  # src, for an image block
+    image_alt: str | None = None
+    links: list[tuple[str, str]] = field(default_factory=list)  # (href, anchor text)
+
+    @property
+    def link_ratio(self) -> float:
+        return self.link_chars / max(len(self.text), 1)
+
+
+def parse(text: str) -> etree._Element:
+    """Parse decoded HTML; an empty or unparsable document becomes an empty <html>."""
+    text = text.replace("\x00", "")
+    if not text.strip():
+        return html.document_fromstring("<html><body></body></html>")
+    # lxml refuses str input with an XML encoding declaration.
+    text = re.sub(r"\A\s*<\?xml[^>]*\?>", "", text)
+    try:
+        return html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return html.document_fromstring("<html><body></body></html>")
+
+
+def remove(element: etree._Element) -> None:
+    """Drop an element but keep its tail text in place."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    if tail:
+        prev = element.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def strip_noise(root: etree._Element) -> None:
+    for el in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
+        remove(el)
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag in DROP_TAGS or (el.get("style") and _HIDDEN.search(el.get("style"))) or el.get("hidden") is not None:
+            remove(el)
+
+
+class _Walker:
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.order: dict[etree._Element, int] = {}
+        self.end: dict[etree._Element, int] = {}
+        self._parts: list[str] = []
+        self._link_chars = 0
+        self._links: list[tuple[str, str]] = []
+        self._counter = 0
+        self._len = 0  # characters in _parts, so link spans are found without re-joining
+
+    def _add(self, text: str) -> None:
+        self._parts.append(text)
+        self._len += len(text)
+
+    def flush(self, element: etree._Element, heading: bool) -> None:
+        if self._parts:
+            text = clean_line("".join(self._parts))
+            if text:
+                self.blocks.append(
+                    Block(text, min(self._link_chars, len(text)), element, self.order[element], heading, links=self._links)
+                )
+        self._parts, self._link_chars, self._links, self._len = [], 0, [], 0
+
+    def walk(self, el: etree._Element, block: etree._Element, heading: bool, in_link: bool) -> None:
+        self.order[el] = self._counter
+        self._counter += 1
+        tag = el.tag if isinstance(el.tag, str) else ""
+        is_block = tag in BLOCK_TAGS
+        if is_block:
+            self.flush(block, heading)
+            block, heading = el, heading or tag in HEADINGS
+        if tag == "br":
+            self.flush(block, heading)
+        elif tag == "img":
+            self.flush(block, heading)
+            src = el.get("data-original") or el.get("data-src") or el.get("src")
+            if src:
+                self.blocks.append(
+                    Block("", 0, block, self.order[block], image=src.strip(), image_alt=clean_line(el.get("alt") or "") or None)
+                )
+        link = tag == "a" and el.get("href")
+        first_part = len(self._parts)
+        if el.text:
+            self._add(el.text)
+        for child in el:
+            self.walk(child, block, heading, in_link or bool(link))
+            if child.tail:
+                self._add(child.tail)
+        if link and not in_link:
+            # A block inside the link flushed its parts: then the anchor is what is left.
+            anchor = clean_line("".join(self._parts[min(first_part, len(self._parts)) :]))
+            self._link_chars += len(anchor)
+            self._links.append((el.get("href").strip(), anchor))
+        if is_block:
+            self.flush(block, heading)
+        self.end[el] = self._counter - 1
+
+
+def blocks_of(root: etree._Element) -> tuple[list[Block], dict, dict]:
+    """Blocks in document order, plus each element's (start, end) positions for containment tests."""
+    body = root.find("body")
+    start = body if body is not None else root
+    walker = _Walker()
+    walker.walk(start, start, False, False)
+    walker.flush(start, False)
+    return walker.blocks, walker.order, walker.end

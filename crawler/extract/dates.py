@@ -1,0 +1,135 @@
+"""Find and normalise publication dates as written on Chinese news pages.
+
+All parsers return ISO 8601: with the +08:00 offset (or the page's own) when a time is
+known, a bare date otherwise. Nothing later than the capture time is ever returned.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime, timedelta, timezone
+
+CHINA = timezone(timedelta(hours=8))
+
+_SEP = r"\s*[-/.年]\s*"
+_TIME = r"(?:\s*(?:T|日)?\s*(?P<H>[0-2]?\d)\s*[:：時时点點]\s*(?P<M>[0-5]\d)(?:\s*[:：分]\s*(?P<S>[0-5]\d))?)?"
+_ZONE = r"(?P<Z>Z|[+-]\d{2}:?\d{2})?"
+
+FULL = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d{2})" + _SEP + r"(?P<m>[01]?\d)\s*[-/.月]\s*(?P<d>[0-3]?\d)(?!\d)\s*日?" + _TIME + r"(?:\.\d+)?" + _ZONE
+)
+ROC = re.compile(
+    r"(?:民國|民国)\s*(?P<y>\d{2,3})\s*年\s*(?P<m>[01]?\d)\s*月\s*(?P<d>[0-3]?\d)\s*日" + _TIME
+)
+ROC_SLASH = re.compile(r"(?<![\d/])(?P<y>1[01]\d)/(?P<m>[01]?\d)/(?P<d>[0-3]?\d)(?![\d/])" + _TIME)
+MONTH_DAY = re.compile(r"(?<!\d)(?P<m>[01]?\d)\s*月\s*(?P<d>[0-3]?\d)\s*日" + _TIME)
+SHORT = re.compile(r"(?<![\d-])(?P<m>[01]?\d)-(?P<d>[0-3]\d)\s+(?P<H>[0-2]?\d):(?P<M>[0-5]\d)(?!\d)")
+COMPACT = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)")
+RELATIVE = re.compile(r"(?P<n>\d+|半|一|兩|两|几|幾)\s*(?P<u>秒|分鐘|分钟|小時|小时|天|日)前|(?P<w>剛剛|刚刚|今天|昨天|前天)")
+URL_DATE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-/_]?(?P<m>[01]\d)[-/_]?(?P<d>[0-3]\d)(?!\d)")
+URL_YM_D = re.compile(r"/(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)/(?P<d>[0-3]\d)/")
+
+_NUM = {"半": 0, "一": 1, "兩": 2, "两": 2, "几": 3, "幾": 3}
+
+
+def _iso(y: int, m: int, d: int, hh=None, mm=None, ss=None, zone: str | None = None) -> str | None:
+    try:
+        day = date(y, m, d)
+    except ValueError:
+        return None
+    if hh is None or mm is None:
+        return day.isoformat()
+    try:
+        hh, mm, ss = int(hh), int(mm), int(ss or 0)
+        if zone in (None, ""):
+            tz = CHINA
+        elif zone == "Z":
+            tz = timezone.utc
+        else:
+            sign = -1 if zone[0] == "-" else 1
+            digits = zone[1:].replace(":", "")
+            tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+        return datetime(y, m, d, hh, mm, ss, tzinfo=tz).isoformat()
+    except ValueError:
+        return day.isoformat()
+
+
+def _not_future(value: str | None, now: datetime | None) -> str | None:
+    if value is None or now is None:
+        return value
+    if len(value) == 10:
+        return value if date.fromisoformat(value) <= now.astimezone(CHINA).date() + timedelta(days=1) else None
+    return value if datetime.fromisoformat(value) <= now + timedelta(hours=1) else None
+
+
+def _norm(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def parse_date(text: str | None, now: datetime | None = None, year: int | None = None) -> str | None:
+    """Parse the first date in text. `year` fills in dates written without one (4月20日)."""
+    if not text:
+        return None
+    text = _norm(text)
+    for pattern in (FULL,):
+        m = pattern.search(text)
+        if m:
+            return _not_future(_iso(int(m["y"]), int(m["m"]), int(m["d"]), m["H"], m["M"], m["S"], m["Z"]), now)
+    m = ROC.search(text)
+    if m:
+        return _not_future(_iso(int(m["y"]) + 1911, int(m["m"]), int(m["d"]), m["H"], m["M"]), now)
+    m = ROC_SLASH.search(text)
+    if m:
+        return _not_future(_iso(int(m["y"]) + 1911, int(m["m"]), int(m["d"]), m["H"], m["M"]), now)
+    m = RELATIVE.search(text)
+    if m and now is not None:
+        return _relative(m, now)
+    ref_year = year or (now.astimezone(CHINA).year if now else None)
+    if ref_year is None:
+        return None
+    for pattern in (MONTH_DAY, SHORT):
+        m = pattern.search(text)
+        if m:
+            value = _iso(ref_year, int(m["m"]), int(m["d"]), m["H"], m["M"], m.groupdict().get("S"))
+            # A month-day later than the capture belongs to the previous year.
+            if value and now is not None and year is None and _not_future(value, now) is None:
+                value = _iso(ref_year - 1, int(m["m"]), int(m["d"]), m["H"], m["M"], m.groupdict().get("S"))
+            return _not_future(value, now)
+    return None
+
+
+def _relative(m: re.Match, now: datetime) -> str:
+    local = now.astimezone(CHINA)
+    word = m["w"]
+    if word in ("剛剛", "刚刚"):
+        return local.replace(second=0, microsecond=0).isoformat()
+    if word == "今天":
+        return local.date().isoformat()
+    if word == "昨天":
+        return (local.date() - timedelta(days=1)).isoformat()
+    if word == "前天":
+        return (local.date() - timedelta(days=2)).isoformat()
+    n = _NUM.get(m["n"]) if m["n"] in _NUM else int(m["n"])
+    unit = m["u"]
+    if unit in ("天", "日"):
+        return (local.date() - timedelta(days=n)).isoformat()
+    delta = {"秒": timedelta(seconds=n), "分鐘": timedelta(minutes=n), "分钟": timedelta(minutes=n)}.get(
+        unit, timedelta(hours=n)
+    )
+    return (local - delta).replace(second=0, microsecond=0).isoformat()
+
+
+def date_from_url(url: str | None, now: datetime | None = None) -> str | None:
+    if not url:
+        return None
+    for pattern in (URL_YM_D, URL_DATE):
+        for m in pattern.finditer(url):
+            value = _iso(int(m["y"]), int(m["m"]), int(m["d"]))
+            if value and _not_future(value, now):
+                return value
+    return None
+
+
+def year_of(value: str | None) -> int | None:
+    return int(value[:4]) if value and value[:4].isdigit() else None

@@ -1,0 +1,222 @@
+"""extract(url, raw bytes, profile) -> Article: the one extractor every command uses.
+
+Pure: no Scrapy, no network, no files. The crawl, `newsarchive extract`, `reextract`
+from WARC files, the tests and the benchmarks all call this function.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from urllib.parse import urljoin
+
+from lxml import etree
+from lxml.cssselect import CSSSelector
+
+from crawler.decode import decode_html
+from crawler.extract import dates
+from crawler.extract.article import Article, Image, RelatedLink
+from crawler.extract.blocks import Block, blocks_of, parse, remove, strip_noise
+from crawler.extract.content import best_container, is_boilerplate, within
+from crawler.extract.fields import clean_title, parse_authors, parse_dateline, parse_editor, parse_source, split_names
+from crawler.extract.meta import AUTHOR_META, DATE_META, SOURCE_META, PageMeta, absolute_links, read_meta
+from crawler.extract.patterns import EDITOR_LINE, META_LINE, PUNCT, RELATED_HEADING, SENTENCE_END
+from crawler.text import CJK, clean_line, convert, detect_script, join_paragraphs, lang_of
+
+_CAPTION_MAX = 60
+
+
+def _select_text(root: etree._Element, css: str | None) -> str | None:
+    if not css:
+        return None
+    for el in CSSSelector(css)(root):
+        text = clean_line(el.text_content() if isinstance(el, etree._Element) else str(el))
+        if text:
+            return text
+    return None
+
+
+def _select_el(root: etree._Element, css: str | None) -> etree._Element | None:
+    if not css:
+        return None
+    found = CSSSelector(css)(root)
+    return found[0] if found else None
+
+
+def _related_blocks(blocks: list[Block], order: dict, end: dict, base: str | None, root_override) -> tuple[set[int], list[RelatedLink]]:
+    """Blocks that make up "related news" lists, and the links they hold."""
+    taken: set[int] = set()
+    related: list[RelatedLink] = []
+    seen: set[str] = set()
+
+    def add_links(block: Block) -> None:
+        for href, anchor in block.links:
+            url = urljoin(base or "", href).split("#", 1)[0]
+            if anchor and url not in seen and len(anchor) >= 4:
+                seen.add(url)
+                related.append(RelatedLink(url=url, title=anchor, published_at=dates.parse_date(block.text[len(anchor):] or block.text)))
+
+    if root_override is not None:
+        for i, block in enumerate(blocks):
+            if within(block, root_override, order, end):
+                taken.add(i)
+                add_links(block)
+        return taken, related
+    for i, block in enumerate(blocks):
+        if not RELATED_HEADING.match(block.text):
+            continue
+        taken.add(i)
+        # The list is the run of link blocks right after the heading.
+        for j in range(i + 1, len(blocks)):
+            nxt = blocks[j]
+            if nxt.image:
+                continue
+            if not nxt.links or nxt.link_ratio < 0.4 or RELATED_HEADING.match(nxt.text):
+                break
+            taken.add(j)
+            add_links(nxt)
+    return taken, related
+
+
+def _first_date(candidates, now, year=None) -> str | None:
+    for text in candidates:
+        value = dates.parse_date(text, now=now, year=year)
+        if value:
+            return value
+    return None
+
+
+def extract(
+    url: str | None,
+    raw: bytes,
+    profile=None,
+    *,
+    content_type: str | None = None,
+    encoding: str | None = None,
+    target_script: str = "hans",
+    now: datetime | None = None,
+) -> Article:
+    """Extract one page. `profile` (a crawler.profile.Profile or None) refines the generic rules."""
+    decoded = decode_html(raw, content_type, override=encoding or getattr(profile, "encoding", None))
+    root = parse(decoded.text)
+    meta = read_meta(root, url)
+    links = absolute_links(root, meta.base)
+    selectors = getattr(profile, "selectors", None) or {}
+    extra = getattr(profile, "boilerplate_res", ())
+    for css in getattr(profile, "remove", ()):
+        for el in CSSSelector(css)(root):
+            remove(el)
+    strip_noise(root)
+    h1s = [clean_line(el.text_content()) for el in root.iter("h1")]
+    title = _select_text(root, selectors.get("title")) or clean_title(meta.og_title or meta.title, h1s) or (h1s[0] if h1s else None)
+
+    blocks, order, end = blocks_of(root)
+    container = _select_el(root, selectors.get("body"))
+    related_root = _select_el(root, selectors.get("related"))
+    taken, related = _related_blocks(blocks, order, end, meta.base, related_root)
+    if container is None:
+        candidates = [b for i, b in enumerate(blocks) if i not in taken]
+        container = best_container(candidates, order, extra)
+
+    body_lines: list[str] = []
+    images: list[Image] = []
+    editor_lines: list[str] = []
+    header_lines: list[str] = []
+    first_body_index = None
+    pending_image: Image | None = None
+    for i, block in enumerate(blocks):
+        inside = container is not None and within(block, container, order, end)
+        if not inside:
+            if first_body_index is None:
+                header_lines.append(block.text)
+            continue
+        if i in taken:
+            continue
+        text = block.text
+        if block.image:
+            pending_image = Image(src=urljoin(meta.base or "", block.image), caption=block.image_alt)
+            images.append(pending_image)
+            continue
+        if EDITOR_LINE.match(text) or (len(text) < 40 and parse_editor(text) and not PUNCT.search(text.split("：")[-1])):
+            editor_lines.append(text)
+            continue
+        if block.heading and title and clean_line(text) == title:
+            header_lines.append(text)
+            continue
+        if first_body_index is None and len(text) < 120 and META_LINE.search(text) and not SENTENCE_END.search(text):
+            header_lines.append(text)
+            continue
+        if is_boilerplate(text, extra) or (block.link_ratio > 0.5 and not block.heading):
+            continue
+        if pending_image is not None and len(text) <= _CAPTION_MAX and not SENTENCE_END.search(text) and not block.heading:
+            # A short line right under a picture is its caption, not article text.
+            images[-1] = Image(src=pending_image.src, caption=text)
+            pending_image = None
+            continue
+        pending_image = None
+        if first_body_index is None:
+            first_body_index = i
+        body_lines.append(text)
+
+    body = join_paragraphs(body_lines) or None
+    header = "\n".join(header_lines[-15:])
+    first_para = body_lines[0] if body_lines else None
+    dateline, dateline_names = parse_dateline(first_para)
+    page_text = "\n".join(b.text for b in blocks)
+
+    date_sel = _select_text(root, selectors.get("published_at"))
+    published = _first_date(
+        [date_sel, meta.first(DATE_META), meta.jsonld_value("datePublished"), *meta.time_elements, header], now
+    )
+    if published is None:
+        published = dates.date_from_url(url, now)
+    if published is None and dateline:
+        published = dates.parse_date(dateline, now=now)
+    if published is None:
+        published = _first_date(body_lines[:3] + body_lines[-3:], now)
+
+    source = parse_source(_select_text(root, selectors.get("source")) or "") or _select_text(root, selectors.get("source"))
+    source = source or parse_source(header) or parse_source("\n".join(body_lines[-3:])) or meta.first(SOURCE_META[:2])
+
+    authors_sel = _select_text(root, selectors.get("authors"))
+    authors = (
+        (split_names(re.sub(r"^.*?[:：]", "", authors_sel)) if authors_sel else [])
+        or parse_authors(header)
+        or dateline_names
+        or parse_authors(first_para)
+        or parse_authors("\n".join(body_lines[-2:]))
+        or split_names(meta.first(AUTHOR_META) or meta.jsonld_value("author") or "")
+    )
+
+    editor_sel = _select_text(root, selectors.get("editor"))
+    editor = (
+        parse_editor(editor_sel) if editor_sel else None
+    ) or parse_editor("\n".join(editor_lines)) or parse_editor(page_text)
+
+    dateline = _select_text(root, selectors.get("dateline")) or dateline
+    script = detect_script((title or "") + (body or ""))
+    han = len(CJK.findall(body or ""))
+    punct = len(PUNCT.findall(body or ""))
+    is_article = bool(title) and han >= 60 and punct >= 3 and (meta.og_type in (None, "article") or han >= 200)
+    return Article(
+        url=url,
+        title=title,
+        published_at=published,
+        source=source,
+        authors=tuple(authors),
+        editor=editor,
+        dateline=dateline,
+        body=body,
+        images=tuple(images),
+        related=tuple(related),
+        script=script,
+        title_norm=convert(title, target_script),
+        body_norm=convert(body, target_script),
+        lang=lang_of(body or title, script) or (meta.lang or None),
+        encoding=decoded.encoding,
+        is_article=is_article,
+        links=tuple(links),
+    )
+
+
+__all__ = ["extract", "PageMeta"]

@@ -1,0 +1,121 @@
+"""Metadata a page states about itself: <title>, <meta>, JSON-LD, links."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from crawler.text import clean_line
+
+DATE_META = (
+    "article:published_time",
+    "og:article:published_time",
+    "og:release_date",
+    "article:published",
+    "pubdate",
+    "publishdate",
+    "publish_date",
+    "publish-date",
+    "publishtime",
+    "pubtime",
+    "datepublished",
+    "dc.date.issued",
+    "dc.date",
+    "dcterms.created",
+    "sailthru.date",
+    "weibo: article:create_at",
+    "created",
+    "date",
+)
+AUTHOR_META = ("author", "article:author", "dc.creator", "byl")
+SOURCE_META = ("source", "article:source", "og:site_name")
+
+
+@dataclass
+class PageMeta:
+    title: str | None = None
+    og_title: str | None = None
+    og_type: str | None = None
+    lang: str | None = None
+    base: str | None = None
+    metas: dict[str, str] = field(default_factory=dict)
+    jsonld: list[dict] = field(default_factory=list)
+    time_elements: list[str] = field(default_factory=list)
+
+    def first(self, names: tuple[str, ...]) -> str | None:
+        for name in names:
+            value = self.metas.get(name)
+            if value:
+                return value
+        return None
+
+    def jsonld_value(self, key: str) -> str | None:
+        for obj in self.jsonld:
+            value = obj.get(key)
+            if isinstance(value, dict):
+                value = value.get("name")
+            if isinstance(value, list) and value:
+                value = value[0].get("name") if isinstance(value[0], dict) else value[0]
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+        return None
+
+
+def _walk_jsonld(data, out: list[dict]) -> None:
+    if isinstance(data, list):
+        for item in data:
+            _walk_jsonld(item, out)
+    elif isinstance(data, dict):
+        out.append(data)
+        if "@graph" in data:
+            _walk_jsonld(data["@graph"], out)
+
+
+def read_meta(root: etree._Element, url: str | None) -> PageMeta:
+    meta = PageMeta()
+    title = root.find(".//title")
+    if title is not None:
+        meta.title = clean_line(title.text_content()) or None
+    html_el = root if root.tag == "html" else root.find(".//html")
+    if html_el is not None:
+        meta.lang = html_el.get("lang") or html_el.get("xml:lang")
+    base = root.find(".//base[@href]")
+    meta.base = urljoin(url or "", base.get("href").strip()) if base is not None else url
+    for el in root.iter("meta"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv") or "").strip().lower()
+        value = el.get("content")
+        if key and value and key not in meta.metas:
+            meta.metas[key] = value.strip()
+    meta.og_title = meta.metas.get("og:title")
+    meta.og_type = meta.metas.get("og:type")
+    for el in root.iter("script"):
+        if (el.get("type") or "").lower() == "application/ld+json" and el.text:
+            try:
+                _walk_jsonld(json.loads(el.text), meta.jsonld)
+            except ValueError:
+                continue
+    for el in root.iter("time"):
+        value = el.get("datetime") or el.text_content()
+        if value and value.strip():
+            meta.time_elements.append(value.strip())
+    return meta
+
+
+def absolute_links(root: etree._Element, base: str | None) -> list[str]:
+    """Every <a href> on the page made absolute, in document order, without fragments."""
+    out, seen = [], set()
+    for el in root.iter("a"):
+        href = (el.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
+            continue
+        try:
+            link = urljoin(base or "", href).split("#", 1)[0]
+        except ValueError:
+            continue
+        if link not in seen:
+            seen.add(link)
+            out.append(link)
+    return out

@@ -1,0 +1,186 @@
+"""Site profiles: what a site is and how to crawl it, as TOML data (never code).
+
+A profile is checked when loaded; a mistake raises ProfileError naming the file and key.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+BUNDLED_DIR = Path(__file__).parent / "sites"
+SELECTOR_KEYS = ("title", "body", "published_at", "source", "authors", "editor", "dateline", "related")
+
+
+class ProfileError(ValueError):
+    """A profile file that cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    domains: tuple[str, ...] = ()
+    start_urls: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    article_patterns: tuple[str, ...] = ()
+    list_patterns: tuple[str, ...] = ()
+    selectors: dict[str, str] = field(default_factory=dict)
+    boilerplate: tuple[str, ...] = ()
+    remove: tuple[str, ...] = ()
+    encoding: str | None = None
+    refetch_window_days: int = 3
+    delay: float | None = None
+    concurrency: int | None = None
+    description: str = ""
+    path: str | None = None
+
+    @cached_property
+    def article_res(self) -> tuple[re.Pattern, ...]:
+        return tuple(re.compile(p) for p in self.article_patterns)
+
+    @cached_property
+    def list_res(self) -> tuple[re.Pattern, ...]:
+        return tuple(re.compile(p) for p in self.list_patterns)
+
+    @cached_property
+    def boilerplate_res(self) -> tuple[re.Pattern, ...]:
+        return tuple(re.compile(p) for p in self.boilerplate)
+
+    def is_article_url(self, url: str) -> bool:
+        return any(p.search(url) for p in self.article_res)
+
+    def is_list_url(self, url: str) -> bool:
+        return any(p.search(url) for p in self.list_res)
+
+    def rebased(self, base_url: str) -> Profile:
+        """The same profile served from another origin (a mirror, or the local demo server)."""
+        new = urlsplit(base_url)
+        if not new.scheme or not new.netloc:
+            raise ProfileError(f"--base-url {base_url!r} is not an absolute http(s) URL")
+
+        def move(url: str) -> str:
+            old = urlsplit(url)
+            return urlunsplit((new.scheme, new.netloc, old.path, old.query, old.fragment))
+
+        host = new.hostname or ""
+        return replace(
+            self,
+            domains=(host,),
+            start_urls=tuple(move(u) for u in self.start_urls),
+            feeds=tuple(move(u) for u in self.feeds),
+            sitemaps=tuple(move(u) for u in self.sitemaps),
+        )
+
+
+_LIST_KEYS = ("domains", "start_urls", "feeds", "sitemaps", "article_patterns", "list_patterns", "boilerplate", "remove")
+_KNOWN = set(_LIST_KEYS) | {"name", "description", "selectors", "encoding", "refetch_window_days", "delay", "concurrency"}
+
+
+def _fail(path: Path | str, key: str, why: str) -> ProfileError:
+    return ProfileError(f"{path}: {key}: {why}")
+
+
+def profile_from_dict(data: dict, path: Path | str) -> Profile:
+    unknown = sorted(set(data) - _KNOWN)
+    if unknown:
+        raise _fail(path, unknown[0], f"unknown key (known: {', '.join(sorted(_KNOWN))})")
+    name = data.get("name", Path(path).stem)
+    if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", name):
+        raise _fail(path, "name", "must be lower-case letters, digits, '-' or '_' (it names files and folders)")
+    values: dict = {"name": name, "path": str(path)}
+    for key in _LIST_KEYS:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise _fail(path, key, "must be a list of non-empty strings")
+        values[key] = tuple(value)
+    for key in ("article_patterns", "list_patterns", "boilerplate"):
+        for pattern in values[key]:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise _fail(path, key, f"bad regular expression {pattern!r}: {exc}") from None
+    for url in values["start_urls"] + values["feeds"] + values["sitemaps"]:
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise _fail(path, "start_urls", f"{url!r} is not an http(s) URL")
+    if not values["domains"]:
+        raise _fail(path, "domains", "at least one domain is required")
+    if not (values["start_urls"] or values["feeds"] or values["sitemaps"]):
+        raise _fail(path, "start_urls", "give at least one start URL, feed or sitemap")
+    selectors = data.get("selectors", {})
+    if not isinstance(selectors, dict):
+        raise _fail(path, "selectors", "must be a table")
+    from lxml.cssselect import CSSSelector, SelectorSyntaxError
+
+    for key, css in selectors.items():
+        if key not in SELECTOR_KEYS:
+            raise _fail(path, f"selectors.{key}", f"unknown selector (known: {', '.join(SELECTOR_KEYS)})")
+        if not isinstance(css, str):
+            raise _fail(path, f"selectors.{key}", "must be a CSS selector string")
+        try:
+            CSSSelector(css)
+        except (SelectorSyntaxError, Exception) as exc:
+            raise _fail(path, f"selectors.{key}", f"bad CSS selector {css!r}: {exc}") from None
+    for css in values["remove"]:
+        try:
+            CSSSelector(css)
+        except Exception as exc:
+            raise _fail(path, "remove", f"bad CSS selector {css!r}: {exc}") from None
+    values["selectors"] = dict(selectors)
+    encoding = data.get("encoding")
+    if encoding is not None:
+        from crawler.decode import normalise_label
+
+        if not isinstance(encoding, str) or normalise_label(encoding) is None:
+            raise _fail(path, "encoding", f"unknown encoding {encoding!r}")
+    values["encoding"] = encoding
+    window = data.get("refetch_window_days", 3)
+    if not isinstance(window, int) or window < 0:
+        raise _fail(path, "refetch_window_days", "must be a whole number of days, 0 or more")
+    values["refetch_window_days"] = window
+    for key in ("delay", "concurrency"):
+        value = data.get(key)
+        if value is not None and (not isinstance(value, int | float) or value < 0):
+            raise _fail(path, key, "must be a non-negative number")
+        values[key] = value
+    values["description"] = str(data.get("description", ""))
+    return Profile(**values)
+
+
+def load_profile(path: Path) -> Profile:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ProfileError(f"{path}: cannot read: {exc.strerror}") from None
+    return profile_from_dict(data, path)
+
+
+def profile_dirs(extra: list[str] | tuple[str, ...] = ()) -> list[Path]:
+    return [BUNDLED_DIR, *(Path(d) for d in extra)]
+
+
+def load_profiles(extra_dirs: list[str] | tuple[str, ...] = ()) -> dict[str, Profile]:
+    """All profiles by name; a user's directory overrides a bundled profile of the same name."""
+    profiles: dict[str, Profile] = {}
+    for directory in profile_dirs(extra_dirs):
+        if not directory.is_dir():
+            raise ProfileError(f"{directory}: not a directory of profiles")
+        for path in sorted(directory.glob("*.toml")):
+            profile = load_profile(path)
+            profiles[profile.name] = profile
+    return profiles
+
+
+def get_profile(name: str, extra_dirs: list[str] | tuple[str, ...] = ()) -> Profile:
+    profiles = load_profiles(extra_dirs)
+    try:
+        return profiles[name]
+    except KeyError:
+        known = ", ".join(sorted(profiles)) or "none"
+        raise ProfileError(f"no site profile named {name!r} (known: {known})") from None

@@ -1,0 +1,56 @@
+"""Scrapy settings for newsarchive (also used by `scrapy crawl news` and Scrapyd)."""
+
+from __future__ import annotations
+
+from crawler import __version__
+from crawler.offline import use_bundled_suffix_list
+
+use_bundled_suffix_list()
+
+BOT_NAME = "newsarchive"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+USER_AGENT = f"newsarchive/{__version__} (+https://github.com/newsarchive/newsarchive; archival crawler)"
+ROBOTSTXT_OBEY = True
+TELNETCONSOLE_ENABLED = False
+
+# Politeness: a delay per host, adapted by AutoThrottle. `--delay 0` turns both off.
+DOWNLOAD_DELAY = 1.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 10
+DEPTH_LIMIT = 0
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.safety.PrivateAddressMiddleware": 50,
+}
+EXTENSIONS = {
+    "archive.capture.WarcCaptureExtension": 100,
+    "crawler.progress.CrawlRecordExtension": 110,
+    "crawler.progress.ProgressExtension": 120,
+}
+ITEM_PIPELINES = {
+    "pipelines.store.ArticleStorePipeline": 300,
+}
+
+# newsarchive's own settings
+NEWSARCHIVE_DATA_DIR = "data"
+NEWSARCHIVE_DB = None  # default: DATA_DIR/news.db
+NEWSARCHIVE_TARGET_SCRIPT = "hans"
+NEWSARCHIVE_PROGRESS_INTERVAL = 0  # seconds between progress lines on stderr; 0: none
+NEWSARCHIVE_ALLOW_PRIVATE_ADDRESSES = False
+ARCHIVE_WARC_ENABLED = True
+ARCHIVE_WARC_DIR = None  # default: DATA_DIR/warc
+ARCHIVE_WARC_MAX_SIZE = 1_000_000_000
+ARCHIVE_WARC_PREFIX = "newsarchive"
+ARCHIVE_WARC_OPERATOR = ""

@@ -1,0 +1,99 @@
+"""Text helpers shared by extraction and storage: white space, script detection, OpenCC."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from functools import cache
+
+_SPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+# OpenCC configuration for each target script; "none" keeps the text as it is.
+_TARGET_CONFIG = {"hans": "t2s.json", "hant": "s2t.json"}
+
+
+def clean_line(text: str) -> str:
+    """Collapse white space inside one paragraph (full-width spaces included)."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def join_paragraphs(lines: list[str]) -> str:
+    return "\n".join(line for line in (clean_line(x) for x in lines) if line)
+
+
+@cache
+def _converter(config: str):
+    import opencc  # the C++ binding; imported lazily because it loads dictionaries
+
+    return opencc.OpenCC(config)
+
+
+def convert(text: str | None, target: str) -> str | None:
+    """Convert text to the target script ("hans", "hant" or "none")."""
+    if text is None or target == "none":
+        return text
+    try:
+        config = _TARGET_CONFIG[target]
+    except KeyError:
+        raise ValueError(f"unknown target script {target!r} (hans, hant or none)") from None
+    return _converter(config).convert(text)
+
+
+def detect_script(text: str | None) -> str:
+    """Tell Simplified ("hans") from Traditional ("hant") text, "mixed" or "none".
+
+    A character counts as Traditional when OpenCC's t2s changes it and as Simplified
+    when s2t changes it; characters common to both scripts say nothing.
+    """
+    if not text:
+        return "none"
+    chars = sorted(set(CJK.findall(text[:20000])))
+    if not chars:
+        return "none"
+    trad = simp = 0
+    counts = {}
+    for ch in CJK.findall(text[:20000]):
+        counts[ch] = counts.get(ch, 0) + 1
+    for ch, to_s, to_tw, to_hk in zip(chars, *(_char_map(chars, c) for c in ("t2s.json", "s2tw.json", "s2hk.json")), strict=True):
+        if to_s != ch:
+            trad += counts[ch]
+        # Simplified only when every Traditional standard rewrites it: 峰 or 台 are
+        # mere variants that Taiwan or Hong Kong keep, so they prove nothing.
+        elif to_tw != ch and to_hk != ch:
+            simp += counts[ch]
+    if trad == simp == 0:
+        return "none"
+    share = trad / (trad + simp)
+    if share >= 0.8:
+        return "hant"
+    if share <= 0.2:
+        return "hans"
+    return "mixed"
+
+
+def _char_map(chars: list[str], config: str) -> list[str]:
+    """Convert characters one by one (no phrase context), so the result lines up."""
+    out = _converter(config).convert("\n".join(chars)).split("\n")
+    return out if len(out) == len(chars) else list(chars)
+
+
+def lang_of(text: str | None, script: str) -> str | None:
+    """A BCP 47 tag for the text: zh-Hans, zh-Hant, zh, en or None."""
+    if not text:
+        return None
+    han = len(CJK.findall(text))
+    letters = sum(ch.isalpha() for ch in text[:5000])
+    if han == 0:
+        return "en" if letters > 20 else None
+    if han < 0.1 * max(letters, 1):
+        return "en"
+    return {"hans": "zh-Hans", "hant": "zh-Hant"}.get(script, "zh")
+
+
+def content_hash(text: str | None) -> str:
+    """sha1 of the text with white space and Unicode width normalised away."""
+    norm = unicodedata.normalize("NFKC", text or "")
+    norm = _SPACE.sub("", norm)
+    return hashlib.sha1(norm.encode("utf-8")).hexdigest()

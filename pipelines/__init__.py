@@ -1,0 +1,1 @@
+"""Item pipelines: short classes, one concern each, delegating to crawler/ and archive/."""

@@ -1,0 +1,1 @@
+"""Scrapy spiders of newsarchive (one profile-driven NewsSpider)."""

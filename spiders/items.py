@@ -1,0 +1,26 @@
+"""Items the spider yields: plain frozen dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crawler.extract.article import Article
+
+
+@dataclass(frozen=True)
+class ArticleItem:
+    article: Article
+    site: str
+    crawl_id: str
+    fetched_at: str
+    warc_filename: str
+    warc_offset: int
+    warc_record_id: str
+
+
+@dataclass(frozen=True)
+class FailureItem:
+    crawl_id: str
+    url: str
+    stage: str  # fetch, decode, extract, store
+    reason: str
