@@ -86,9 +86,18 @@ def _is_utf8(raw: bytes) -> bool:
     return True
 
 
+def _mostly_utf8(raw: bytes) -> bool:
+    """Valid UTF-8 but for a few broken bytes (a truncated or corrupted page)."""
+    high = sum(1 for b in raw[:65536] if b > 0x7F)
+    if not high:
+        return True
+    errors = raw[:65536].decode("utf-8", "replace").count("\ufffd")
+    return errors * 30 < high
+
+
 def _sniff(raw: bytes) -> str:
     """Guess among the encodings Chinese news sites actually use."""
-    if _is_utf8(raw):
+    if _is_utf8(raw) or _mostly_utf8(raw):
         return "utf-8"
     best, best_err = "gb18030", None
     for enc in ("gb18030", "big5hkscs"):
@@ -122,7 +131,7 @@ def decode_html(raw: bytes, content_type: str | None = None, override: str | Non
         # Many Chinese pages declare GB2312 (or nothing useful) but are really UTF-8.
         if encoding and encoding != "utf-8" and _is_utf8(raw) and any(b > 0x7F for b in raw[:65536]):
             encoding = "utf-8"
-        elif encoding == "utf-8" and not _is_utf8(raw):
+        elif encoding == "utf-8" and not _mostly_utf8(raw):
             encoding = _sniff(raw)
     if encoding is None:
         encoding = _sniff(raw)

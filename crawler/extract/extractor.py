@@ -78,6 +78,13 @@ def _related_blocks(blocks: list[Block], order: dict, end: dict, base: str | Non
     return taken, related
 
 
+def _is_byline(text: str) -> bool:
+    """A metadata line above the article text: labels (來源：, 作者：) or a date, no sentence."""
+    if SENTENCE_END.search(text) or len(text) >= 120:
+        return False
+    return bool(META_LINE.search(text)) or (len(text) < 80 and dates.parse_date(text) is not None)
+
+
 def _first_date(candidates, now, year=None) -> str | None:
     for text in candidates:
         value = dates.parse_date(text, now=now, year=year)
@@ -143,7 +150,7 @@ def extract(
         if block.heading and title and clean_line(text) == title:
             header_lines.append(text)
             continue
-        if first_body_index is None and len(text) < 120 and META_LINE.search(text) and not SENTENCE_END.search(text):
+        if first_body_index is None and _is_byline(text):
             header_lines.append(text)
             continue
         if is_boilerplate(text, extra) or (block.link_ratio > 0.5 and not block.heading):

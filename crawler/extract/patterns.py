@@ -63,7 +63,7 @@ AUTHOR = re.compile(
 # Words that look like names in author lists but are not.
 NOT_NAMES = frozenset(
     "記者 记者 通訊員 通讯员 實習生 实习生 編輯 编辑 攝影 摄影 報道 报道 來源 来源 發布 发布 時間 时间 "
-    "作者 本報 本报 本網 本网 責任 责任 圖片 图片 視頻 视频 綜合 综合 整理".split()
+    "作者 本報 本报 本網 本网 責任 责任 圖片 图片 視頻 视频 綜合 综合 整理 民國 民国 日期 今天 昨天".split()
 )
 OUTLET_SUFFIX = re.compile(r"(?:網|网|報|报|社|台|電視|电视|日報|日报|晚報|晚报|新聞|新闻|客戶端|客户端|頻道|频道|中心)$")
 

@@ -1,0 +1,69 @@
+"""Golden fixtures for the extractor: pages we wrote, checked field by field."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.extract_cases import FIXTURES, cases, run_case
+
+FIELDS = ("title", "title_norm", "published_at", "source", "authors", "editor", "dateline", "script", "lang",
+          "encoding", "is_article")
+
+
+def _expected(name: str) -> dict:
+    return json.loads((FIXTURES / name / "expected.json").read_text(encoding="utf-8"))
+
+
+CASE_FIELDS = [(c, f) for c in cases() for f in FIELDS if f in _expected(c)]
+
+
+@pytest.mark.parametrize(("case", "field"), CASE_FIELDS)
+def test_field(case, field):
+    got = run_case(case).to_dict()[field]
+    assert got == _expected(case)[field]
+
+
+@pytest.mark.parametrize("case", cases())
+def test_body_snippets(case):
+    expected = _expected(case)
+    article = run_case(case)
+    body = article.body or ""
+    for snippet in expected.get("body_must_contain", []):
+        assert snippet in body, f"missing from body: {snippet}"
+    for snippet in expected.get("body_must_not_contain", []):
+        assert snippet not in body, f"boilerplate left in body: {snippet}"
+    for snippet in expected.get("body_norm_must_contain", []):
+        assert snippet in (article.body_norm or "")
+
+
+@pytest.mark.parametrize("case", [c for c in cases() if "images" in _expected(c)])
+def test_images(case):
+    assert run_case(case).to_dict()["images"] == _expected(case)["images"]
+
+
+@pytest.mark.parametrize("case", [c for c in cases() if "related_titles" in _expected(c)])
+def test_related(case):
+    expected = _expected(case)
+    related = run_case(case).related
+    assert [r.title for r in related] == expected["related_titles"]
+    if expected.get("related_first_date"):
+        assert related[0].published_at == expected["related_first_date"]
+
+
+def test_every_spec_key_is_present_even_for_empty_input():
+    from crawler.extract import extract
+
+    data = extract("http://example.test/", b"").to_dict()
+    keys = {"url", "title", "published_at", "source", "authors", "editor", "dateline", "body", "images", "related",
+            "script", "title_norm", "body_norm", "lang", "encoding", "is_article"}
+    assert set(data) == keys
+    assert data["is_article"] is False and data["authors"] == [] and data["body"] is None
+
+
+def test_binary_garbage_does_not_raise():
+    from crawler.extract import extract
+
+    article = extract("http://example.test/x", bytes(range(256)) * 40, content_type="text/html")
+    assert article.is_article is False

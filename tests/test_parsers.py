@@ -1,0 +1,153 @@
+"""Table-driven tests of the small parsers: dates, datelines, names, boilerplate lines."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from crawler.extract.content import is_boilerplate
+from crawler.extract.dates import date_from_url, parse_date
+from crawler.extract.fields import clean_title, parse_authors, parse_dateline, parse_editor, parse_source
+
+NOW = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)  # 14:00 in China
+
+
+@pytest.mark.parametrize(
+    ("text", "year", "expected"),
+    [
+        ("2018年4月20日 09:30", None, "2018-04-20T09:30:00+08:00"),
+        ("发布时间：2018-04-20 09:30:12", None, "2018-04-20T09:30:12+08:00"),
+        ("2018-04-20", None, "2018-04-20"),
+        ("2018/4/20", None, "2018-04-20"),
+        ("２０１８年４月２０日", None, "2018-04-20"),
+        ("民國107年4月20日", None, "2018-04-20"),
+        ("民国107年4月20日 10:05", None, "2018-04-20T10:05:00+08:00"),
+        ("107/04/20 10:00", None, "2018-04-20T10:00:00+08:00"),
+        ("海峽網4月20日訊", 2018, "2018-04-20"),
+        ("04-20 09:30", 2018, "2018-04-20T09:30:00+08:00"),
+        ("2018-04-20T01:30:00Z", None, "2018-04-20T01:30:00+00:00"),
+        ("3小时前", None, "2026-11-26T11:00:00+08:00"),
+        ("3小時前", None, "2026-11-26T11:00:00+08:00"),
+        ("昨天", None, "2026-11-25"),
+        ("2031-01-01", None, None),  # never in the future of the capture
+        ("12月30日", None, "2025-12-30"),  # a month-day after today is last year's
+        ("沒有日期", None, None),
+        ("2018-02-30", None, None),
+    ],
+)
+def test_parse_date(text, year, expected):
+    assert parse_date(text, now=NOW, year=year) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://x.cn/2018-04/20/content_1.htm", "2018-04-20"),
+        ("http://x.cn/news/201804/20/1.html", "2018-04-20"),
+        ("http://x.cn/a/20180420/1.html", "2018-04-20"),
+        ("http://x.cn/a/1.html", None),
+    ],
+)
+def test_date_from_url(url, expected):
+    assert date_from_url(url, NOW) == expected
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "dateline", "names"),
+    [
+        ("海峽網4月20日訊 (記者 龔明 昌玉) 四月福州，繁花似錦。", "海峽網4月20日訊", ["龔明", "昌玉"]),
+        ("海峽網4月20日訊（中國網 龔明 卓燕）四月福州。", "海峽網4月20日訊", ["龔明", "卓燕"]),
+        ("新华社北京4月20日电（记者 王强）今天上午。", "新华社北京4月20日电", ["王强"]),
+        ("本报讯（记者 李明 通讯员 张华）日前。", "本报讯", ["李明", "张华"]),
+        ("本報訊 市政府今天宣布。", "本報訊", []),
+        ("四月的福州，繁花似錦。", None, []),
+    ],
+)
+def test_parse_dateline(paragraph, dateline, names):
+    assert parse_dateline(paragraph) == (dateline, names)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("作者：陳雨桐", ["陳雨桐"]),
+        ("记者 王五 李四", ["王五", "李四"]),
+        ("記者：王五、李四", ["王五", "李四"]),
+        ("文/趙六", ["趙六"]),
+        ("文｜錢七", ["錢七"]),
+        ("本报记者张三、李四报道", ["张三", "李四"]),
+        ("正文\n非遺脫胎漆器", []),
+    ],
+)
+def test_parse_authors(text, expected):
+    assert parse_authors(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("責任編輯:王小明", "王小明"),
+        ("（责任编辑：李四）", "李四"),
+        ("编辑：张三", "张三"),
+        ("沒有編者", None),
+    ],
+)
+def test_parse_editor(text, expected):
+    assert parse_editor(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("來源：海峽網 作者：張三", "海峽網"), ("来源: 新华社", "新华社"), ("无", None)],
+)
+def test_parse_source(text, expected):
+    assert parse_source(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "h1s", "expected"),
+    [
+        ("首屆峰會聚世界目光_海峽網", [], "首屆峰會聚世界目光"),
+        ("首屆峰會聚世界目光 - 新聞頻道 - 海峽網", [], "首屆峰會聚世界目光"),
+        ("首屆峰會聚世界目光｜海峽網", ["首屆峰會聚世界目光"], "首屆峰會聚世界目光"),
+        ("沒有後綴的標題", [], "沒有後綴的標題"),
+    ],
+)
+def test_clean_title(title, h1s, expected):
+    assert clean_title(title, h1s) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "已有0人發表了評論",
+        "已有12人发表了评论",
+        "進入圖片頻道最新圖文",
+        "进入图片频道最新图文",
+        "一周熱點新聞",
+        "最新福州新聞 頻道推薦",
+        "分享到：微信 微博 QQ空間",
+        "扫一扫，关注我们的公众号",
+        "下載海峽網客戶端",
+        "版權所有 海峽網",
+        "闽ICP备00000000号",
+        "原標題：峰會開幕",
+        "相關新聞",
+        "上一篇：本地新聞",
+    ],
+)
+def test_boilerplate_lines(line):
+    assert is_boilerplate(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "四月福州，繁花似錦、福氣滿滿。",
+        "國家互聯網信息辦公室副主任說，峰會是推進數字中國建設的重要載體。",
+        "记者从市住建部门获悉，项目近日取得新进展。",
+    ],
+)
+def test_article_lines_are_not_boilerplate(line):
+    assert not is_boilerplate(line)

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import pytest
+
+from crawler.decode import decode_html, normalise_label
+from crawler.text import clean_line, content_hash, convert, detect_script
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "expected"),
+    [
+        ("數字中國建設峰會", "hans", "数字中国建设峰会"),
+        ("数字中国建设峰会", "hant", "數字中國建設峯會"),
+        ("台灣的頭髮", "hans", "台湾的头发"),
+        ("原文不變", "none", "原文不變"),
+        (None, "hans", None),
+    ],
+)
+def test_convert(text, target, expected):
+    assert convert(text, target) == expected
+
+
+def test_convert_rejects_unknown_target():
+    with pytest.raises(ValueError, match="unknown target script"):
+        convert("x", "latin")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("數字中國建設峰會將於福州舉行", "hant"),
+        ("数字中国建设峰会将于福州举行", "hans"),
+        ("数字中国建设峰会將於福州舉行數據", "mixed"),
+        ("hello world", "none"),
+        ("", "none"),
+        ("中文", "none"),  # characters common to both scripts say nothing
+    ],
+)
+def test_detect_script(text, expected):
+    assert detect_script(text) == expected
+
+
+def test_clean_line_collapses_all_kinds_of_space():
+    assert clean_line("\u3000\u3000第一段\n  文字\u00a0內容 ") == "第一段 文字 內容"
+
+
+def test_content_hash_ignores_whitespace_only():
+    assert content_hash("第一段\n第二段") == content_hash("第一段 第二段 ")
+    assert content_hash("第一段") != content_hash("第二段")
+
+
+@pytest.mark.parametrize(
+    ("label", "codec"),
+    [("gb2312", "gb18030"), ("GBK", "gb18030"), ("big5", "big5hkscs"), ("UTF8", "utf-8"), ("x-nope", None)],
+)
+def test_charset_labels_widen_to_supersets(label, codec):
+    assert normalise_label(label) == codec
+
+
+def test_decode_order_and_detection():
+    trad = "數字中國建設峰會，將於福州舉行。"
+    assert decode_html(trad.encode("big5")).text == trad
+    assert decode_html("数字中国，峰会。".encode("gbk")).encoding == "gb18030"
+    # Declares GB2312 but is UTF-8: the bytes win.
+    page = '<meta charset="gb2312"><p>数字中国</p>'.encode()
+    assert decode_html(page).encoding == "utf-8"
+    # A BOM beats the header.
+    assert decode_html("數字".encode("utf-8-sig"), "text/html; charset=big5").text == "數字"
+    # Broken bytes become U+FFFD, never an exception.
+    broken = decode_html(("数字中国" * 50).encode() + b"\xff\xfe" + "峰会".encode(), "text/html; charset=utf-8")
+    assert "峰会" in broken.text and broken.errors >= 1
