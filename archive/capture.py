@@ -30,7 +30,9 @@ _TRANSFER_HEADERS = {b"transfer-encoding"}
 def request_head(request) -> bytes:
     parts = urlsplit(request.url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    headers = [(b"Host", parts.netloc.encode("idna") if not parts.netloc.isascii() else parts.netloc.encode())]
+    headers = [
+        (b"Host", parts.netloc.encode("idna") if not parts.netloc.isascii() else parts.netloc.encode())
+    ]
     for key, values in request.headers.items():
         if key.lower() == b"host":
             continue
@@ -119,11 +121,20 @@ class WarcCaptureExtension:
         self.stats.inc_value(f"archive/records_{ref.record_type}")
         self.stats.inc_value("archive/bytes_written", ref.length)
         self.store.add_capture(
-            {"crawl_id": getattr(spider, "crawl_id", None), "url": request.url, "fetched_at": ref.date,
-             "status": response.status, "content_type": (response.headers.get(b"Content-Type") or b"").decode("latin-1"),
-             "payload_digest": digest, "record_type": ref.record_type, "record_id": ref.record_id,
-             "warc_filename": ref.filename, "warc_offset": ref.offset, "warc_length": ref.length,
-             "refers_to": original["record_id"] if original else None}
+            {
+                "crawl_id": getattr(spider, "crawl_id", None),
+                "url": request.url,
+                "fetched_at": ref.date,
+                "status": response.status,
+                "content_type": (response.headers.get(b"Content-Type") or b"").decode("latin-1"),
+                "payload_digest": digest,
+                "record_type": ref.record_type,
+                "record_id": ref.record_id,
+                "warc_filename": ref.filename,
+                "warc_offset": ref.offset,
+                "warc_length": ref.length,
+                "refers_to": original["record_id"] if original else None,
+            }
         )
         # The record an article row will point at: the response holding this payload.
         if original is not None:

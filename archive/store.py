@@ -38,30 +38,84 @@ class WarcPointer:
 
 def _migrate_1(db: sqlite_utils.Database) -> None:
     db["crawls"].create(
-        {"id": str, "site": str, "started_at": str, "finished_at": str, "status": str, "pages": int,
-         "articles_new": int, "articles_changed": int, "articles_unchanged": int, "errors": int, "options": str},
+        {
+            "id": str,
+            "site": str,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,
+            "pages": int,
+            "articles_new": int,
+            "articles_changed": int,
+            "articles_unchanged": int,
+            "errors": int,
+            "options": str,
+        },
         pk="id",
     )
     db["captures"].create(
-        {"id": int, "crawl_id": str, "url": str, "fetched_at": str, "status": int, "content_type": str,
-         "payload_digest": str, "record_type": str, "record_id": str, "warc_filename": str, "warc_offset": int,
-         "warc_length": int, "refers_to": str},
+        {
+            "id": int,
+            "crawl_id": str,
+            "url": str,
+            "fetched_at": str,
+            "status": int,
+            "content_type": str,
+            "payload_digest": str,
+            "record_type": str,
+            "record_id": str,
+            "warc_filename": str,
+            "warc_offset": int,
+            "warc_length": int,
+            "refers_to": str,
+        },
         pk="id",
     )
     db["captures"].create_index(["payload_digest"])
     db["captures"].create_index(["url"])
     db["articles"].create(
-        {"url": str, "site": str, "title": str, "published_at": str, "source": str, "authors": str, "editor": str,
-         "dateline": str, "body": str, "images": str, "script": str, "title_norm": str, "body_norm": str,
-         "lang": str, "encoding": str, "content_hash": str, "first_seen_at": str, "last_fetched_at": str,
-         "last_changed_at": str, "version": int, "warc_filename": str, "warc_offset": int, "warc_record_id": str,
-         "crawl_id": str},
+        {
+            "url": str,
+            "site": str,
+            "title": str,
+            "published_at": str,
+            "source": str,
+            "authors": str,
+            "editor": str,
+            "dateline": str,
+            "body": str,
+            "images": str,
+            "script": str,
+            "title_norm": str,
+            "body_norm": str,
+            "lang": str,
+            "encoding": str,
+            "content_hash": str,
+            "first_seen_at": str,
+            "last_fetched_at": str,
+            "last_changed_at": str,
+            "version": int,
+            "warc_filename": str,
+            "warc_offset": int,
+            "warc_record_id": str,
+            "crawl_id": str,
+        },
         pk="url",
     )
     db["articles"].create_index(["site", "published_at"])
     db["article_versions"].create(
-        {"url": str, "version": int, "fetched_at": str, "title": str, "body": str, "content_hash": str,
-         "warc_filename": str, "warc_offset": int, "warc_record_id": str, "crawl_id": str},
+        {
+            "url": str,
+            "version": int,
+            "fetched_at": str,
+            "title": str,
+            "body": str,
+            "content_hash": str,
+            "warc_filename": str,
+            "warc_offset": int,
+            "warc_record_id": str,
+            "crawl_id": str,
+        },
         pk=("url", "version"),
     )
     db["related"].create(
@@ -83,7 +137,9 @@ class ArticleStore:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)  # autocommit; transactions explicit
+        conn = sqlite3.connect(
+            str(self.path), timeout=30, isolation_level=None
+        )  # autocommit; transactions explicit
         self.db = sqlite_utils.Database(conn)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
@@ -105,7 +161,9 @@ class ArticleStore:
     def migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
-            raise RuntimeError(f"{self.path}: database schema {version} is newer than this newsarchive ({SCHEMA_VERSION})")
+            raise RuntimeError(
+                f"{self.path}: database schema {version} is newer than this newsarchive ({SCHEMA_VERSION})"
+            )
         for number in range(version, SCHEMA_VERSION):
             with self.transaction():
                 MIGRATIONS[number](self.db)
@@ -116,9 +174,18 @@ class ArticleStore:
 
     def begin_crawl(self, crawl_id: str, site: str, options: dict) -> None:
         self.db["crawls"].insert(
-            {"id": crawl_id, "site": site, "started_at": utcnow(), "status": "running", "pages": 0,
-             "articles_new": 0, "articles_changed": 0, "articles_unchanged": 0, "errors": 0,
-             "options": json.dumps(options, ensure_ascii=False, sort_keys=True)},
+            {
+                "id": crawl_id,
+                "site": site,
+                "started_at": utcnow(),
+                "status": "running",
+                "pages": 0,
+                "articles_new": 0,
+                "articles_changed": 0,
+                "articles_unchanged": 0,
+                "errors": 0,
+                "options": json.dumps(options, ensure_ascii=False, sort_keys=True),
+            },
             replace=True,
         )
 
@@ -144,11 +211,19 @@ class ArticleStore:
         if not rows:
             return None
         url, fetched_at, record_id, filename, offset = rows[0]
-        return {"url": url, "fetched_at": fetched_at, "record_id": record_id, "warc_filename": filename, "warc_offset": offset}
+        return {
+            "url": url,
+            "fetched_at": fetched_at,
+            "record_id": record_id,
+            "warc_filename": filename,
+            "warc_offset": offset,
+        }
 
     # -- articles ----------------------------------------------------------------------
 
-    def save_article(self, article: Article, *, site: str, crawl_id: str, fetched_at: str, warc: WarcPointer) -> str:
+    def save_article(
+        self, article: Article, *, site: str, crawl_id: str, fetched_at: str, warc: WarcPointer
+    ) -> str:
         """Store an extracted article; returns "new", "changed" or "unchanged"."""
         digest = content_hash(article.body_norm or article.body)
         with self.transaction():
@@ -160,14 +235,30 @@ class ArticleStore:
                 return "unchanged"
             version = existing[0] + 1 if existing else 1
             row = {
-                "url": article.url, "site": site, "title": article.title, "published_at": article.published_at,
-                "source": article.source, "authors": json.dumps(list(article.authors), ensure_ascii=False),
-                "editor": article.editor, "dateline": article.dateline, "body": article.body,
-                "images": json.dumps([{"src": i.src, "caption": i.caption} for i in article.images], ensure_ascii=False),
-                "script": article.script, "title_norm": article.title_norm, "body_norm": article.body_norm,
-                "lang": article.lang, "encoding": article.encoding, "content_hash": digest,
-                "last_fetched_at": fetched_at, "last_changed_at": fetched_at, "version": version,
-                "warc_filename": warc.filename, "warc_offset": warc.offset, "warc_record_id": warc.record_id,
+                "url": article.url,
+                "site": site,
+                "title": article.title,
+                "published_at": article.published_at,
+                "source": article.source,
+                "authors": json.dumps(list(article.authors), ensure_ascii=False),
+                "editor": article.editor,
+                "dateline": article.dateline,
+                "body": article.body,
+                "images": json.dumps(
+                    [{"src": i.src, "caption": i.caption} for i in article.images], ensure_ascii=False
+                ),
+                "script": article.script,
+                "title_norm": article.title_norm,
+                "body_norm": article.body_norm,
+                "lang": article.lang,
+                "encoding": article.encoding,
+                "content_hash": digest,
+                "last_fetched_at": fetched_at,
+                "last_changed_at": fetched_at,
+                "version": version,
+                "warc_filename": warc.filename,
+                "warc_offset": warc.offset,
+                "warc_record_id": warc.record_id,
                 "crawl_id": crawl_id,
             }
             if existing:
@@ -175,13 +266,28 @@ class ArticleStore:
             else:
                 self.db["articles"].insert({**row, "first_seen_at": fetched_at})
             self.db["article_versions"].insert(
-                {"url": article.url, "version": version, "fetched_at": fetched_at, "title": article.title,
-                 "body": article.body, "content_hash": digest, "warc_filename": warc.filename,
-                 "warc_offset": warc.offset, "warc_record_id": warc.record_id, "crawl_id": crawl_id}
+                {
+                    "url": article.url,
+                    "version": version,
+                    "fetched_at": fetched_at,
+                    "title": article.title,
+                    "body": article.body,
+                    "content_hash": digest,
+                    "warc_filename": warc.filename,
+                    "warc_offset": warc.offset,
+                    "warc_record_id": warc.record_id,
+                    "crawl_id": crawl_id,
+                }
             )
             self.db.execute("delete from related where article_url = ?", [article.url])
             self.db["related"].insert_all(
-                {"article_url": article.url, "position": n, "url": r.url, "title": r.title, "published_at": r.published_at}
+                {
+                    "article_url": article.url,
+                    "position": n,
+                    "url": r.url,
+                    "title": r.title,
+                    "published_at": r.published_at,
+                }
                 for n, r in enumerate(article.related, 1)
             )
         return "changed" if existing else "new"
@@ -189,4 +295,6 @@ class ArticleStore:
     # -- failures ----------------------------------------------------------------------
 
     def add_failure(self, crawl_id: str, url: str, stage: str, reason: str) -> None:
-        self.db["failures"].insert({"crawl_id": crawl_id, "url": url, "stage": stage, "reason": reason[:2000], "at": utcnow()})
+        self.db["failures"].insert(
+            {"crawl_id": crawl_id, "url": url, "stage": stage, "reason": reason[:2000], "at": utcnow()}
+        )

@@ -101,13 +101,22 @@ class WarcWriter:
         self._path = path
         self._file = open(path.with_name(name + ".open"), "xb")  # noqa: SIM115 - closed in close()
         self._warcinfo_id = self.new_id()
-        fields = {"software": "newsarchive", "format": "WARC File Format 1.1",
-                  "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
-                  "hostname": self.hostname, **self.info}
+        fields = {
+            "software": "newsarchive",
+            "format": "WARC File Format 1.1",
+            "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
+            "hostname": self.hostname,
+            **self.info,
+        }
         body = "".join(f"{k}: {v}\r\n" for k, v in fields.items() if v).encode("utf-8")
         self._write(
-            [("WARC-Type", "warcinfo"), ("WARC-Record-ID", self._warcinfo_id), ("WARC-Date", warc_date(self.clock())),
-             ("WARC-Filename", name), ("Content-Type", "application/warc-fields")],
+            [
+                ("WARC-Type", "warcinfo"),
+                ("WARC-Record-ID", self._warcinfo_id),
+                ("WARC-Date", warc_date(self.clock())),
+                ("WARC-Filename", name),
+                ("Content-Type", "application/warc-fields"),
+            ],
             body,
         )
 
@@ -158,25 +167,41 @@ class WarcWriter:
             common.append(("WARC-IP-Address", ex.ip_address))
         if revisit_of is None:
             block = ex.response_head + ex.payload
-            headers = [("WARC-Type", "response"), ("WARC-Record-ID", response_id), *common,
-                       ("Content-Type", "application/http;msgtype=response"),
-                       ("WARC-Payload-Digest", payload_digest), ("WARC-Block-Digest", sha1_digest(block))]
+            headers = [
+                ("WARC-Type", "response"),
+                ("WARC-Record-ID", response_id),
+                *common,
+                ("Content-Type", "application/http;msgtype=response"),
+                ("WARC-Payload-Digest", payload_digest),
+                ("WARC-Block-Digest", sha1_digest(block)),
+            ]
             kind = "response"
         else:
             block = ex.response_head
-            headers = [("WARC-Type", "revisit"), ("WARC-Record-ID", response_id), *common,
-                       ("WARC-Profile", "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"),
-                       ("WARC-Refers-To-Target-URI", revisit_of.url), ("WARC-Refers-To-Date", revisit_of.date),
-                       ("WARC-Refers-To", revisit_of.record_id),
-                       ("Content-Type", "application/http;msgtype=response"),
-                       ("WARC-Payload-Digest", payload_digest), ("WARC-Block-Digest", sha1_digest(block))]
+            headers = [
+                ("WARC-Type", "revisit"),
+                ("WARC-Record-ID", response_id),
+                *common,
+                ("WARC-Profile", "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"),
+                ("WARC-Refers-To-Target-URI", revisit_of.url),
+                ("WARC-Refers-To-Date", revisit_of.date),
+                ("WARC-Refers-To", revisit_of.record_id),
+                ("Content-Type", "application/http;msgtype=response"),
+                ("WARC-Payload-Digest", payload_digest),
+                ("WARC-Block-Digest", sha1_digest(block)),
+            ]
             kind = "revisit"
         offset, length = self._write(headers, block)
         response_ref = RecordRef(self._name(), offset, length, response_id, kind, date, payload_digest)
         req_block = ex.request_head + ex.request_body
-        req_headers = [("WARC-Type", "request"), ("WARC-Record-ID", request_id), *common,
-                       ("WARC-Concurrent-To", response_id), ("Content-Type", "application/http;msgtype=request"),
-                       ("WARC-Block-Digest", sha1_digest(req_block))]
+        req_headers = [
+            ("WARC-Type", "request"),
+            ("WARC-Record-ID", request_id),
+            *common,
+            ("WARC-Concurrent-To", response_id),
+            ("Content-Type", "application/http;msgtype=request"),
+            ("WARC-Block-Digest", sha1_digest(req_block)),
+        ]
         offset, length = self._write(req_headers, req_block)
         request_ref = RecordRef(self._name(), offset, length, request_id, "request", date)
         return response_ref, request_ref

@@ -21,48 +21,81 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _crawl_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--profiles", action="append", default=[], metavar="DIR", help="a folder of your own site profiles")
-    parser.add_argument("--base-url", help="crawl the profile's site from another origin (a mirror or local copy)")
+    parser.add_argument(
+        "--profiles", action="append", default=[], metavar="DIR", help="a folder of your own site profiles"
+    )
+    parser.add_argument(
+        "--base-url", help="crawl the profile's site from another origin (a mirror or local copy)"
+    )
     parser.add_argument("--max-pages", type=int, default=0, help="stop after N pages (0: no limit)")
-    parser.add_argument("--depth", type=int, default=0, help="follow links at most N levels deep (0: no limit)")
-    parser.add_argument("--target-script", choices=["hans", "hant", "none"], default="hans",
-                        help="script of title_norm/body_norm (default: hans)")
-    parser.add_argument("--allow-private-addresses", action="store_true",
-                        help="allow fetching loopback and private addresses (off by default)")
-    parser.add_argument("--delay", type=float, help="seconds between requests to a host (0: no delay, no AutoThrottle)")
+    parser.add_argument(
+        "--depth", type=int, default=0, help="follow links at most N levels deep (0: no limit)"
+    )
+    parser.add_argument(
+        "--target-script",
+        choices=["hans", "hant", "none"],
+        default="hans",
+        help="script of title_norm/body_norm (default: hans)",
+    )
+    parser.add_argument(
+        "--allow-private-addresses",
+        action="store_true",
+        help="allow fetching loopback and private addresses (off by default)",
+    )
+    parser.add_argument(
+        "--delay", type=float, help="seconds between requests to a host (0: no delay, no AutoThrottle)"
+    )
     parser.add_argument("--concurrency", type=int, help="parallel requests per host")
-    parser.add_argument("--warc-max-size", type=int, help="start a new WARC file past this many bytes (default: 1 GB)")
-    parser.add_argument("--quiet", action="store_true", help="print nothing unless something failed (for cron)")
+    parser.add_argument(
+        "--warc-max-size", type=int, help="start a new WARC file past this many bytes (default: 1 GB)"
+    )
+    parser.add_argument(
+        "--quiet", action="store_true", help="print nothing unless something failed (for cron)"
+    )
     parser.add_argument("--log-file", help="write Scrapy's log (INFO) to this file")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newsarchive", description="Archival crawler for Chinese-language news.")
+    parser = argparse.ArgumentParser(
+        prog="newsarchive", description="Archival crawler for Chinese-language news."
+    )
     parser.add_argument("--version", action="version", version=f"newsarchive {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("crawl", help="crawl the named site profiles", description="Crawl the named site profiles.")
+    p = sub.add_parser(
+        "crawl", help="crawl the named site profiles", description="Crawl the named site profiles."
+    )
     _common(p)
     p.add_argument("sites", nargs="+", metavar="SITE")
     _crawl_options(p)
 
-    p = sub.add_parser("extract", help="extract one saved page and print JSON",
-                       description="Extract one saved page (raw bytes) and print one JSON object.")
+    p = sub.add_parser(
+        "extract",
+        help="extract one saved page and print JSON",
+        description="Extract one saved page (raw bytes) and print one JSON object.",
+    )
     _common(p)
     p.add_argument("file", nargs="?", help="the saved page")
     p.add_argument("--url", help="the page's URL (for links and dates)")
     p.add_argument("--site", help="use this site profile's selectors")
     p.add_argument("--profiles", action="append", default=[], metavar="DIR")
     p.add_argument("--encoding", help="decode with this encoding instead of detecting it")
-    p.add_argument("--batch", metavar="LIST.jsonl", help='lines of {"path": ..., "url": ...}; prints one object a line')
+    p.add_argument(
+        "--batch", metavar="LIST.jsonl", help='lines of {"path": ..., "url": ...}; prints one object a line'
+    )
     p.add_argument("--target-script", choices=["hans", "hant", "none"], default="hans")
 
-    p = sub.add_parser("sites", help="list the site profiles", description="List the site profiles and their files.")
+    p = sub.add_parser(
+        "sites", help="list the site profiles", description="List the site profiles and their files."
+    )
     _common(p)
     p.add_argument("--profiles", action="append", default=[], metavar="DIR")
 
-    p = sub.add_parser("demo", help="serve the demo site, crawl it, show the result",
-                       description="Serve the bundled demo news site on 127.0.0.1, crawl it, print what was stored.")
+    p = sub.add_parser(
+        "demo",
+        help="serve the demo site, crawl it, show the result",
+        description="Serve the bundled demo news site on 127.0.0.1, crawl it, print what was stored.",
+    )
     _common(p)
     p.add_argument("--quiet", action="store_true")
     return parser
@@ -106,7 +139,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def data_paths(args) -> tuple[Path, Path]:
     data = Path(args.data_dir)
-    return Path(args.db) if args.db else data / "news.db", Path(args.warc_dir) if args.warc_dir else data / "warc"
+    return Path(args.db) if args.db else data / "news.db", Path(
+        args.warc_dir
+    ) if args.warc_dir else data / "warc"
 
 
 def print_json(obj) -> None:

@@ -13,7 +13,9 @@ _LOC = re.compile(rb"<(?:loc|link)>\s*(?:<!\[CDATA\[)?\s*([^<\]\s]+)", re.I)
 _ATOM_LINK = re.compile(rb"<link[^>]+href=[\"']([^\"']+)", re.I)
 
 
-def page_links(url: str, raw: bytes, content_type: str | None = None, encoding: str | None = None) -> list[str]:
+def page_links(
+    url: str, raw: bytes, content_type: str | None = None, encoding: str | None = None
+) -> list[str]:
     root = parse(decode_html(raw, content_type, override=encoding).text)
     base = root.find(".//base[@href]")
     return absolute_links(root, urljoin(url, base.get("href")) if base is not None else url)

@@ -6,11 +6,15 @@ from pathlib import Path
 
 
 def db_path(settings) -> Path:
-    return Path(settings.get("NEWSARCHIVE_DB") or Path(settings.get("NEWSARCHIVE_DATA_DIR") or "data") / "news.db")
+    return Path(
+        settings.get("NEWSARCHIVE_DB") or Path(settings.get("NEWSARCHIVE_DATA_DIR") or "data") / "news.db"
+    )
 
 
 def warc_dir(settings) -> Path:
-    return Path(settings.get("ARCHIVE_WARC_DIR") or Path(settings.get("NEWSARCHIVE_DATA_DIR") or "data") / "warc")
+    return Path(
+        settings.get("ARCHIVE_WARC_DIR") or Path(settings.get("NEWSARCHIVE_DATA_DIR") or "data") / "warc"
+    )
 
 
 def store_for(crawler):

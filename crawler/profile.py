@@ -77,8 +77,25 @@ class Profile:
         )
 
 
-_LIST_KEYS = ("domains", "start_urls", "feeds", "sitemaps", "article_patterns", "list_patterns", "boilerplate", "remove")
-_KNOWN = set(_LIST_KEYS) | {"name", "description", "selectors", "encoding", "refetch_window_days", "delay", "concurrency"}
+_LIST_KEYS = (
+    "domains",
+    "start_urls",
+    "feeds",
+    "sitemaps",
+    "article_patterns",
+    "list_patterns",
+    "boilerplate",
+    "remove",
+)
+_KNOWN = set(_LIST_KEYS) | {
+    "name",
+    "description",
+    "selectors",
+    "encoding",
+    "refetch_window_days",
+    "delay",
+    "concurrency",
+}
 
 
 def _fail(path: Path | str, key: str, why: str) -> ProfileError:
@@ -91,7 +108,9 @@ def profile_from_dict(data: dict, path: Path | str) -> Profile:
         raise _fail(path, unknown[0], f"unknown key (known: {', '.join(sorted(_KNOWN))})")
     name = data.get("name", Path(path).stem)
     if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", name):
-        raise _fail(path, "name", "must be lower-case letters, digits, '-' or '_' (it names files and folders)")
+        raise _fail(
+            path, "name", "must be lower-case letters, digits, '-' or '_' (it names files and folders)"
+        )
     values: dict = {"name": name, "path": str(path)}
     for key in _LIST_KEYS:
         value = data.get(key, [])

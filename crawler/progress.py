@@ -39,7 +39,9 @@ class CrawlRecordExtension:
         return ext
 
     def spider_opened(self, spider):
-        store_for(self.crawler).begin_crawl(spider.crawl_id, spider.site_folder, getattr(spider, "options", {}))
+        store_for(self.crawler).begin_crawl(
+            spider.crawl_id, spider.site_folder, getattr(spider, "options", {})
+        )
 
     def spider_closed(self, spider, reason):
         status = {"finished": "finished", "shutdown": "interrupted"}.get(reason, "failed")

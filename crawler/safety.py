@@ -22,8 +22,13 @@ def is_private_address(ip: str) -> bool:
     if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
         addr = addr.ipv4_mapped
     return (
-        addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_reserved
-        or addr.is_multicast or addr.is_unspecified or not addr.is_global
+        addr.is_private
+        or addr.is_loopback
+        or addr.is_link_local
+        or addr.is_reserved
+        or addr.is_multicast
+        or addr.is_unspecified
+        or not addr.is_global
     )
 
 

@@ -56,7 +56,9 @@ def detect_script(text: str | None) -> str:
     counts = {}
     for ch in CJK.findall(text[:20000]):
         counts[ch] = counts.get(ch, 0) + 1
-    for ch, to_s, to_tw, to_hk in zip(chars, *(_char_map(chars, c) for c in ("t2s.json", "s2tw.json", "s2hk.json")), strict=True):
+    for ch, to_s, to_tw, to_hk in zip(
+        chars, *(_char_map(chars, c) for c in ("t2s.json", "s2tw.json", "s2hk.json")), strict=True
+    ):
         if to_s != ch:
             trad += counts[ch]
         # Simplified only when every Traditional standard rewrites it: 峰 or 台 are

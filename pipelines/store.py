@@ -34,12 +34,17 @@ class ArticleStorePipeline:
                 return item
             try:
                 outcome = self.store.save_article(
-                    item.article, site=item.site, crawl_id=item.crawl_id, fetched_at=item.fetched_at,
+                    item.article,
+                    site=item.site,
+                    crawl_id=item.crawl_id,
+                    fetched_at=item.fetched_at,
                     warc=WarcPointer(item.warc_filename, item.warc_offset, item.warc_record_id),
                 )
             except Exception as exc:  # a store failure must not lose the others
                 logger.exception("could not store %s", item.article.url)
-                self.store.add_failure(item.crawl_id, item.article.url or "", "store", f"{type(exc).__name__}: {exc}")
+                self.store.add_failure(
+                    item.crawl_id, item.article.url or "", "store", f"{type(exc).__name__}: {exc}"
+                )
                 self.stats.inc_value("newsarchive/failures")
                 return item
             self.stats.inc_value(f"newsarchive/articles_{outcome}")

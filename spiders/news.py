@@ -26,8 +26,15 @@ def new_crawl_id(site: str) -> str:
 class NewsSpider(scrapy.Spider):
     name = "news"
 
-    def __init__(self, site: str | None = None, profiles: str = "", base_url: str | None = None,
-                 crawl_id: str | None = None, target_script: str | None = None, **kwargs):
+    def __init__(
+        self,
+        site: str | None = None,
+        profiles: str = "",
+        base_url: str | None = None,
+        crawl_id: str | None = None,
+        target_script: str | None = None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         if not site:
             raise ValueError("NewsSpider needs a site profile: -a site=NAME")
@@ -45,7 +52,9 @@ class NewsSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.target_script = spider.target_script or crawler.settings.get("NEWSARCHIVE_TARGET_SCRIPT", "hans")
+        spider.target_script = spider.target_script or crawler.settings.get(
+            "NEWSARCHIVE_TARGET_SCRIPT", "hans"
+        )
         return spider
 
     async def start(self):
@@ -66,15 +75,27 @@ class NewsSpider(scrapy.Spider):
 
     def parse_article(self, response):
         try:
-            article = extract(response.url, response.body, self.profile, content_type=self._content_type(response),
-                              target_script=self.target_script)
+            article = extract(
+                response.url,
+                response.body,
+                self.profile,
+                content_type=self._content_type(response),
+                target_script=self.target_script,
+            )
         except Exception as exc:  # a bad page is a failures row, never a crash
             self.logger.warning("extraction failed for %s: %r", response.url, exc)
             yield FailureItem(self.crawl_id, response.url, "extract", f"{type(exc).__name__}: {exc}")
             return
         filename, offset, record_id = response.meta.get("warc_pointer", (None, None, None))
-        yield ArticleItem(article, self.site_folder, self.crawl_id, response.meta.get("fetched_at") or "",
-                          filename, offset, record_id)
+        yield ArticleItem(
+            article,
+            self.site_folder,
+            self.crawl_id,
+            response.meta.get("fetched_at") or "",
+            filename,
+            offset,
+            record_id,
+        )
         yield from self._follow([r.url for r in article.related])
 
     def failed(self, failure):
@@ -102,7 +123,9 @@ class NewsSpider(scrapy.Spider):
                 yield scrapy.Request(link, callback=self.parse_list, errback=self.failed)
 
     def _local(self, link: str) -> str:
-        return rebase(link, self.base_url) if self.base_url and same_site(link, self.original_domains) else link
+        return (
+            rebase(link, self.base_url) if self.base_url and same_site(link, self.original_domains) else link
+        )
 
     @staticmethod
     def _content_type(response) -> str | None:

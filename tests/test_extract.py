@@ -8,8 +8,19 @@ import pytest
 
 from tests.extract_cases import FIXTURES, cases, run_case
 
-FIELDS = ("title", "title_norm", "published_at", "source", "authors", "editor", "dateline", "script", "lang",
-          "encoding", "is_article")
+FIELDS = (
+    "title",
+    "title_norm",
+    "published_at",
+    "source",
+    "authors",
+    "editor",
+    "dateline",
+    "script",
+    "lang",
+    "encoding",
+    "is_article",
+)
 
 
 def _expected(name: str) -> dict:
@@ -56,8 +67,24 @@ def test_every_spec_key_is_present_even_for_empty_input():
     from crawler.extract import extract
 
     data = extract("http://example.test/", b"").to_dict()
-    keys = {"url", "title", "published_at", "source", "authors", "editor", "dateline", "body", "images", "related",
-            "script", "title_norm", "body_norm", "lang", "encoding", "is_article"}
+    keys = {
+        "url",
+        "title",
+        "published_at",
+        "source",
+        "authors",
+        "editor",
+        "dateline",
+        "body",
+        "images",
+        "related",
+        "script",
+        "title_norm",
+        "body_norm",
+        "lang",
+        "encoding",
+        "is_article",
+    }
     assert set(data) == keys
     assert data["is_article"] is False and data["authors"] == [] and data["body"] is None
 

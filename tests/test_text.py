@@ -67,5 +67,7 @@ def test_decode_order_and_detection():
     # A BOM beats the header.
     assert decode_html("數字".encode("utf-8-sig"), "text/html; charset=big5").text == "數字"
     # Broken bytes become U+FFFD, never an exception.
-    broken = decode_html(("数字中国" * 50).encode() + b"\xff\xfe" + "峰会".encode(), "text/html; charset=utf-8")
+    broken = decode_html(
+        ("数字中国" * 50).encode() + b"\xff\xfe" + "峰会".encode(), "text/html; charset=utf-8"
+    )
     assert "峰会" in broken.text and broken.errors >= 1

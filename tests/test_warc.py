@@ -18,8 +18,14 @@ CLOCK = datetime(2026, 4, 20, 1, 30, tzinfo=UTC)
 
 def make_writer(tmp_path: Path, **kw) -> WarcWriter:
     ids = count(1)
-    return WarcWriter(tmp_path, prefix="test", hostname="box", clock=lambda: CLOCK,
-                      new_id=lambda: f"<urn:uuid:00000000-0000-0000-0000-{next(ids):012d}>", **kw)
+    return WarcWriter(
+        tmp_path,
+        prefix="test",
+        hostname="box",
+        clock=lambda: CLOCK,
+        new_id=lambda: f"<urn:uuid:00000000-0000-0000-0000-{next(ids):012d}>",
+        **kw,
+    )
 
 
 def exchange(url="http://news.example/a?id=1", body=b"<p>\xe6\x96\xb0\xe8\x81\x9e</p>") -> Exchange:
@@ -49,7 +55,9 @@ def test_response_record_bytes(tmp_path):
     assert path.name == "test-20260420013000-00000-box.warc.gz"
     records = members(path)
     assert len(records) == 3  # warcinfo, response, request: one gzip member each
-    block = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>\xe6\x96\xb0\xe8\x81\x9e</p>"
+    block = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>\xe6\x96\xb0\xe8\x81\x9e</p>"
+    )
     expected = (
         b"WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-000000000002>\r\n"
         b"WARC-Target-URI: http://news.example/a?id=1\r\nWARC-Date: 2026-04-20T01:30:00Z\r\n"
@@ -66,14 +74,20 @@ def test_response_record_bytes(tmp_path):
 def test_round_trip_with_warcio_and_offsets(tmp_path):
     with make_writer(tmp_path) as w:
         ref, req = w.write_exchange(exchange())
-        ref2, _ = w.write_exchange(exchange(url="http://news.example/b"), revisit_of=Original(
-            "http://news.example/a?id=1", ref.date, ref.record_id))
+        ref2, _ = w.write_exchange(
+            exchange(url="http://news.example/b"),
+            revisit_of=Original("http://news.example/a?id=1", ref.date, ref.record_id),
+        )
     path = tmp_path / ref.filename
     with path.open("rb") as fh:
         kinds = [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI")) for r in ArchiveIterator(fh)]
-    assert kinds == [("warcinfo", None), ("response", "http://news.example/a?id=1"),
-                     ("request", "http://news.example/a?id=1"), ("revisit", "http://news.example/b"),
-                     ("request", "http://news.example/b")]
+    assert kinds == [
+        ("warcinfo", None),
+        ("response", "http://news.example/a?id=1"),
+        ("request", "http://news.example/a?id=1"),
+        ("revisit", "http://news.example/b"),
+        ("request", "http://news.example/b"),
+    ]
     with path.open("rb") as fh:
         fh.seek(ref2.offset)
         record = next(iter(ArchiveIterator(fh)))

@@ -62,8 +62,20 @@ def summarise(db_path: Path, crawl_ids: list[str]) -> tuple[list[dict], str]:
     from archive.store import ArticleStore
 
     store = ArticleStore(db_path)
-    rows = [store.crawl(i) or {"id": i, "site": "?", "status": "failed", "pages": 0, "articles_new": 0,
-                                 "articles_changed": 0, "articles_unchanged": 0, "errors": 0} for i in crawl_ids]
+    rows = [
+        store.crawl(i)
+        or {
+            "id": i,
+            "site": "?",
+            "status": "failed",
+            "pages": 0,
+            "articles_new": 0,
+            "articles_changed": 0,
+            "articles_unchanged": 0,
+            "errors": 0,
+        }
+        for i in crawl_ids
+    ]
     lines = []
     for row in rows:
         lines.append(

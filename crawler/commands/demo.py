@@ -7,7 +7,6 @@ from pathlib import Path
 
 from crawler.commands.crawl import crawl_settings, run_spiders, summarise
 
-
 DEMO_PORT = 8642
 
 
@@ -20,8 +19,17 @@ def run_demo(args) -> int:
     except OSError:
         server, base_url = start_server(0)
     print(f"Demo news site served at {base_url}/ ; crawling it with the 'demo' profile...", flush=True)
-    crawl_args = argparse.Namespace(**vars(args), allow_private_addresses=True, delay=0.0, target_script="hans",
-                                    max_pages=0, depth=0, concurrency=4, warc_max_size=None, log_file=None)
+    crawl_args = argparse.Namespace(
+        **vars(args),
+        allow_private_addresses=True,
+        delay=0.0,
+        target_script="hans",
+        max_pages=0,
+        depth=0,
+        concurrency=4,
+        warc_max_size=None,
+        log_file=None,
+    )
     settings = crawl_settings(crawl_args, quiet=args.quiet)
     try:
         ids = run_spiders(settings, [{"site": "demo", "profiles": "", "base_url": base_url}])
@@ -50,6 +58,6 @@ def report(db: Path, warc_dir: Path) -> str:
         "",
         "Try a query (the normalised columns are Simplified, whatever the page's script):",
         f"  sqlite3 {db} \"select published_at, title, editor from articles where body_norm like '%两岸%' order by published_at limit 5\"",
-        f"  sqlite-utils {db} \"select site, script, count(*) as n from articles group by site, script\" --table",
+        f'  sqlite-utils {db} "select site, script, count(*) as n from articles group by site, script" --table',
     ]
     return "\n".join(lines)

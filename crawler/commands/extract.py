@@ -49,10 +49,12 @@ def _batch(listing: Path, profile, args) -> int:
             job = json.loads(line)
             path = job["path"]
         except (ValueError, KeyError, TypeError):
-            raise UsageError(f"{listing}:{number}: not a JSON object with a \"path\"") from None
+            raise UsageError(f'{listing}:{number}: not a JSON object with a "path"') from None
         try:
             raw = Path(path).read_bytes()
-            article = extract(job.get("url"), raw, profile, encoding=args.encoding, target_script=args.target_script)
+            article = extract(
+                job.get("url"), raw, profile, encoding=args.encoding, target_script=args.target_script
+            )
             print_json({"path": path, **article.to_dict()})
         except Exception as exc:  # one bad page must not stop the batch
             failed += 1

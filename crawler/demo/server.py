@@ -24,7 +24,9 @@ def make_handler(pages: dict[str, Page]):
             path = self.path.split("?", 1)[0]
             page = pages.get(path)
             if page is None:
-                page = Page(404, [("Content-Type", "text/html; charset=utf-8")], "<h1>404 找不到頁面</h1>".encode())
+                page = Page(
+                    404, [("Content-Type", "text/html; charset=utf-8")], "<h1>404 找不到頁面</h1>".encode()
+                )
             self.send_response(page.status)
             for key, value in page.headers:
                 self.send_header(key, value)

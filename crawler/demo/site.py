@@ -79,7 +79,9 @@ def build_articles(seed: int = 20260420) -> list[DemoArticle]:
     for channel, titles in TITLES.items():
         script = CHANNELS[channel][3]
         for k, title in enumerate(titles):
-            published = start + timedelta(days=k * 2 + len(articles) % 3, hours=rng.randint(0, 10), minutes=rng.choice([0, 15, 30, 45]))
+            published = start + timedelta(
+                days=k * 2 + len(articles) % 3, hours=rng.randint(0, 10), minutes=rng.choice([0, 15, 30, 45])
+            )
             reporters = rng.sample(REPORTERS, rng.choice([1, 2, 2, 3]))
             place = rng.choice(PLACES)
             short = title.split(" ")[0]
@@ -115,7 +117,8 @@ def build_articles(seed: int = 20260420) -> list[DemoArticle]:
 
 def _nav(script: str) -> str:
     items = "".join(
-        f'<li><a href="/{path}/index.html">{escape(_t(name, script))}</a></li>' for name, path, _, _ in CHANNELS.values()
+        f'<li><a href="/{path}/index.html">{escape(_t(name, script))}</a></li>'
+        for name, path, _, _ in CHANNELS.values()
     )
     return f'<div class="nav"><ul><li><a href="/">{_t("首页", script)}</a></li>{items}</ul></div>'
 
@@ -177,7 +180,9 @@ def render_article(a: DemoArticle, by_id: dict[int, DemoArticle]) -> str:
         f'<div class="related"><h3>{_t("相关新闻", s)}</h3><ul>{related}</ul></div>'
         f"</div>"
         f'<div class="side"><h3>{_t("热门排行", s)}</h3><ul>'
-        + "".join(f'<li><a href="{by_id[r].path}">{escape(by_id[r].title)}</a></li>' for r in sorted(by_id)[:6])
+        + "".join(
+            f'<li><a href="{by_id[r].path}">{escape(by_id[r].title)}</a></li>' for r in sorted(by_id)[:6]
+        )
         + "</ul></div></div>"
     )
     head = f'<meta name="publishdate" content="{a.published:%Y-%m-%d %H:%M}">' if a.id % 2 else ""
@@ -187,7 +192,8 @@ def render_article(a: DemoArticle, by_id: dict[int, DemoArticle]) -> str:
 def render_list(channel: str, items: list[DemoArticle], page: int, pages: int) -> str:
     name, path, charset, s = CHANNELS[channel]
     rows = "".join(
-        f'<li><a href="{a.path}">{escape(a.title)}</a><span class="date">{a.published:%Y-%m-%d}</span></li>' for a in items
+        f'<li><a href="{a.path}">{escape(a.title)}</a><span class="date">{a.published:%Y-%m-%d}</span></li>'
+        for a in items
     )
     pager = []
     if page > 1:
@@ -204,7 +210,9 @@ def build_site(articles: list[DemoArticle] | None = None) -> dict[str, Page]:
     by_id = {a.id: a for a in articles}
     pages: dict[str, Page] = {}
 
-    def add(path: str, text: str, charset: str, header_charset: bool = True, ctype: str = "text/html") -> None:
+    def add(
+        path: str, text: str, charset: str, header_charset: bool = True, ctype: str = "text/html"
+    ) -> None:
         header = f"{ctype}; charset={charset}" if header_charset else ctype
         pages[path] = Page(200, [("Content-Type", header)], text.encode(_codec(charset), "xmlcharrefreplace"))
 
@@ -230,7 +238,9 @@ def build_site(articles: list[DemoArticle] | None = None) -> dict[str, Page]:
     )
     add("/", home, "utf-8")
     pages["/index.html"] = pages["/"]
-    pages[REDIRECT_PATH] = Page(301, [("Location", latest[0].path), ("Content-Type", "text/html")], b"<a>moved</a>")
+    pages[REDIRECT_PATH] = Page(
+        301, [("Location", latest[0].path), ("Content-Type", "text/html")], b"<a>moved</a>"
+    )
     add(PRIVATE_PATH, _page("内部稿库", "hans", "utf-8", "<p>未公开稿件</p>"), "utf-8")
     pages["/robots.txt"] = Page(
         200, [("Content-Type", "text/plain")], b"User-agent: *\nDisallow: /private/\nSitemap: /sitemap.xml\n"

@@ -76,7 +76,11 @@ def strip_noise(root: etree._Element) -> None:
     for el in list(root.iter()):
         if not isinstance(el.tag, str):
             continue
-        if el.tag in DROP_TAGS or (el.get("style") and _HIDDEN.search(el.get("style"))) or el.get("hidden") is not None:
+        if (
+            el.tag in DROP_TAGS
+            or (el.get("style") and _HIDDEN.search(el.get("style")))
+            or el.get("hidden") is not None
+        ):
             remove(el)
 
 
@@ -100,7 +104,14 @@ class _Walker:
             text = clean_line("".join(self._parts))
             if text:
                 self.blocks.append(
-                    Block(text, min(self._link_chars, len(text)), element, self.order[element], heading, links=self._links)
+                    Block(
+                        text,
+                        min(self._link_chars, len(text)),
+                        element,
+                        self.order[element],
+                        heading,
+                        links=self._links,
+                    )
                 )
         self._parts, self._link_chars, self._links, self._len = [], 0, [], 0
 
@@ -119,7 +130,14 @@ class _Walker:
             src = el.get("data-original") or el.get("data-src") or el.get("src")
             if src:
                 self.blocks.append(
-                    Block("", 0, block, self.order[block], image=src.strip(), image_alt=clean_line(el.get("alt") or "") or None)
+                    Block(
+                        "",
+                        0,
+                        block,
+                        self.order[block],
+                        image=src.strip(),
+                        image_alt=clean_line(el.get("alt") or "") or None,
+                    )
                 )
         link = tag == "a" and el.get("href")
         first_part = len(self._parts)

@@ -8,25 +8,32 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 CHINA = timezone(timedelta(hours=8))
 
 _SEP = r"\s*[-/.年]\s*"
-_TIME = r"(?:\s*(?:T|日)?\s*(?P<H>[0-2]?\d)\s*[:：時时点點]\s*(?P<M>[0-5]\d)(?:\s*[:：分]\s*(?P<S>[0-5]\d))?)?"
+_TIME = (
+    r"(?:\s*(?:T|日)?\s*(?P<H>[0-2]?\d)\s*[:：時时点點]\s*(?P<M>[0-5]\d)(?:\s*[:：分]\s*(?P<S>[0-5]\d))?)?"
+)
 _ZONE = r"(?P<Z>Z|[+-]\d{2}:?\d{2})?"
 
 FULL = re.compile(
-    r"(?<!\d)(?P<y>(?:19|20)\d{2})" + _SEP + r"(?P<m>[01]?\d)\s*[-/.月]\s*(?P<d>[0-3]?\d)(?!\d)\s*日?" + _TIME + r"(?:\.\d+)?" + _ZONE
+    r"(?<!\d)(?P<y>(?:19|20)\d{2})"
+    + _SEP
+    + r"(?P<m>[01]?\d)\s*[-/.月]\s*(?P<d>[0-3]?\d)(?!\d)\s*日?"
+    + _TIME
+    + r"(?:\.\d+)?"
+    + _ZONE
 )
-ROC = re.compile(
-    r"(?:民國|民国)\s*(?P<y>\d{2,3})\s*年\s*(?P<m>[01]?\d)\s*月\s*(?P<d>[0-3]?\d)\s*日" + _TIME
-)
+ROC = re.compile(r"(?:民國|民国)\s*(?P<y>\d{2,3})\s*年\s*(?P<m>[01]?\d)\s*月\s*(?P<d>[0-3]?\d)\s*日" + _TIME)
 ROC_SLASH = re.compile(r"(?<![\d/])(?P<y>1[01]\d)/(?P<m>[01]?\d)/(?P<d>[0-3]?\d)(?![\d/])" + _TIME)
 MONTH_DAY = re.compile(r"(?<!\d)(?P<m>[01]?\d)\s*月\s*(?P<d>[0-3]?\d)\s*日" + _TIME)
 SHORT = re.compile(r"(?<![\d-])(?P<m>[01]?\d)-(?P<d>[0-3]\d)\s+(?P<H>[0-2]?\d):(?P<M>[0-5]\d)(?!\d)")
 COMPACT = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)")
-RELATIVE = re.compile(r"(?P<n>\d+|半|一|兩|两|几|幾)\s*(?P<u>秒|分鐘|分钟|小時|小时|天|日)前|(?P<w>剛剛|刚刚|今天|昨天|前天)")
+RELATIVE = re.compile(
+    r"(?P<n>\d+|半|一|兩|两|几|幾)\s*(?P<u>秒|分鐘|分钟|小時|小时|天|日)前|(?P<w>剛剛|刚刚|今天|昨天|前天)"
+)
 URL_DATE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-/_]?(?P<m>[01]\d)[-/_]?(?P<d>[0-3]\d)(?!\d)")
 URL_YM_D = re.compile(r"/(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)/(?P<d>[0-3]\d)/")
 
@@ -45,7 +52,7 @@ def _iso(y: int, m: int, d: int, hh=None, mm=None, ss=None, zone: str | None = N
         if zone in (None, ""):
             tz = CHINA
         elif zone == "Z":
-            tz = timezone.utc
+            tz = UTC
         else:
             sign = -1 if zone[0] == "-" else 1
             digits = zone[1:].replace(":", "")
@@ -59,7 +66,9 @@ def _not_future(value: str | None, now: datetime | None) -> str | None:
     if value is None or now is None:
         return value
     if len(value) == 10:
-        return value if date.fromisoformat(value) <= now.astimezone(CHINA).date() + timedelta(days=1) else None
+        return (
+            value if date.fromisoformat(value) <= now.astimezone(CHINA).date() + timedelta(days=1) else None
+        )
     return value if datetime.fromisoformat(value) <= now + timedelta(hours=1) else None
 
 
@@ -75,7 +84,9 @@ def parse_date(text: str | None, now: datetime | None = None, year: int | None =
     for pattern in (FULL,):
         m = pattern.search(text)
         if m:
-            return _not_future(_iso(int(m["y"]), int(m["m"]), int(m["d"]), m["H"], m["M"], m["S"], m["Z"]), now)
+            return _not_future(
+                _iso(int(m["y"]), int(m["m"]), int(m["d"]), m["H"], m["M"], m["S"], m["Z"]), now
+            )
     m = ROC.search(text)
     if m:
         return _not_future(_iso(int(m["y"]) + 1911, int(m["m"]), int(m["d"]), m["H"], m["M"]), now)

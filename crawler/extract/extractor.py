@@ -18,7 +18,14 @@ from crawler.extract import dates
 from crawler.extract.article import Article, Image, RelatedLink
 from crawler.extract.blocks import Block, blocks_of, parse, remove, strip_noise
 from crawler.extract.content import best_container, is_boilerplate, within
-from crawler.extract.fields import clean_title, parse_authors, parse_dateline, parse_editor, parse_source, split_names
+from crawler.extract.fields import (
+    clean_title,
+    parse_authors,
+    parse_dateline,
+    parse_editor,
+    parse_source,
+    split_names,
+)
 from crawler.extract.meta import AUTHOR_META, DATE_META, SOURCE_META, PageMeta, absolute_links, read_meta
 from crawler.extract.patterns import EDITOR_LINE, META_LINE, PUNCT, RELATED_HEADING, SENTENCE_END
 from crawler.text import CJK, clean_line, convert, detect_script, join_paragraphs, lang_of
@@ -43,7 +50,9 @@ def _select_el(root: etree._Element, css: str | None) -> etree._Element | None:
     return found[0] if found else None
 
 
-def _related_blocks(blocks: list[Block], order: dict, end: dict, base: str | None, root_override) -> tuple[set[int], list[RelatedLink]]:
+def _related_blocks(
+    blocks: list[Block], order: dict, end: dict, base: str | None, root_override
+) -> tuple[set[int], list[RelatedLink]]:
     """Blocks that make up "related news" lists, and the links they hold."""
     taken: set[int] = set()
     related: list[RelatedLink] = []
@@ -54,7 +63,13 @@ def _related_blocks(blocks: list[Block], order: dict, end: dict, base: str | Non
             url = urljoin(base or "", href).split("#", 1)[0]
             if anchor and url not in seen and len(anchor) >= 4:
                 seen.add(url)
-                related.append(RelatedLink(url=url, title=anchor, published_at=dates.parse_date(block.text[len(anchor):] or block.text)))
+                related.append(
+                    RelatedLink(
+                        url=url,
+                        title=anchor,
+                        published_at=dates.parse_date(block.text[len(anchor) :] or block.text),
+                    )
+                )
 
     if root_override is not None:
         for i, block in enumerate(blocks):
@@ -115,7 +130,11 @@ def extract(
             remove(el)
     strip_noise(root)
     h1s = [clean_line(el.text_content()) for el in root.iter("h1")]
-    title = _select_text(root, selectors.get("title")) or clean_title(meta.og_title or meta.title, h1s) or (h1s[0] if h1s else None)
+    title = (
+        _select_text(root, selectors.get("title"))
+        or clean_title(meta.og_title or meta.title, h1s)
+        or (h1s[0] if h1s else None)
+    )
 
     blocks, order, end = blocks_of(root)
     container = _select_el(root, selectors.get("body"))
@@ -144,7 +163,9 @@ def extract(
             pending_image = Image(src=urljoin(meta.base or "", block.image), caption=block.image_alt)
             images.append(pending_image)
             continue
-        if EDITOR_LINE.match(text) or (len(text) < 40 and parse_editor(text) and not PUNCT.search(text.split("：")[-1])):
+        if EDITOR_LINE.match(text) or (
+            len(text) < 40 and parse_editor(text) and not PUNCT.search(text.split("：")[-1])
+        ):
             editor_lines.append(text)
             continue
         if block.heading and title and clean_line(text) == title:
@@ -155,7 +176,12 @@ def extract(
             continue
         if is_boilerplate(text, extra) or (block.link_ratio > 0.5 and not block.heading):
             continue
-        if pending_image is not None and len(text) <= _CAPTION_MAX and not SENTENCE_END.search(text) and not block.heading:
+        if (
+            pending_image is not None
+            and len(text) <= _CAPTION_MAX
+            and not SENTENCE_END.search(text)
+            and not block.heading
+        ):
             # A short line right under a picture is its caption, not article text.
             images[-1] = Image(src=pending_image.src, caption=text)
             pending_image = None
@@ -173,7 +199,8 @@ def extract(
 
     date_sel = _select_text(root, selectors.get("published_at"))
     published = _first_date(
-        [date_sel, meta.first(DATE_META), meta.jsonld_value("datePublished"), *meta.time_elements, header], now
+        [date_sel, meta.first(DATE_META), meta.jsonld_value("datePublished"), *meta.time_elements, header],
+        now,
     )
     if published is None:
         published = dates.date_from_url(url, now)
@@ -182,8 +209,15 @@ def extract(
     if published is None:
         published = _first_date(body_lines[:3] + body_lines[-3:], now)
 
-    source = parse_source(_select_text(root, selectors.get("source")) or "") or _select_text(root, selectors.get("source"))
-    source = source or parse_source(header) or parse_source("\n".join(body_lines[-3:])) or meta.first(SOURCE_META[:2])
+    source = parse_source(_select_text(root, selectors.get("source")) or "") or _select_text(
+        root, selectors.get("source")
+    )
+    source = (
+        source
+        or parse_source(header)
+        or parse_source("\n".join(body_lines[-3:]))
+        or meta.first(SOURCE_META[:2])
+    )
 
     authors_sel = _select_text(root, selectors.get("authors"))
     authors = (
@@ -197,14 +231,18 @@ def extract(
 
     editor_sel = _select_text(root, selectors.get("editor"))
     editor = (
-        parse_editor(editor_sel) if editor_sel else None
-    ) or parse_editor("\n".join(editor_lines)) or parse_editor(page_text)
+        (parse_editor(editor_sel) if editor_sel else None)
+        or parse_editor("\n".join(editor_lines))
+        or parse_editor(page_text)
+    )
 
     dateline = _select_text(root, selectors.get("dateline")) or dateline
     script = detect_script((title or "") + (body or ""))
     han = len(CJK.findall(body or ""))
     punct = len(PUNCT.findall(body or ""))
-    is_article = bool(title) and han >= 60 and punct >= 3 and (meta.og_type in (None, "article") or han >= 200)
+    is_article = (
+        bool(title) and han >= 60 and punct >= 3 and (meta.og_type in (None, "article") or han >= 200)
+    )
     return Article(
         url=url,
         title=title,

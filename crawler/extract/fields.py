@@ -52,7 +52,9 @@ def parse_dateline(first_paragraph: str | None) -> tuple[str | None, list[str]]:
         return None, []
     who = m["who"] or ""
     # "(記者 龔旭群 昌煥玉)" or "(中國網 龔旭群)": drop role words and outlet names.
-    return clean_line(m["dl"]), split_names(re.sub(r"記者|记者|通訊員|通讯员|實習生|实习生|攝影|摄影", " ", who))
+    return clean_line(m["dl"]), split_names(
+        re.sub(r"記者|记者|通訊員|通讯员|實習生|实习生|攝影|摄影", " ", who)
+    )
 
 
 def clean_title(title: str | None, h1s: list[str] | None = None) -> str | None:

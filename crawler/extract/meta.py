@@ -85,7 +85,11 @@ def read_meta(root: etree._Element, url: str | None) -> PageMeta:
     base = root.find(".//base[@href]")
     meta.base = urljoin(url or "", base.get("href").strip()) if base is not None else url
     for el in root.iter("meta"):
-        key = (el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv") or "").strip().lower()
+        key = (
+            (el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv") or "")
+            .strip()
+            .lower()
+        )
         value = el.get("content")
         if key and value and key not in meta.metas:
             meta.metas[key] = value.strip()

@@ -1,0 +1,67 @@
+"""Shared fixtures: the demo site served from a subprocess on port 0, and a real crawl of it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_cli(*args: str, cwd: Path | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "crawler", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        env=env,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="session")
+def demo_site():
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "crawler.demo.server", "--port", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    try:
+        url = proc.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:"), url
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def crawl_demo(base_url: str, data_dir: Path, *extra: str) -> subprocess.CompletedProcess:
+    return run_cli(
+        "crawl",
+        "demo",
+        "--base-url",
+        base_url,
+        "--data-dir",
+        str(data_dir),
+        "--allow-private-addresses",
+        "--delay",
+        "0",
+        "--quiet",
+        *extra,
+    )
+
+
+@pytest.fixture(scope="session")
+def demo_crawl(demo_site, tmp_path_factory):
+    """One full crawl of the demo site, shared by the end-to-end tests that only read its result."""
+    data = tmp_path_factory.mktemp("demo-crawl")
+    result = crawl_demo(demo_site, data)
+    assert result.returncode == 0, result.stderr
+    return {"url": demo_site, "data": data, "result": result}

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import pytest
+
+from crawler.safety import is_private_address, resolves_to_private
+
+
+@pytest.mark.parametrize(
+    "ip",
+    [
+        "127.0.0.1",
+        "10.1.2.3",
+        "172.16.0.1",
+        "172.31.255.255",
+        "192.168.1.1",
+        "169.254.169.254",
+        "0.0.0.0",
+        "::1",
+        "fe80::1",
+        "fc00::1",
+        "::ffff:10.0.0.1",
+        "100.64.0.1",
+    ],
+)
+def test_private_addresses(ip):
+    assert is_private_address(ip)
+
+
+@pytest.mark.parametrize("ip", ["8.8.8.8", "1.1.1.1", "172.32.0.1", "2001:4860:4860::8888", "not-an-ip"])
+def test_public_addresses(ip):
+    assert not is_private_address(ip)
+
+
+def test_ip_literals_need_no_lookup():
+    assert resolves_to_private("127.0.0.1") and resolves_to_private("[::1]")
+    assert resolves_to_private("localhost")  # resolves locally, to loopback
