@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from crawler.commands.crawl import crawl_settings, run_spiders, summarise
@@ -42,6 +43,13 @@ def run_demo(args) -> int:
     return 0 if all(r["status"] == "finished" for r in rows) else 1
 
 
+def _here(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def report(db: Path, warc_dir: Path) -> str:
     from archive.store import ArticleStore
 
@@ -51,6 +59,7 @@ def report(db: Path, warc_dir: Path) -> str:
     store.close()
     warcs = sorted(warc_dir.rglob("*.warc.gz"))
     size = sum(p.stat().st_size for p in warcs)
+    tool = _here(Path(sys.executable).parent / "sqlite-utils")
     lines = [
         "",
         f"Stored: {articles} articles in {db} ({', '.join(f'{k}: {v}' for k, v in sorted(by_script.items()))})",
