@@ -66,7 +66,7 @@ def report(db: Path, warc_dir: Path) -> str:
         f"WARC files: {len(warcs)} in {warc_dir} ({size / 1024:.0f} KiB)",
         "",
         "Try a query (the normalised columns are Simplified, whatever the page's script):",
-        f"  sqlite3 {db} \"select published_at, title, editor from articles where body_norm like '%两岸%' order by published_at limit 5\"",
-        f'  sqlite-utils {db} "select site, script, count(*) as n from articles group by site, script" --table',
+        f"  {tool} {db} \"select published_at, title, editor from articles where body_norm like '%两岸%' limit 5\" --table",
+        f'  {tool} {db} "select url, stage, reason from failures" --table',
     ]
     return "\n".join(lines)
