@@ -53,6 +53,14 @@ def _crawl_options(parser: argparse.ArgumentParser) -> None:
         "--quiet", action="store_true", help="print nothing unless something failed (for cron)"
     )
     parser.add_argument("--log-file", help="write Scrapy's log (INFO) to this file")
+    parser.add_argument(
+        "-s",
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a Scrapy or newsarchive setting (as scrapy crawl -s)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -38,6 +38,11 @@ def crawl_settings(args, quiet: bool):
         opts["CONCURRENT_REQUESTS_PER_DOMAIN"] = args.concurrency
     if getattr(args, "warc_max_size", None):
         opts["ARCHIVE_WARC_MAX_SIZE"] = args.warc_max_size
+    for item in getattr(args, "set", []):
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise UsageError(f"--set wants NAME=VALUE, not {item!r}")
+        opts[name] = value
     settings.setdict({k: v for k, v in opts.items() if v is not None}, priority="cmdline")
     return settings
 
