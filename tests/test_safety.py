@@ -34,3 +34,12 @@ def test_public_addresses(ip):
 def test_ip_literals_need_no_lookup():
     assert resolves_to_private("127.0.0.1") and resolves_to_private("[::1]")
     assert resolves_to_private("localhost")  # resolves locally, to loopback
+
+
+def test_cookie_domain_check_uses_the_bundled_suffix_list():
+    import scrapy.downloadermiddlewares.cookies as cookies
+
+    import crawler.settings  # noqa: F401 - importing the settings installs the offline extractor
+
+    assert tuple(cookies._split_domain.suffix_list_urls) == ()
+    assert cookies._is_public_domain("com.cn") and not cookies._is_public_domain("news.sina.com.cn")
