@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from archive.repair import repair_open_files
 from archive.warc import Exchange, Original, WarcWriter, http_head, sha1_digest
 from crawler import __version__
 from crawler.paths import store_for, warc_dir
@@ -94,6 +95,10 @@ class WarcCaptureExtension:
     def spider_opened(self, spider):
         self.writer = self.writer_factory(spider)
         self.store = store_for(self.crawler)
+        # A killed run leaves `.open` files behind: close them before writing new ones.
+        for repair in repair_open_files(self.writer.directory):
+            self.stats.inc_value("archive/files_repaired")
+            self.stats.inc_value("archive/torn_bytes_dropped", repair.dropped)
 
     def spider_closed(self, spider):
         if self.writer is not None:

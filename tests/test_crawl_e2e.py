@@ -165,3 +165,61 @@ def test_second_run_of_unchanged_site_writes_revisits_only(demo_site, tmp_path):
     )
     assert {k["record_type"]: k["n"] for k in kinds}.keys() == {"revisit"}
     assert rows(tmp_path, "select count(*) n from articles")[0]["n"] == len(DEMO)
+
+
+def test_crawl_killed_mid_write_leaves_nothing_corrupt(demo_site, tmp_path):
+    import os
+    import signal
+    import time
+
+    from tests.conftest import ROOT
+
+    cmd = [
+        sys.executable,
+        "-m",
+        "crawler",
+        "crawl",
+        "demo",
+        "--base-url",
+        demo_site,
+        "--data-dir",
+        str(tmp_path),
+        "--allow-private-addresses",
+        "--delay",
+        "0.05",
+        "--concurrency",
+        "1",
+        "--quiet",
+    ]
+    proc = subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # wait until it is well into writing records
+        opened = list((tmp_path / "warc").rglob("*.open"))
+        if opened and opened[0].stat().st_size > 20_000:
+            break
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert list((tmp_path / "warc").rglob("*.open")), "the crawl ended before it could be killed"
+    partial = rows(tmp_path, "select count(*) n from articles")[0]["n"]
+    assert partial < len(DEMO)
+
+    again = crawl_demo(demo_site, tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert not list((tmp_path / "warc").rglob("*.open"))
+    files = sorted(map(str, (tmp_path / "warc").rglob("*.warc.gz")))
+    check = subprocess.run(
+        [str(Path(sys.executable).parent / "warcio"), "check", *files], capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stdout
+    assert rows(tmp_path, "select count(*) n, count(distinct url) d from articles")[0]["n"] == len(DEMO)
+    for row in rows(tmp_path, "select url, warc_filename, warc_offset from articles"):
+        with (tmp_path / "warc" / row["warc_filename"]).open("rb") as fh:
+            fh.seek(row["warc_offset"])
+            assert next(iter(ArchiveIterator(fh))).rec_headers.get_header("WARC-Target-URI") == row["url"]
