@@ -7,7 +7,7 @@ from urllib.parse import urljoin, urlsplit
 
 from crawler.decode import decode_html
 from crawler.extract.blocks import parse
-from crawler.extract.meta import absolute_links
+from crawler.extract.meta import absolute_links, base_url
 
 _LOC = re.compile(rb"<(?:loc|link)>\s*(?:<!\[CDATA\[)?\s*([^<\]\s]+)", re.I)
 _ATOM_LINK = re.compile(rb"<link[^>]+href=[\"']([^\"']+)", re.I)
@@ -17,8 +17,7 @@ def page_links(
     url: str, raw: bytes, content_type: str | None = None, encoding: str | None = None
 ) -> list[str]:
     root = parse(decode_html(raw, content_type, override=encoding).text)
-    base = root.find(".//base[@href]")
-    return absolute_links(root, urljoin(url, base.get("href")) if base is not None else url)
+    return absolute_links(root, base_url(root, url))
 
 
 def xml_links(url: str, raw: bytes) -> list[str]:

@@ -42,8 +42,9 @@ def demo_site():
         proc.wait(timeout=10)
 
 
-def crawl_demo(base_url: str, data_dir: Path, *extra: str) -> subprocess.CompletedProcess:
-    return run_cli(
+def crawl_args(base_url: str, data_dir: Path, *extra: str) -> list[str]:
+    """`newsarchive crawl` of the demo profile served at base_url, loopback allowed, no delay."""
+    return [
         "crawl",
         "demo",
         "--base-url",
@@ -53,9 +54,12 @@ def crawl_demo(base_url: str, data_dir: Path, *extra: str) -> subprocess.Complet
         "--allow-private-addresses",
         "--delay",
         "0",
-        "--quiet",
         *extra,
-    )
+    ]
+
+
+def crawl_demo(base_url: str, data_dir: Path, *extra: str) -> subprocess.CompletedProcess:
+    return run_cli(*crawl_args(base_url, data_dir, "--quiet", *extra))
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, crawl_args, run_cli
 from tests.extract_cases import FIXTURES
 
 COMMANDS = ["crawl", "extract", "sites", "demo"]
@@ -87,16 +87,6 @@ def test_private_addresses_refused_by_default(demo_site, tmp_path):
 
 
 def test_summary_on_stdout_when_not_quiet(demo_site, tmp_path):
-    result = run_cli(
-        "crawl",
-        "demo",
-        "--base-url",
-        demo_site,
-        "--data-dir",
-        str(tmp_path),
-        "--allow-private-addresses",
-        "--delay",
-        "0",
-    )
+    result = run_cli(*crawl_args(demo_site, tmp_path))
     assert result.returncode == 0, result.stderr
     assert re.search(r"demo: crawl \S+ finished: \d+ pages fetched, 44 new articles", result.stdout)

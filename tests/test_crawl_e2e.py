@@ -12,7 +12,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from crawler.demo.site import BROKEN_PATH, PRIVATE_PATH, build_articles
 from crawler.text import convert, detect_script
-from tests.conftest import crawl_demo
+from tests.conftest import crawl_args, crawl_demo
 
 DEMO = build_articles()
 BOILERPLATE = [
@@ -174,22 +174,12 @@ def test_crawl_killed_mid_write_leaves_nothing_corrupt(demo_site, tmp_path):
 
     from tests.conftest import ROOT
 
+    # A later --delay wins: slow enough to be killed in the middle.
     cmd = [
         sys.executable,
         "-m",
         "crawler",
-        "crawl",
-        "demo",
-        "--base-url",
-        demo_site,
-        "--data-dir",
-        str(tmp_path),
-        "--allow-private-addresses",
-        "--delay",
-        "0.05",
-        "--concurrency",
-        "1",
-        "--quiet",
+        *crawl_args(demo_site, tmp_path, "--delay", "0.05", "--concurrency", "1"),
     ]
     proc = subprocess.Popen(
         cmd,

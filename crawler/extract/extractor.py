@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -31,12 +32,14 @@ from crawler.extract.patterns import EDITOR_LINE, META_LINE, PUNCT, RELATED_HEAD
 from crawler.text import CJK, clean_line, convert, detect_script, join_paragraphs, lang_of
 
 _CAPTION_MAX = 60
+# Profile selectors are few and reused on every page: compile each once.
+_css = lru_cache(maxsize=512)(CSSSelector)
 
 
 def _select_text(root: etree._Element, css: str | None) -> str | None:
     if not css:
         return None
-    for el in CSSSelector(css)(root):
+    for el in _css(css)(root):
         text = clean_line(el.text_content() if isinstance(el, etree._Element) else str(el))
         if text:
             return text
@@ -46,7 +49,7 @@ def _select_text(root: etree._Element, css: str | None) -> str | None:
 def _select_el(root: etree._Element, css: str | None) -> etree._Element | None:
     if not css:
         return None
-    found = CSSSelector(css)(root)
+    found = _css(css)(root)
     return found[0] if found else None
 
 
@@ -126,7 +129,7 @@ def extract(
     selectors = getattr(profile, "selectors", None) or {}
     extra = getattr(profile, "boilerplate_res", ())
     for css in getattr(profile, "remove", ()):
-        for el in CSSSelector(css)(root):
+        for el in _css(css)(root):
             remove(el)
     strip_noise(root)
     h1s = [clean_line(el.text_content()) for el in root.iter("h1")]
@@ -209,11 +212,9 @@ def extract(
     if published is None:
         published = _first_date(body_lines[:3] + body_lines[-3:], now)
 
-    source = parse_source(_select_text(root, selectors.get("source")) or "") or _select_text(
-        root, selectors.get("source")
-    )
+    source_sel = _select_text(root, selectors.get("source"))
     source = (
-        source
+        (parse_source(source_sel) or source_sel)
         or parse_source(header)
         or parse_source("\n".join(body_lines[-3:]))
         or meta.first(SOURCE_META[:2])

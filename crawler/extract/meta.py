@@ -82,8 +82,7 @@ def read_meta(root: etree._Element, url: str | None) -> PageMeta:
     html_el = root if root.tag == "html" else root.find(".//html")
     if html_el is not None:
         meta.lang = html_el.get("lang") or html_el.get("xml:lang")
-    base = root.find(".//base[@href]")
-    meta.base = urljoin(url or "", base.get("href").strip()) if base is not None else url
+    meta.base = base_url(root, url)
     for el in root.iter("meta"):
         key = (
             (el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv") or "")
@@ -106,6 +105,12 @@ def read_meta(root: etree._Element, url: str | None) -> PageMeta:
         if value and value.strip():
             meta.time_elements.append(value.strip())
     return meta
+
+
+def base_url(root: etree._Element, url: str | None) -> str | None:
+    """The URL relative links resolve against: <base href> if the page has one."""
+    base = root.find(".//base[@href]")
+    return urljoin(url or "", base.get("href").strip()) if base is not None else url
 
 
 def absolute_links(root: etree._Element, base: str | None) -> list[str]:
