@@ -18,11 +18,12 @@ from pathlib import Path
 import sqlite_utils
 
 from crawler.extract.article import Article
+from crawler.searchtext import index_columns
 from crawler.text import content_hash
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def utcnow() -> str:
@@ -128,7 +129,26 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
     db["failures"].create_index(["crawl_id"])
 
 
-MIGRATIONS = [_migrate_1]
+def _migrate_2(db: sqlite_utils.Database) -> None:
+    """Full-text index over the folded (Simplified) title and body, as bigrams: see crawler/searchtext.py."""
+    db.execute(
+        "create virtual table articles_fts using fts5(bi_title, bi_body, uni, "
+        "tokenize = 'unicode61 remove_diacritics 0')"
+    )
+    for rowid, title, body in db.execute("select rowid, title_norm, body_norm from articles").fetchall():
+        _index(db, rowid, title, body)
+
+
+def _index(db: sqlite_utils.Database, rowid: int, title: str | None, body: str | None) -> None:
+    cols = index_columns(title, body)
+    db.execute("delete from articles_fts where rowid = ?", [rowid])
+    db.execute(
+        "insert into articles_fts (rowid, bi_title, bi_body, uni) values (?, ?, ?, ?)",
+        [rowid, cols["bi_title"], cols["bi_body"], cols["uni"]],
+    )
+
+
+MIGRATIONS = [_migrate_1, _migrate_2]
 
 
 class ArticleStore:
@@ -279,6 +299,8 @@ class ArticleStore:
                     "crawl_id": crawl_id,
                 }
             )
+            rowid = self.db.execute("select rowid from articles where url = ?", [article.url]).fetchone()[0]
+            _index(self.db, rowid, article.title_norm, article.body_norm)  # the index moves with the row
             self.db.execute("delete from related where article_url = ?", [article.url])
             self.db["related"].insert_all(
                 {

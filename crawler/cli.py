@@ -100,6 +100,63 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profiles", action="append", default=[], metavar="DIR")
 
     p = sub.add_parser(
+        "search",
+        help="full-text search, in either script",
+        description="Full-text search over titles and bodies; a query in either script finds both.",
+    )
+    _common(p)
+    p.add_argument("query", help="words to find (all must appear); 2-character words work")
+    p.add_argument("--limit", type=int, default=20, help="at most N results (default 20; 0: all)")
+    p.add_argument("--site", help="only this site")
+    p.add_argument("--since", metavar="YYYY-MM-DD", help="published on or after")
+    p.add_argument("--until", metavar="YYYY-MM-DD", help="published on or before")
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+
+    p = sub.add_parser(
+        "export",
+        help="dump the articles (jsonl, csv, parquet)",
+        description="Dump the articles for analysis, streaming.",
+    )
+    _common(p)
+    p.add_argument("--format", choices=["jsonl", "csv", "parquet"], required=True)
+    p.add_argument("--out", help="write here instead of standard output")
+    p.add_argument("--site", help="only this site")
+    p.add_argument("--since", metavar="YYYY-MM-DD", help="published on or after")
+
+    p = sub.add_parser(
+        "verify",
+        help="check rows against the WARC files",
+        description="Check that every article row points at an intact WARC record and every WARC file is valid.",
+    )
+    _common(p)
+
+    p = sub.add_parser(
+        "reextract",
+        help="rebuild the article rows from the WARC files",
+        description="Rebuild the article rows from the WARC files alone, with the current extractor.",
+    )
+    _common(p)
+    p.add_argument("--profiles", action="append", default=[], metavar="DIR")
+    p.add_argument("--target-script", choices=["hans", "hant", "none"], default="hans")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    p = sub.add_parser(
+        "stats",
+        help="articles per site and per day, failures, last crawls",
+        description="Articles per site and per day, failures and last crawl per site.",
+    )
+    _common(p)
+    p.add_argument("--html", metavar="FILE", help="also write an HTML report with a chart")
+
+    p = sub.add_parser(
+        "browse",
+        help="open the dataset in Datasette on 127.0.0.1",
+        description="Serve the dataset in Datasette on 127.0.0.1, with table notes and the search.",
+    )
+    _common(p)
+    p.add_argument("--port", type=int, default=8001, help="port (default 8001)")
+
+    p = sub.add_parser(
         "demo",
         help="serve the demo site, crawl it, show the result",
         description="Serve the bundled demo news site on 127.0.0.1, crawl it, print what was stored.",
@@ -132,6 +189,22 @@ def main(argv: list[str] | None = None) -> int:
             for profile in load_profiles(args.profiles).values():
                 print(f"{profile.name}\t{', '.join(profile.domains)}\t{profile.path}")
             return 0
+        if args.command in ("search", "export", "verify", "reextract"):
+            from crawler.commands import research
+
+            return getattr(research, f"run_{args.command}")(args)
+        if args.command in ("search", "export", "verify", "reextract"):
+            from crawler.commands import research
+
+            return getattr(research, f"run_{args.command}")(args)
+        if args.command == "stats":
+            from crawler.commands.stats import run_stats
+
+            return run_stats(args)
+        if args.command == "browse":
+            from crawler.commands.browse import run_browse
+
+            return run_browse(args)
         if args.command == "demo":
             from crawler.commands.demo import run_demo
 

@@ -1,0 +1,87 @@
+"""Full-text search over the articles: bigram FTS5 for candidates, an exact check for the answer."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from crawler.searchtext import contains_all, fold, fts_expression, query_terms
+
+_SNIPPET_CONTEXT = 40
+
+
+@dataclass(frozen=True)
+class Hit:
+    url: str
+    title: str | None
+    published_at: str | None
+    site: str | None
+    snippet: str
+    rank: float
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _snippet(terms: list[str], body: str | None, body_norm: str | None, mark: tuple[str, str]) -> str:
+    original = body or ""
+    folded = fold(body_norm or original)
+    positions = [(folded.find(t), t) for t in terms if folded.find(t) >= 0]
+    # Show the page's own script when folding kept the length (OpenCC is almost always 1:1).
+    text = original if len(original) == len(folded) else folded
+    if not positions:
+        return text[: 2 * _SNIPPET_CONTEXT].replace("\n", " ")
+    start, term = min(positions)
+    end = start + len(term)
+    left, right = max(0, start - _SNIPPET_CONTEXT), min(len(text), end + _SNIPPET_CONTEXT)
+    piece = (
+        ("…" if left else "")
+        + text[left:start]
+        + mark[0]
+        + text[start:end]
+        + mark[1]
+        + text[end:right]
+        + ("…" if right < len(text) else "")
+    )
+    return piece.replace("\n", " ")
+
+
+def search(
+    db,
+    query: str,
+    *,
+    limit: int = 20,
+    site: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    mark: tuple[str, str] = ("【", "】"),
+) -> list[Hit]:
+    """Articles containing every term of the query (in either script), best first."""
+    terms = query_terms(query)
+    if not terms:
+        raise ValueError("the query has no words to search for")
+    where, params = ["articles_fts match ?"], [fts_expression(terms)]
+    if site:
+        where.append("a.site = ?")
+        params.append(site)
+    if since:
+        where.append("substr(a.published_at, 1, 10) >= ?")
+        params.append(since)
+    if until:
+        where.append("substr(a.published_at, 1, 10) <= ?")
+        params.append(until)
+    sql = (
+        "select a.url, a.title, a.published_at, a.site, a.title_norm, a.body_norm, a.body, "
+        "bm25(articles_fts, 5.0, 1.0, 0.2) as score from articles_fts "
+        "join articles a on a.rowid = articles_fts.rowid where " + " and ".join(where) + " order by score"
+    )
+    hits: list[Hit] = []
+    for url, title, published, site_name, title_norm, body_norm, body, score in db.execute(sql, params):
+        # The index finds candidates; this check makes the answer exact (no cross-sentence matches).
+        if not contains_all(terms, fold(title_norm) + "\n" + fold(body_norm)):
+            continue
+        hits.append(
+            Hit(url, title, published, site_name, _snippet(terms, body, body_norm, mark), round(-score, 4))
+        )
+        if limit and len(hits) >= limit:
+            break
+    return hits

@@ -1,0 +1,1 @@
+"""Datasette support for `newsarchive browse` (the plugin file lives in this folder)."""

@@ -1,0 +1,86 @@
+"""`newsarchive browse`: the dataset in Datasette on 127.0.0.1, with the search wired in."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from crawler.cli import UsageError, data_paths
+
+SEARCH_SQL = (
+    "select a.published_at, a.site, a.title, a.url from articles_fts join articles a on a.rowid = articles_fts.rowid "
+    "where articles_fts match na_fts(:q) and na_contains(:q, a.title_norm, a.body_norm) "
+    "order by bm25(articles_fts, 5.0, 1.0, 0.2) limit 100"
+)
+
+DESCRIPTIONS = {
+    "articles": "One row per article (latest version), pointing at its WARC response record.",
+    "article_versions": "Every version of every article: silent edits are kept.",
+    "related": "The related-news list under each article, in page order.",
+    "captures": "Every fetch (robots.txt, redirects, errors included) and its WARC record.",
+    "crawls": "One row per crawl run, with its status and counts.",
+    "failures": "Pages that could not be fetched, decoded, extracted or stored, and why.",
+}
+
+
+def metadata(db_name: str) -> dict:
+    return {
+        "title": "newsarchive",
+        "description": "Chinese news archive. Search in either script with the 'search' query; 2-character words work.",
+        "databases": {
+            db_name: {
+                "tables": {name: {"description": text} for name, text in DESCRIPTIONS.items()}
+                | {"articles_fts": {"hidden": True}},
+                "queries": {"search": {"sql": SEARCH_SQL, "title": "Search articles (either script)"}},
+            }
+        },
+    }
+
+
+def datasette_command(db: Path, port: int, meta_file: Path) -> list[str]:
+    exe = shutil.which("datasette", path=str(Path(sys.executable).parent)) or shutil.which("datasette")
+    if exe is None:
+        raise UsageError("browse needs Datasette: pip install 'newsarchive[browse]'")
+    plugins = Path(__file__).resolve().parent.parent / "browse"
+    return [
+        exe,
+        "serve",
+        str(db),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--metadata",
+        str(meta_file),
+        "--plugins-dir",
+        str(plugins),
+        "--setting",
+        "sql_time_limit_ms",
+        "5000",
+    ]
+
+
+def run_browse(args) -> int:
+    db, _ = data_paths(args)
+    if not db.is_file():
+        raise UsageError(f"no database at {db} (crawl something first, or give --db / --data-dir)")
+    with tempfile.TemporaryDirectory() as tmp:
+        meta_file = Path(tmp) / "metadata.json"
+        meta_file.write_text(json.dumps(metadata(db.stem), ensure_ascii=False), encoding="utf-8")
+        cmd = datasette_command(db, args.port, meta_file)
+        print(f"Datasette on http://127.0.0.1:{args.port}/ (Ctrl-C to stop)", file=sys.stderr, flush=True)
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(
+                filter(None, [str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH")])
+            ),
+        }
+        try:
+            return subprocess.call(cmd, env=env)
+        except KeyboardInterrupt:
+            return 0

@@ -1,0 +1,204 @@
+"""The researchers' commands: search, export, verify, reextract."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+
+from crawler.cli import UsageError, data_paths, print_json
+
+EXPORT_COLUMNS = [
+    "url",
+    "site",
+    "title",
+    "published_at",
+    "source",
+    "authors",
+    "editor",
+    "dateline",
+    "body",
+    "images",
+    "script",
+    "title_norm",
+    "body_norm",
+    "lang",
+    "encoding",
+    "content_hash",
+    "first_seen_at",
+    "last_fetched_at",
+    "last_changed_at",
+    "version",
+    "warc_filename",
+    "warc_offset",
+    "warc_record_id",
+    "crawl_id",
+]
+JSON_COLUMNS = ("authors", "images")
+
+
+def open_store(args, must_exist: bool = True):
+    from archive.store import ArticleStore
+
+    db, _ = data_paths(args)
+    if must_exist and not db.is_file():
+        raise UsageError(f"no database at {db} (crawl something first, or give --db / --data-dir)")
+    return ArticleStore(db)
+
+
+def run_search(args) -> int:
+    from archive.search import search
+
+    store = open_store(args)
+    tty = sys.stdout.isatty() and not args.json
+    mark = ("\033[1;31m", "\033[0m") if tty else ("【", "】")
+    try:
+        hits = search(
+            store.db,
+            args.query,
+            limit=args.limit,
+            site=args.site,
+            since=args.since,
+            until=args.until,
+            mark=mark,
+        )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if args.json:
+        print_json([h.to_dict() for h in hits])
+        return 0
+    for h in hits:
+        print(f"{(h.published_at or '')[:16]:<16}  {h.site or ''}  {h.title or ''}")
+        print(f"    {h.url}")
+        print(f"    {h.snippet}")
+    print(f"{len(hits)} article{'s' if len(hits) != 1 else ''} found", file=sys.stderr)
+    return 0
+
+
+def _rows(store, args):
+    where, params = [], []
+    if args.site:
+        where.append("site = ?")
+        params.append(args.site)
+    if args.since:
+        where.append("substr(published_at, 1, 10) >= ?")
+        params.append(args.since)
+    sql = f"select {', '.join(EXPORT_COLUMNS)} from articles"
+    if where:
+        sql += " where " + " and ".join(where)
+    cursor = store.db.execute(sql + " order by published_at, url", params)
+    while True:  # one batch at a time: memory stays flat on a large database
+        batch = cursor.fetchmany(500)
+        if not batch:
+            return
+        yield from batch
+
+
+def run_export(args) -> int:
+    store = open_store(args)
+    if args.format == "parquet":
+        return _export_parquet(store, args)
+    out = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout  # noqa: SIM115
+    n = 0
+    try:
+        if args.format == "csv":
+            writer = csv.writer(out)
+            writer.writerow(EXPORT_COLUMNS)
+            for row in _rows(store, args):
+                writer.writerow(row)
+                n += 1
+        else:
+            for row in _rows(store, args):
+                obj = dict(zip(EXPORT_COLUMNS, row, strict=True))
+                for key in JSON_COLUMNS:
+                    obj[key] = json.loads(obj[key]) if obj[key] else []
+                out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+                n += 1
+    finally:
+        if args.out:
+            out.close()
+    if args.out:
+        print(f"exported {n} articles to {args.out}", file=sys.stderr)
+    return 0
+
+
+def _export_parquet(store, args) -> int:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise UsageError("parquet needs pyarrow: pip install 'newsarchive[parquet]'") from None
+    if not args.out:
+        raise UsageError("parquet is binary: give --out FILE")
+    schema = pa.schema(
+        [(c, pa.int64() if c in ("version", "warc_offset") else pa.string()) for c in EXPORT_COLUMNS]
+    )
+    n = 0
+    with pq.ParquetWriter(args.out, schema) as writer:
+        batch: list[tuple] = []
+        for row in _rows(store, args):
+            batch.append(row)
+            if len(batch) == 2000:
+                writer.write_table(
+                    pa.Table.from_pylist([dict(zip(EXPORT_COLUMNS, r, strict=True)) for r in batch], schema)
+                )
+                n += len(batch)
+                batch = []
+        if batch:
+            writer.write_table(
+                pa.Table.from_pylist([dict(zip(EXPORT_COLUMNS, r, strict=True)) for r in batch], schema)
+            )
+            n += len(batch)
+    print(f"exported {n} articles to {args.out}", file=sys.stderr)
+    return 0
+
+
+def run_verify(args) -> int:
+    from archive.verify import verify
+
+    store = open_store(args)
+    _, warc_dir = data_paths(args)
+    problems = 0
+    for line in verify(store.db, warc_dir):
+        problems += 1
+        print(line)
+    articles = store.db["articles"].count
+    files = len(list(warc_dir.rglob("*.warc.gz")))
+    if problems:
+        print(
+            f"verify: {problems} problem{'s' if problems != 1 else ''} ({articles} articles, {files} WARC files)",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"verify: OK: {articles} articles point at intact response records; {files} WARC files are valid")
+    return 0
+
+
+def run_reextract(args) -> int:
+    from archive.reextract import rebuild
+    from crawler.profile import load_profiles
+
+    _, warc_dir = data_paths(args)
+    if not warc_dir.is_dir():
+        raise UsageError(f"no WARC folder at {warc_dir}")
+    store = open_store(args, must_exist=False)
+    profiles = load_profiles(args.profiles)
+    tty = sys.stderr.isatty()
+    last = [-1]
+
+    def progress(done: int, total: int, articles: int) -> None:
+        pct = done * 100 // total
+        if pct == last[0] or args.quiet:
+            return
+        last[0] = pct
+        bar = "#" * (pct // 4) + "." * (25 - pct // 4)
+        end = "\r" if tty and pct < 100 else "\n"
+        if tty or pct % 10 == 0:
+            print(f"reextract [{bar}] {pct:3d}%  {articles} articles", end=end, file=sys.stderr, flush=True)
+
+    counts = rebuild(store, warc_dir, profiles, target_script=args.target_script, progress=progress)
+    print(
+        f"reextract: {counts['articles']} articles ({counts['versions']} versions) rebuilt from "
+        f"{counts['records']} archived pages in {warc_dir}; {counts['errors']} errors"
+    )
+    return 1 if counts["errors"] else 0

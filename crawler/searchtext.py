@@ -1,0 +1,78 @@
+"""Text for the full-text index: Chinese as overlapping bigrams, so 2-character words work.
+
+SQLite's trigram tokenizer cannot match words shorter than three characters, and most
+Chinese words are two. We index every run of Han characters as its overlapping bigrams
+(数字中国 -> 数字 字中 中国) and every character once more on its own; Latin words and numbers
+stay words. A query of N Han characters becomes a phrase of N-1 consecutive bigrams, which
+only a text containing those N characters in that order can match. Everything is folded to
+Simplified first (OpenCC t2s), so either script finds both.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from crawler.text import convert
+
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_PIECE = re.compile(rf"[{_HAN}]+|[^\W_{_HAN}]+")
+
+
+def fold(text: str | None) -> str:
+    """The comparison form: NFKC, lower case, Simplified script."""
+    return convert(unicodedata.normalize("NFKC", text or "").lower(), "hans") or ""
+
+
+def _is_han(piece: str) -> bool:
+    return "\u3400" <= piece[0] <= "\ufaff"
+
+
+def bigram_tokens(folded: str) -> list[str]:
+    out: list[str] = []
+    for piece in _PIECE.findall(folded):
+        if _is_han(piece) and len(piece) > 1:
+            out.extend(piece[i : i + 2] for i in range(len(piece) - 1))
+        else:
+            out.append(piece)
+    return out
+
+
+def index_columns(title: str | None, body: str | None) -> dict[str, str]:
+    """The FTS row of an article: bigram streams of title and body, and its Han characters."""
+    ft, fb = fold(title), fold(body)
+    chars = sorted(set(re.findall(rf"[{_HAN}]", ft + fb)))
+    return {
+        "bi_title": " ".join(bigram_tokens(ft)),
+        "bi_body": " ".join(bigram_tokens(fb)),
+        "uni": " ".join(chars),
+    }
+
+
+def query_terms(query: str) -> list[str]:
+    """Terms of a query (separated by white space), folded; every term must appear."""
+    return [t for t in (fold(part) for part in query.split()) if _PIECE.search(t)]
+
+
+def _quote(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+def fts_expression(terms: list[str]) -> str:
+    """An FTS5 MATCH expression whose hits include every article containing all terms."""
+    parts = []
+    for term in terms:
+        for piece in _PIECE.findall(term):
+            if _is_han(piece) and len(piece) == 1:
+                parts.append(f"uni : {_quote(piece)}")
+            elif _is_han(piece):
+                phrase = " ".join(piece[i : i + 2] for i in range(len(piece) - 1))
+                parts.append(f"{{bi_title bi_body}} : {_quote(phrase)}")
+            else:
+                # A Latin piece at a term's edge may be part of a longer word: match as a prefix.
+                parts.append(f"{{bi_title bi_body}} : {_quote(piece)} *")
+    return " AND ".join(parts)
+
+
+def contains_all(terms: list[str], folded_text: str) -> bool:
+    return all(term in folded_text for term in terms)
