@@ -100,3 +100,6 @@ if __name__ == "__main__":
     print(f"newsarchive benchmarks, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores")
     bench_extraction()
     bench_crawl()
+    import search_bench
+
+    search_bench.main(int(os.environ.get("NEWSARCHIVE_BENCH_ARTICLES", "100000")))

@@ -71,7 +71,45 @@ def _t(text: str, script: str) -> str:
     return convert(text, "hant") if script == "hant" else text
 
 
-def build_articles(seed: int = 20260420) -> list[DemoArticle]:
+def build_articles(seed: int = 20260420, edition: int = 1) -> list[DemoArticle]:
+    """The demo articles. Edition 2 is the same site a few hours later: two new articles and
+    one article silently edited, as news sites do."""
+    articles = _first_edition(seed)
+    if edition >= 2:
+        edited = articles[0]
+        edited.paragraphs = [
+            *edited.paragraphs[:-1],
+            "更正：此前报道中的开通日期有误，现已更正。" + edited.paragraphs[-1],
+        ]
+        latest = max(a.published for a in articles)
+        for k, title in enumerate(EDITION_2_TITLES):
+            articles.append(
+                DemoArticle(
+                    id=2001 + k,
+                    channel="local",
+                    title=title,
+                    published=latest + timedelta(hours=3 + k),
+                    reporters=["林晓东"],
+                    editor="方敏",
+                    source="榕城日报",
+                    paragraphs=[
+                        f"海滨网{latest.month}月{latest.day}日讯（记者 林晓东）{title}，相关部门表示将尽快落实。",
+                        "据了解，这项工作已纳入今年的重点任务清单，市民可通过热线反映意见。",
+                        "多方协作 稳步推进",
+                        "记者将持续关注此事进展。",
+                    ],
+                    subheading="多方协作 稳步推进",
+                    caption="现场图片",
+                    related=[1001, 1002, 1003, 1004, 1005],
+                )
+            )
+    return articles
+
+
+EDITION_2_TITLES = ["晚间突发：城区部分路段临时交通管制", "夜市食品安全抽检结果公布"]
+
+
+def _first_edition(seed: int) -> list[DemoArticle]:
     rng = random.Random(seed)
     articles: list[DemoArticle] = []
     start = datetime(2026, 4, 1, 8, 0, tzinfo=CHINA)
@@ -205,8 +243,8 @@ def render_list(channel: str, items: list[DemoArticle], page: int, pages: int) -
     return _page(_t(name, s), s, charset, inner)
 
 
-def build_site(articles: list[DemoArticle] | None = None) -> dict[str, Page]:
-    articles = articles or build_articles()
+def build_site(articles: list[DemoArticle] | None = None, edition: int = 1) -> dict[str, Page]:
+    articles = articles or build_articles(edition=edition)
     by_id = {a.id: a for a in articles}
     pages: dict[str, Page] = {}
 
