@@ -55,6 +55,10 @@ def response_head(response) -> bytes:
     return http_head(f"{protocol} {response.status} {reason}".rstrip(), headers)
 
 
+def _text(value: bytes | None) -> str | None:
+    return value.decode("latin-1") if value else None
+
+
 class WarcCaptureExtension:
     def __init__(self, crawler, writer_factory):
         self.crawler = crawler
@@ -118,11 +122,23 @@ class WarcCaptureExtension:
             fetched_at=fetched,
         )
         digest = sha1_digest(payload)
-        original = self.store.original_for_digest(digest) if payload else None
-        revisit = None
-        if original is not None:
-            revisit = Original(original["url"], original["fetched_at"], original["record_id"])
-        ref, _ = self.writer.write_exchange(exchange, revisit_of=revisit)
+        original, not_modified = None, False
+        if response.status == 304:
+            # The answer to a conditional request: refers to the last full copy of this URL.
+            last = self.store.latest_response_for(request.url)
+            if last is not None:
+                original = {
+                    "url": request.url,
+                    "fetched_at": last["fetched_at"],
+                    "record_id": last["record_id"],
+                }
+                not_modified = True
+        elif payload:
+            original = self.store.original_for_digest(digest)
+        revisit = (
+            Original(original["url"], original["fetched_at"], original["record_id"]) if original else None
+        )
+        ref, _ = self.writer.write_exchange(exchange, revisit_of=revisit, not_modified=not_modified)
         self.stats.inc_value(f"archive/records_{ref.record_type}")
         self.stats.inc_value("archive/bytes_written", ref.length)
         self.store.add_capture(
@@ -141,8 +157,18 @@ class WarcCaptureExtension:
                 "refers_to": original["record_id"] if original else None,
             }
         )
+        state = getattr(spider, "state", None)
+        if state is not None:
+            header = response.headers.get
+            state.record_fetch(
+                request.url,
+                response.status,
+                _text(header(b"ETag")),
+                _text(header(b"Last-Modified")),
+                ref.date,
+            )
         # The record an article row will point at: the response holding this payload.
-        if original is not None:
+        if original is not None and not not_modified:
             pointer = (original["warc_filename"], original["warc_offset"], original["record_id"])
         else:
             pointer = (ref.filename, ref.offset, ref.record_id)

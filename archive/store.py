@@ -23,7 +23,7 @@ from crawler.text import content_hash
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def utcnow() -> str:
@@ -148,7 +148,19 @@ def _index(db: sqlite_utils.Database, rowid: int, title: str | None, body: str |
     )
 
 
-MIGRATIONS = [_migrate_1, _migrate_2]
+def _migrate_3(db: sqlite_utils.Database) -> None:
+    """Crawl state for incremental and resumable runs."""
+    db["fetch_state"].create(
+        {"url": str, "status": int, "etag": str, "last_modified": str, "last_fetched_at": str}, pk="url"
+    )
+    db["frontier"].create(
+        {"crawl_id": str, "url": str, "kind": str, "depth": int, "added_at": str, "done_at": str},
+        pk=("crawl_id", "url"),
+    )
+    db["captures"].create_index(["url", "record_type"])
+
+
+MIGRATIONS = [_migrate_1, _migrate_2, _migrate_3]
 
 
 class ArticleStore:
@@ -193,6 +205,10 @@ class ArticleStore:
     # -- crawls ------------------------------------------------------------------------
 
     def begin_crawl(self, crawl_id: str, site: str, options: dict) -> None:
+        """Open a run (or reopen an interrupted one being resumed, keeping its counts)."""
+        if self.crawl(crawl_id):
+            self.db["crawls"].update(crawl_id, {"status": "running", "finished_at": None})
+            return
         self.db["crawls"].insert(
             {
                 "id": crawl_id,
@@ -205,12 +221,16 @@ class ArticleStore:
                 "articles_unchanged": 0,
                 "errors": 0,
                 "options": json.dumps(options, ensure_ascii=False, sort_keys=True),
-            },
-            replace=True,
+            }
         )
 
     def finish_crawl(self, crawl_id: str, status: str, counts: dict[str, int]) -> None:
-        self.db["crawls"].update(crawl_id, {"finished_at": utcnow(), "status": status, **counts})
+        """Close a run; counts add up, so a resumed run keeps what its first part counted."""
+        sets = ", ".join(f"{k} = coalesce({k}, 0) + ?" for k in counts)
+        self.db.execute(
+            f"update crawls set finished_at = ?, status = ?, {sets} where id = ?",  # noqa: S608 - fixed names
+            [utcnow(), status, *counts.values(), crawl_id],
+        )
 
     def crawl(self, crawl_id: str) -> dict | None:
         rows = list(self.db["crawls"].rows_where("id = ?", [crawl_id]))
@@ -238,6 +258,15 @@ class ArticleStore:
             "warc_filename": filename,
             "warc_offset": offset,
         }
+
+    def latest_response_for(self, url: str) -> dict | None:
+        """The last full response archived for a URL (what a 304 revisit refers to)."""
+        row = self.db.execute(
+            "select fetched_at, record_id from captures where url = ? and record_type = 'response' "
+            "order by id desc limit 1",
+            [url],
+        ).fetchone()
+        return {"fetched_at": row[0], "record_id": row[1]} if row else None
 
     # -- articles ----------------------------------------------------------------------
 
@@ -313,6 +342,11 @@ class ArticleStore:
                 for n, r in enumerate(article.related, 1)
             )
         return "changed" if existing else "new"
+
+    def touch_article(self, url: str, fetched_at: str) -> bool:
+        """A refetch found the article unchanged (304): only last_fetched_at moves."""
+        cur = self.db.execute("update articles set last_fetched_at = ? where url = ?", [fetched_at, url])
+        return cur.rowcount > 0
 
     # -- failures ----------------------------------------------------------------------
 

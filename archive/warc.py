@@ -156,8 +156,14 @@ class WarcWriter:
         self._file.flush()  # whole records reach the OS at once: a killed process leaves whole members
         return offset, len(data)
 
-    def write_exchange(self, ex: Exchange, revisit_of: Original | None = None) -> tuple[RecordRef, RecordRef]:
-        """Write the response (or a revisit) and its request; returns (response ref, request ref)."""
+    def write_exchange(
+        self, ex: Exchange, revisit_of: Original | None = None, not_modified: bool = False
+    ) -> tuple[RecordRef, RecordRef]:
+        """Write the response (or a revisit) and its request; returns (response ref, request ref).
+
+        A revisit is identical-payload-digest, or server-not-modified for a 304 answer to a
+        conditional request (which has no payload, so no payload digest).
+        """
         self._ensure_room()
         date = warc_date(ex.fetched_at or self.clock())
         response_id, request_id = self.new_id(), self.new_id()
@@ -178,16 +184,17 @@ class WarcWriter:
             kind = "response"
         else:
             block = ex.response_head
+            profile = "server-not-modified" if not_modified else "identical-payload-digest"
             headers = [
                 ("WARC-Type", "revisit"),
                 ("WARC-Record-ID", response_id),
                 *common,
-                ("WARC-Profile", "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"),
+                ("WARC-Profile", f"http://netpreserve.org/warc/1.1/revisit/{profile}"),
                 ("WARC-Refers-To-Target-URI", revisit_of.url),
                 ("WARC-Refers-To-Date", revisit_of.date),
                 ("WARC-Refers-To", revisit_of.record_id),
                 ("Content-Type", "application/http;msgtype=response"),
-                ("WARC-Payload-Digest", payload_digest),
+                *([] if not_modified else [("WARC-Payload-Digest", payload_digest)]),
                 ("WARC-Block-Digest", sha1_digest(block)),
             ]
             kind = "revisit"

@@ -28,6 +28,14 @@ def _crawl_options(parser: argparse.ArgumentParser) -> None:
         "--base-url", help="crawl the profile's site from another origin (a mirror or local copy)"
     )
     parser.add_argument("--max-pages", type=int, default=0, help="stop after N pages (0: no limit)")
+    parser.add_argument("--since", metavar="YYYY-MM-DD", help="skip articles published before this day")
+    parser.add_argument(
+        "--refetch-window",
+        type=int,
+        metavar="DAYS",
+        help="refetch known articles published (or first seen) within DAYS days, with a "
+        "conditional request; 0: never (default: the profile's)",
+    )
     parser.add_argument(
         "--depth", type=int, default=0, help="follow links at most N levels deep (0: no limit)"
     )

@@ -1,4 +1,8 @@
-"""ArticleStorePipeline: article and failure items into the SQLite dataset."""
+"""ArticleStorePipeline: article, unchanged and failure items into the SQLite dataset.
+
+An article's frontier entry is marked done only once its row is stored, so a run killed in
+between fetches it again on resume rather than losing it.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import logging
 
 from archive.store import WarcPointer
 from crawler.paths import store_for
-from spiders.items import ArticleItem, FailureItem
+from spiders.items import ArticleItem, FailureItem, UnchangedItem
 
 logger = logging.getLogger(__name__)
 
@@ -27,25 +31,38 @@ class ArticleStorePipeline:
         if isinstance(item, FailureItem):
             self.store.add_failure(item.crawl_id, item.url, item.stage, item.reason)
             self.stats.inc_value("newsarchive/failures")
-            return item
-        if isinstance(item, ArticleItem):
-            if not item.article.is_article:
-                self.stats.inc_value("newsarchive/not_article")
-                return item
-            try:
-                outcome = self.store.save_article(
-                    item.article,
-                    site=item.site,
-                    crawl_id=item.crawl_id,
-                    fetched_at=item.fetched_at,
-                    warc=WarcPointer(item.warc_filename, item.warc_offset, item.warc_record_id),
-                )
-            except Exception as exc:  # a store failure must not lose the others
-                logger.exception("could not store %s", item.article.url)
-                self.store.add_failure(
-                    item.crawl_id, item.article.url or "", "store", f"{type(exc).__name__}: {exc}"
-                )
-                self.stats.inc_value("newsarchive/failures")
-                return item
-            self.stats.inc_value(f"newsarchive/articles_{outcome}")
+            self._done(item.url)
+        elif isinstance(item, UnchangedItem):
+            self.store.touch_article(item.url, item.fetched_at)
+            self.stats.inc_value("newsarchive/articles_unchanged")
+            self._done(item.url)
+        elif isinstance(item, ArticleItem):
+            self._store_article(item)
+            self._done(item.frontier_url)
         return item
+
+    def _store_article(self, item: ArticleItem) -> None:
+        if not item.article.is_article:
+            self.stats.inc_value("newsarchive/not_article")
+            return
+        try:
+            outcome = self.store.save_article(
+                item.article,
+                site=item.site,
+                crawl_id=item.crawl_id,
+                fetched_at=item.fetched_at,
+                warc=WarcPointer(item.warc_filename, item.warc_offset, item.warc_record_id),
+            )
+        except Exception as exc:  # a store failure must not lose the others
+            logger.exception("could not store %s", item.article.url)
+            self.store.add_failure(
+                item.crawl_id, item.article.url or "", "store", f"{type(exc).__name__}: {exc}"
+            )
+            self.stats.inc_value("newsarchive/failures")
+            return
+        self.stats.inc_value(f"newsarchive/articles_{outcome}")
+
+    def _done(self, url: str) -> None:
+        state = getattr(self.crawler.spider, "state", None)
+        if state is not None:
+            state.done(url)

@@ -16,6 +16,16 @@ class ArticleItem:
     warc_filename: str
     warc_offset: int
     warc_record_id: str
+    frontier_url: str  # the URL the run scheduled (before any redirect)
+
+
+@dataclass(frozen=True)
+class UnchangedItem:
+    """A conditional refetch answered 304 Not Modified."""
+
+    crawl_id: str
+    url: str
+    fetched_at: str
 
 
 @dataclass(frozen=True)

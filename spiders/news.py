@@ -1,7 +1,8 @@
 """NewsSpider: one spider for every site, driven by its profile.
 
 Callbacks stay short: they call the pure extraction and link functions in `crawler/` and
-yield items and follow-up requests. All HTML knowledge lives there, none here.
+yield items and follow-up requests. All HTML knowledge lives there, none here. Every URL a
+run schedules goes into the database's frontier first, so a killed run is carried on.
 """
 
 from __future__ import annotations
@@ -13,10 +14,17 @@ import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from archive.crawlstate import CrawlState, resumable_crawl
 from crawler.extract import extract
+from crawler.extract.dates import date_from_url
+from crawler.incremental import older_than, young_enough
 from crawler.links import page_links, rebase, same_site, xml_links
+from crawler.lock import acquire
+from crawler.paths import db_path, store_for
 from crawler.profile import get_profile
-from spiders.items import ArticleItem, FailureItem
+from spiders.items import ArticleItem, FailureItem, UnchangedItem
+
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
 def new_crawl_id(site: str) -> str:
@@ -33,6 +41,8 @@ class NewsSpider(scrapy.Spider):
         base_url: str | None = None,
         crawl_id: str | None = None,
         target_script: str | None = None,
+        refetch_window: str | None = None,
+        since: str | None = None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -45,9 +55,19 @@ class NewsSpider(scrapy.Spider):
         self.base_url = base_url
         self.site_folder = self.profile.name
         self.allowed_domains = list(self.profile.domains)
-        self.crawl_id = crawl_id or new_crawl_id(self.profile.name)
+        self.crawl_id = crawl_id
         self.target_script = target_script
-        self.options = {"site": site, "base_url": base_url, "profiles": dirs}
+        self.refetch_window = (
+            self.profile.refetch_window_days if refetch_window in (None, "") else int(refetch_window)
+        )
+        self.since = since or None
+        self.options = {
+            "site": site,
+            "base_url": base_url,
+            "profiles": dirs,
+            "refetch_window": self.refetch_window,
+            "since": self.since,
+        }
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -55,25 +75,56 @@ class NewsSpider(scrapy.Spider):
         spider.target_script = spider.target_script or crawler.settings.get(
             "NEWSARCHIVE_TARGET_SCRIPT", "hans"
         )
+        acquire(db_path(crawler.settings).parent, spider.site_folder)  # SiteLocked if another run is on
+        store = store_for(crawler)
+        spider.crawl_id = (
+            spider.crawl_id or resumable_crawl(store, spider.site_folder) or new_crawl_id(spider.site_folder)
+        )
+        spider.state = CrawlState(store, spider.crawl_id)
+        spider.now = datetime.now(UTC)
         return spider
 
     async def start(self):
-        for url in self.profile.start_urls:
-            yield scrapy.Request(url, callback=self.parse_list, errback=self.failed)
-        for url in self.profile.feeds + self.profile.sitemaps:
-            yield scrapy.Request(url, callback=self.parse_feed, errback=self.failed)
+        pending = self.state.pending()
+        if pending:
+            self.logger.warning("resuming crawl %s: %d URLs left to fetch", self.crawl_id, len(pending))
+            self.crawler.stats.set_value("newsarchive/resumed_pending", len(pending))
+        for url, kind, depth in pending:
+            yield self._request(url, kind, depth, self._conditions(url) if kind == "article" else {})
+        for kind, urls in (
+            ("list", self.profile.start_urls),
+            ("feed", self.profile.feeds + self.profile.sitemaps),
+        ):
+            for url in urls:
+                request = self._schedule(url, kind, 0)
+                if request is not None:
+                    yield request
 
     # -- callbacks ---------------------------------------------------------------------
 
     def parse_list(self, response):
+        if response.status in REDIRECTS:
+            yield from self._redirected(response)
+            return
         links = page_links(response.url, response.body, self._content_type(response), self.profile.encoding)
-        yield from self._follow(links)
+        yield from self._follow(links, response)
+        self.state.done(response.meta["frontier_url"])
 
     def parse_feed(self, response):
-        links = [self._local(u) for u in xml_links(response.url, response.body)]
-        yield from self._follow(links)
+        if response.status in REDIRECTS:
+            yield from self._redirected(response)
+            return
+        yield from self._follow([self._local(u) for u in xml_links(response.url, response.body)], response)
+        self.state.done(response.meta["frontier_url"])
 
     def parse_article(self, response):
+        url = response.meta["frontier_url"]
+        if response.status in REDIRECTS:
+            yield from self._redirected(response)
+            return
+        if response.status == 304:
+            yield UnchangedItem(self.crawl_id, url, response.meta.get("fetched_at") or "")
+            return
         try:
             article = extract(
                 response.url,
@@ -81,10 +132,15 @@ class NewsSpider(scrapy.Spider):
                 self.profile,
                 content_type=self._content_type(response),
                 target_script=self.target_script,
+                now=self.now,
             )
         except Exception as exc:  # a bad page is a failures row, never a crash
             self.logger.warning("extraction failed for %s: %r", response.url, exc)
-            yield FailureItem(self.crawl_id, response.url, "extract", f"{type(exc).__name__}: {exc}")
+            yield FailureItem(self.crawl_id, url, "extract", f"{type(exc).__name__}: {exc}")
+            return
+        if older_than(article.published_at, self.since):
+            self.crawler.stats.inc_value("newsarchive/older_than_since")
+            self.state.done(url)
             return
         filename, offset, record_id = response.meta.get("warc_pointer", (None, None, None))
         yield ArticleItem(
@@ -95,32 +151,112 @@ class NewsSpider(scrapy.Spider):
             filename,
             offset,
             record_id,
+            url,
         )
-        yield from self._follow([r.url for r in article.related])
+        yield from self._follow([r.url for r in article.related], response)
 
     def failed(self, failure):
         request = failure.request
+        url = request.meta.get("frontier_url", request.url)
+        self.state.done(url)
         if failure.check(IgnoreRequest) and "robots.txt" in failure.getErrorMessage():
             # Not a failure: we were asked not to fetch it, and we did not.
             self.crawler.stats.inc_value("newsarchive/robots_refused")
             return
         if failure.check(HttpError):
-            response = failure.value.response
-            reason = f"HTTP {response.status}"
+            reason = f"HTTP {failure.value.response.status}"
         else:
             reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
-        yield FailureItem(self.crawl_id, request.url, "fetch", reason)
+        yield FailureItem(self.crawl_id, url, "fetch", reason)
 
-    # -- helpers -----------------------------------------------------------------------
+    def _redirected(self, response):
+        """Follow a redirect through _schedule, like any link: domains, frontier, refetch rules."""
+        hops = response.meta.get("redirect_hops", 0) + 1
+        location = response.headers.get(b"Location")
+        self.state.done(response.meta["frontier_url"])
+        if not location or hops > self.settings.getint("REDIRECT_MAX_TIMES", 10):
+            yield FailureItem(
+                self.crawl_id,
+                response.url,
+                "fetch",
+                f"HTTP {response.status}: " + ("too many redirects" if location else "no Location"),
+            )
+            return
+        target = response.urljoin(location.decode("latin-1"))
+        if not same_site(target, tuple(self.allowed_domains)):
+            self.crawler.stats.inc_value("newsarchive/redirect_offsite")
+            return
+        if self.profile.is_article_url(target):
+            kind = "article"
+        else:  # a moved feed is still a feed; anything else is read as a list page
+            kind = "feed" if response.meta.get("kind") == "feed" else "list"
+        request = self._schedule(target, kind, response.meta.get("depth", 0))
+        if request is not None:
+            request.meta["redirect_hops"] = hops
+            yield request
 
-    def _follow(self, links):
+    # -- scheduling --------------------------------------------------------------------
+
+    def _follow(self, links, response):
+        depth = response.meta.get("depth", 0) + 1
         for link in links:
             if not same_site(link, tuple(self.allowed_domains)):
                 continue
             if self.profile.is_article_url(link):
-                yield scrapy.Request(link, callback=self.parse_article, errback=self.failed)
+                request = self._schedule(link, "article", depth)
             elif self.profile.is_list_url(link):
-                yield scrapy.Request(link, callback=self.parse_list, errback=self.failed)
+                request = self._schedule(link, "list", depth)
+            else:
+                continue
+            if request is not None:
+                yield request
+
+    def _schedule(self, url: str, kind: str, depth: int):
+        """A request for url, or None when this run has it already or it needs no fetch."""
+        headers = {}
+        if kind == "article":
+            if older_than(date_from_url(url), self.since):
+                return None
+            gone = self.state.gone(url)
+            if gone and young_enough(None, gone, max(self.refetch_window, 1), self.now):
+                # A dead link was reported last time; it is tried again once the window has passed.
+                self.crawler.stats.inc_value("newsarchive/known_gone")
+                return None
+            known = self.state.known_article(url)
+            if known is not None:
+                published, first_seen, _, _ = known
+                if not young_enough(published, first_seen, self.refetch_window, self.now):
+                    self.crawler.stats.inc_value("newsarchive/known_not_refetched")
+                    return None
+                headers = self._conditions(url, known)
+        if not self.state.add(url, kind, depth):
+            return None
+        return self._request(url, kind, depth, headers)
+
+    def _conditions(self, url: str, known=None) -> dict[str, str]:
+        known = known or self.state.known_article(url)
+        if not known:
+            return {}
+        _, _, etag, last_modified = known
+        headers = {"If-None-Match": etag, "If-Modified-Since": last_modified}
+        return {k: v for k, v in headers.items() if v}
+
+    def _request(self, url: str, kind: str, depth: int, headers: dict[str, str]):
+        callback = {"article": self.parse_article, "list": self.parse_list, "feed": self.parse_feed}[kind]
+        # Redirects come back to the spider (see _redirected) instead of being followed blindly.
+        meta = {
+            "frontier_url": url,
+            "depth": depth,
+            "kind": kind,
+            "dont_redirect": True,
+            "handle_httpstatus_list": sorted(REDIRECTS),
+        }
+        if headers:
+            meta["handle_httpstatus_list"].append(304)
+            self.crawler.stats.inc_value("newsarchive/conditional_requests")
+        return scrapy.Request(
+            url, callback=callback, errback=self.failed, headers=headers, meta=meta, dont_filter=bool(headers)
+        )
 
     def _local(self, link: str) -> str:
         return (

@@ -150,23 +150,6 @@ def test_quiet_crawl_reports_only_failures(demo_crawl):
     assert "..." not in out.stderr  # no progress lines
 
 
-def test_second_run_of_unchanged_site_writes_revisits_only(demo_site, tmp_path):
-    first = crawl_demo(demo_site, tmp_path)
-    assert first.returncode == 0, first.stderr
-    second = crawl_demo(demo_site, tmp_path)
-    assert second.returncode == 0, second.stderr
-    crawls = rows(tmp_path, "select id, articles_new, articles_unchanged from crawls order by started_at")
-    assert crawls[1]["articles_new"] == 0 and crawls[1]["articles_unchanged"] == len(DEMO)
-    kinds = rows(
-        tmp_path,
-        "select record_type, count(*) n from captures where crawl_id = ? and status = 200 "
-        "group by record_type",
-        [crawls[1]["id"]],
-    )
-    assert {k["record_type"]: k["n"] for k in kinds}.keys() == {"revisit"}
-    assert rows(tmp_path, "select count(*) n from articles")[0]["n"] == len(DEMO)
-
-
 def test_crawl_killed_mid_write_leaves_nothing_corrupt(demo_site, tmp_path):
     import os
     import signal

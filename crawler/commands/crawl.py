@@ -48,19 +48,19 @@ def crawl_settings(args, quiet: bool):
 
 
 def run_spiders(settings, jobs: list[dict]) -> list[str]:
-    """Run NewsSpider once per job in this process; returns the crawl ids."""
+    """Run NewsSpider once per job in this process; returns the crawl ids (new or resumed)."""
     from scrapy.crawler import CrawlerProcess
 
-    from spiders.news import NewsSpider, new_crawl_id
+    from spiders.news import NewsSpider
 
     process = CrawlerProcess(settings)
-    ids = []
+    crawlers = []
     for job in jobs:
-        crawl_id = new_crawl_id(job["site"])
-        ids.append(crawl_id)
-        process.crawl(NewsSpider, crawl_id=crawl_id, **job)
+        crawler = process.create_crawler(NewsSpider)
+        crawlers.append(crawler)
+        process.crawl(crawler, **job)
     process.start()
-    return ids
+    return [c.spider.crawl_id for c in crawlers if c.spider is not None and c.spider.crawl_id]
 
 
 def summarise(db_path: Path, crawl_ids: list[str]) -> tuple[list[dict], str]:
@@ -97,13 +97,41 @@ def summarise(db_path: Path, crawl_ids: list[str]) -> tuple[list[dict], str]:
     return rows, "\n".join(lines)
 
 
+def _check_day(value: str, option: str) -> None:
+    from datetime import date
+
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option} wants a date as YYYY-MM-DD, not {value!r}") from None
+
+
 def run_crawl(args) -> int:
+    from crawler.lock import SiteLocked, acquire
     from crawler.profile import get_profile
 
-    for site in args.sites:
-        get_profile(site, args.profiles)  # fail early, with the profile's own message
+    if args.since:
+        _check_day(args.since, "--since")
+    if args.refetch_window is not None and args.refetch_window < 0:
+        raise UsageError("--refetch-window must be 0 or more days")
     settings = crawl_settings(args, quiet=args.quiet)
-    jobs = [{"site": s, "profiles": ",".join(args.profiles), "base_url": args.base_url} for s in args.sites]
+    for site in args.sites:
+        profile = get_profile(site, args.profiles)  # fail early, with the profile's own message
+        try:
+            acquire(Path(settings.get("NEWSARCHIVE_DB")).parent, profile.name)
+        except SiteLocked as exc:
+            print(f"newsarchive crawl: {exc}", file=sys.stderr)
+            return 1
+    jobs = [
+        {
+            "site": s,
+            "profiles": ",".join(args.profiles),
+            "base_url": args.base_url,
+            "since": args.since,
+            "refetch_window": args.refetch_window,
+        }
+        for s in args.sites
+    ]
     ids = run_spiders(settings, jobs)
     rows, text = summarise(Path(settings.get("NEWSARCHIVE_DB")), ids)
     ok = all(r["status"] == "finished" for r in rows)

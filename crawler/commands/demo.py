@@ -30,10 +30,15 @@ def run_demo(args) -> int:
         concurrency=4,
         warc_max_size=None,
         log_file=None,
+        since=None,
+        refetch_window=None,
     )
     settings = crawl_settings(crawl_args, quiet=args.quiet)
     try:
-        ids = run_spiders(settings, [{"site": "demo", "profiles": "", "base_url": base_url}])
+        ids = run_spiders(
+            settings,
+            [{"site": "demo", "profiles": "", "base_url": base_url, "since": None, "refetch_window": None}],
+        )
     finally:
         server.shutdown()
     db = Path(settings.get("NEWSARCHIVE_DB"))

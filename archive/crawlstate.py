@@ -1,0 +1,74 @@
+"""Crawl state in the database: the frontier of a run and what each URL answered last time.
+
+The frontier lists every URL a run scheduled and which of them are done, so a run killed at
+any moment is carried on by the next one without fetching again what was done.
+"""
+
+from __future__ import annotations
+
+from archive.store import ArticleStore, utcnow
+
+
+def resumable_crawl(store: ArticleStore, site: str) -> str | None:
+    """The newest run of this site left `running` by a dead process (call with the site lock held)."""
+    rows = store.db.execute(
+        "select id from crawls where site = ? and status = 'running' order by started_at desc", [site]
+    ).fetchall()
+    for (older,) in rows[1:]:
+        store.db["crawls"].update(older, {"status": "interrupted"})
+    return rows[0][0] if rows else None
+
+
+class CrawlState:
+    def __init__(self, store: ArticleStore, crawl_id: str):
+        self.db = store.db
+        self.crawl_id = crawl_id
+
+    def pending(self) -> list[tuple[str, str, int]]:
+        """(url, kind, depth) scheduled by this run and not done yet, in the order they were added."""
+        return self.db.execute(
+            "select url, kind, depth from frontier where crawl_id = ? and done_at is null order by rowid",
+            [self.crawl_id],
+        ).fetchall()
+
+    def add(self, url: str, kind: str, depth: int = 0) -> bool:
+        """Record a URL as scheduled; False when this run already had it (done or pending)."""
+        cur = self.db.execute(
+            "insert or ignore into frontier (crawl_id, url, kind, depth, added_at) values (?, ?, ?, ?, ?)",
+            [self.crawl_id, url, kind, depth, utcnow()],
+        )
+        return cur.rowcount > 0
+
+    def done(self, url: str) -> None:
+        self.db.execute(
+            "update frontier set done_at = ? where crawl_id = ? and url = ? and done_at is null",
+            [utcnow(), self.crawl_id, url],
+        )
+
+    def record_fetch(
+        self, url: str, status: int, etag: str | None, last_modified: str | None, at: str
+    ) -> None:
+        if status == 304:  # the validators we hold are still the right ones
+            self.db.execute(
+                "update fetch_state set status = 304, last_fetched_at = ? where url = ?", [at, url]
+            )
+            return
+        self.db.execute(
+            "insert or replace into fetch_state (url, status, etag, last_modified, last_fetched_at) values (?, ?, ?, ?, ?)",
+            [url, status, etag, last_modified, at],
+        )
+
+    def gone(self, url: str) -> str | None:
+        """When a URL last answered 404 or 410 (None if it did not)."""
+        row = self.db.execute(
+            "select last_fetched_at from fetch_state where url = ? and status in (404, 410)", [url]
+        ).fetchone()
+        return row[0] if row else None
+
+    def known_article(self, url: str) -> tuple[str | None, str | None, str | None, str | None] | None:
+        """(published_at, first_seen_at, etag, last_modified) of a stored article, or None if new."""
+        return self.db.execute(
+            "select a.published_at, a.first_seen_at, s.etag, s.last_modified from articles a "
+            "left join fetch_state s on s.url = a.url where a.url = ?",
+            [url],
+        ).fetchone()

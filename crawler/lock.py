@@ -1,0 +1,51 @@
+"""One crawl per site at a time: an advisory lock file per site in the data directory.
+
+flock() locks die with their process, so a crawl killed with SIGKILL never leaves a lock
+that blocks the next run. A process that holds a site's lock may ask for it again.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+_HELD: dict[str, int] = {}
+
+
+class SiteLocked(RuntimeError):
+    """Another live process is crawling this site."""
+
+
+def lock_path(data_dir: Path | str, site: str) -> Path:
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", site)  # a site name can never leave the locks folder
+    return Path(data_dir) / "locks" / f"{safe}.lock"
+
+
+def acquire(data_dir: Path | str, site: str) -> Path:
+    path = lock_path(data_dir, site)
+    key = str(path.resolve()) if path.exists() else str(path.absolute())
+    if key in _HELD:
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "unknown process"
+        os.close(fd)
+        raise SiteLocked(
+            f"another crawl of {site!r} is running ({holder}); not starting a second one"
+        ) from None
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"pid {os.getpid()}, since {datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ}".encode(), 0)
+    _HELD[str(path.resolve())] = fd
+    return path
+
+
+def release_all() -> None:
+    for fd in _HELD.values():
+        os.close(fd)
+    _HELD.clear()

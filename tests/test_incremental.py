@@ -1,0 +1,198 @@
+"""Incremental runs against the demo site: refetch window, 304s, silent edits, kills, locks."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from crawler.demo.site import build_articles
+from tests.conftest import ROOT, crawl_args, crawl_demo, run_cli
+from tests.test_crawl_e2e import rows
+
+DEMO = build_articles()
+EDITION_2 = build_articles(edition=2)
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+@pytest.fixture
+def mutable_site():
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "crawler.demo.server", "--mutable"],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=ENV,
+    )
+    try:
+        url = proc.stdout.readline().strip()
+
+        def edition(n: int) -> None:
+            urllib.request.urlopen(f"{url}/__demo__/edition?n={n}", timeout=10).read()
+
+        yield url, edition
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def crawls(data: Path):
+    return rows(data, "select * from crawls order by started_at")
+
+
+def captures(data: Path, crawl_id: str, article_only: bool = True):
+    sql = "select * from captures where crawl_id = ?" + (" and url like '%/2026/%'" if article_only else "")
+    return rows(data, sql, [crawl_id])
+
+
+def test_unchanged_second_run_fetches_no_old_article_and_is_quiet(demo_site, tmp_path):
+    assert crawl_demo(demo_site, tmp_path).returncode == 0
+    second = crawl_demo(demo_site, tmp_path)
+    assert (
+        second.returncode == 0 and second.stdout == "" and second.stderr == ""
+    )  # cron: silence means success
+    run = crawls(tmp_path)[1]
+    assert (run["status"], run["articles_new"], run["articles_changed"]) == ("finished", 0, 0)
+    assert captures(tmp_path, run["id"]) == []  # every article is older than the 3-day window
+    fetched = captures(tmp_path, run["id"], article_only=False)
+    assert fetched and {c["record_type"] for c in fetched if c["status"] == 200} == {"revisit"}
+
+
+def test_refetch_window_uses_conditional_requests_and_304_revisits(demo_site, tmp_path):
+    assert crawl_demo(demo_site, tmp_path).returncode == 0
+    second = crawl_demo(demo_site, tmp_path, "--refetch-window", "400")
+    assert second.returncode == 0, second.stderr
+    run = crawls(tmp_path)[1]
+    assert (run["articles_new"], run["articles_changed"], run["articles_unchanged"]) == (0, 0, len(DEMO))
+    refetched = captures(tmp_path, run["id"])
+    live = [c for c in refetched if not c["url"].endswith("9999.html")]  # the broken link stays broken
+    assert len(live) == len(DEMO) and {(c["status"], c["record_type"]) for c in live} == {(304, "revisit")}
+    one = live[0]
+    with (tmp_path / "warc" / one["warc_filename"]).open("rb") as fh:
+        fh.seek(one["warc_offset"])
+        it = iter(ArchiveIterator(fh))
+        revisit, request = next(it), next(it)
+    assert revisit.rec_headers.get_header("WARC-Profile").endswith("/revisit/server-not-modified")
+    first = rows(
+        tmp_path, "select record_id from captures where url = ? and record_type = 'response'", [one["url"]]
+    )
+    assert revisit.rec_headers.get_header("WARC-Refers-To") == first[0]["record_id"]
+    assert request.http_headers.get_header("If-None-Match")  # the request really was conditional
+    assert request.http_headers.get_header("If-Modified-Since")
+    article = rows(tmp_path, "select * from articles where url = ?", [one["url"]])[0]
+    assert article["last_fetched_at"] > article["last_changed_at"] and article["version"] == 1
+
+
+def test_new_and_edited_articles_between_runs(mutable_site, tmp_path):
+    url, edition = mutable_site
+    assert crawl_demo(url, tmp_path).returncode == 0
+    edition(2)
+    second = crawl_demo(url, tmp_path, "--refetch-window", "400")
+    assert second.returncode == 0, second.stderr
+    run = crawls(tmp_path)[1]
+    assert (run["articles_new"], run["articles_changed"]) == (2, 1)
+    new_paths = {a.path for a in EDITION_2[len(DEMO) :]}
+    stored = {
+        r["url"]
+        for r in rows(tmp_path, "select url from articles where crawl_id = ? and version = 1", [run["id"]])
+    }
+    assert stored == {url + p for p in new_paths}
+    edited = url + EDITION_2[0].path
+    versions = rows(tmp_path, "select * from article_versions where url = ? order by version", [edited])
+    assert [v["version"] for v in versions] == [1, 2]
+    assert versions[0]["body"] == "\n".join(DEMO[0].paragraphs)
+    assert versions[1]["body"] == "\n".join(EDITION_2[0].paragraphs)
+    current = rows(tmp_path, "select * from articles where url = ?", [edited])[0]
+    assert current["version"] == 2 and current["body"] == versions[1]["body"]
+    assert current["last_changed_at"] > current["first_seen_at"]
+    for version in versions:  # both versions can be read back from the archive
+        with (tmp_path / "warc" / version["warc_filename"]).open("rb") as fh:
+            fh.seek(version["warc_offset"])
+            record = next(iter(ArchiveIterator(fh)))
+            assert "更正" in record.content_stream().read().decode("utf-8") or version["version"] == 1
+    assert rows(tmp_path, "select count(*) n from articles")[0]["n"] == len(EDITION_2)
+    assert run_cli("verify", "--data-dir", str(tmp_path)).returncode == 0
+
+
+def _start_slow(base_url: str, data: Path) -> subprocess.Popen:
+    cmd = [
+        sys.executable,
+        "-m",
+        "crawler",
+        *crawl_args(base_url, data, "--delay", "0.05", "--concurrency", "1", "--quiet"),
+    ]
+    return subprocess.Popen(cmd, cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _wait_for_warc(data: Path, size: int, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        opened = list((data / "warc").rglob("*.open"))
+        if opened and opened[0].stat().st_size >= size:
+            return
+        time.sleep(0.01)
+    raise AssertionError("the crawl ended before reaching the kill point")
+
+
+@pytest.mark.parametrize("kill_at", [2_000, 30_000, 80_000])
+def test_killed_crawl_is_carried_on_and_ends_with_every_article_once(demo_site, tmp_path, kill_at):
+    proc = _start_slow(demo_site, tmp_path)
+    _wait_for_warc(tmp_path, kill_at, proc)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    killed = crawls(tmp_path)[0]
+    assert killed["status"] == "running"  # as the killed process left it
+    done_before = {r["url"] for r in rows(tmp_path, "select url from frontier where done_at is not null")}
+
+    again = crawl_demo(demo_site, tmp_path)
+    assert again.returncode == 0, again.stderr
+    runs = crawls(tmp_path)
+    assert [(r["id"], r["status"]) for r in runs] == [(killed["id"], "finished")]  # carried on, not restarted
+    assert rows(tmp_path, "select count(*) n, count(distinct url) d from articles")[0]["n"] == len(DEMO)
+    fetched_twice = rows(
+        tmp_path, "select url, count(*) n from captures where status = 200 group by url having n > 1"
+    )
+    # Only a page whose row was stored but not yet marked done can be fetched a second time.
+    assert len({r["url"] for r in fetched_twice} & done_before) == 0
+    assert len(fetched_twice) <= 2
+    check = run_cli("verify", "--data-dir", str(tmp_path))
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_second_concurrent_run_refuses_and_first_is_unharmed(demo_site, tmp_path):
+    first = _start_slow(demo_site, tmp_path)
+    _wait_for_warc(tmp_path, 1_000, first)
+    started = time.monotonic()
+    second = crawl_demo(demo_site, tmp_path)
+    assert second.returncode == 1
+    assert "another crawl of 'demo' is running (pid" in second.stderr
+    assert time.monotonic() - started < 30  # it exits at once rather than waiting
+    out, err = first.communicate(timeout=300)
+    assert first.returncode == 0, err
+    assert rows(tmp_path, "select count(*) n from articles")[0]["n"] == len(DEMO)
+    assert [r["status"] for r in crawls(tmp_path)] == ["finished"]
+
+
+def test_since_skips_older_articles(demo_site, tmp_path):
+    result = crawl_demo(demo_site, tmp_path, "--since", "2026-04-15")
+    assert result.returncode == 0, result.stderr
+    stored = {r["url"] for r in rows(tmp_path, "select url from articles")}
+    assert stored == {demo_site + a.path for a in DEMO if a.published.date().isoformat() >= "2026-04-15"}
+
+
+def test_bad_since_is_a_usage_error(tmp_path):
+    result = run_cli("crawl", "demo", "--since", "yesterday", "--data-dir", str(tmp_path))
+    assert result.returncode == 2 and "--since wants a date as YYYY-MM-DD" in result.stderr
+
+
+def test_log_file_gets_scrapy_log(demo_site, tmp_path):
+    log = tmp_path / "crawl.log"
+    assert crawl_demo(demo_site, tmp_path / "data", "--log-file", str(log)).returncode == 0
+    assert "Spider closed (finished)" in log.read_text(encoding="utf-8")
