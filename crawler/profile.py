@@ -12,7 +12,6 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-BUNDLED_DIR = Path(__file__).parent / "sites"
 SELECTOR_KEYS = ("title", "body", "published_at", "source", "authors", "editor", "dateline", "related")
 
 
@@ -106,7 +105,7 @@ def profile_from_dict(data: dict, path: Path | str) -> Profile:
     unknown = sorted(set(data) - _KNOWN)
     if unknown:
         raise _fail(path, unknown[0], f"unknown key (known: {', '.join(sorted(_KNOWN))})")
-    name = data.get("name", Path(path).stem)
+    name = data.get("name", Path(str(path)).stem)
     if not isinstance(name, str) or not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", name):
         raise _fail(
             path, "name", "must be lower-case letters, digits, '-' or '_' (it names files and folders)"
@@ -170,7 +169,8 @@ def profile_from_dict(data: dict, path: Path | str) -> Profile:
     return Profile(**values)
 
 
-def load_profile(path: Path) -> Profile:
+def load_profile(path) -> Profile:
+    """Load one profile file (a Path, or a bundled resource inside an installed egg or wheel)."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -180,14 +180,20 @@ def load_profile(path: Path) -> Profile:
     return profile_from_dict(data, path)
 
 
-def profile_dirs(extra: list[str] | tuple[str, ...] = ()) -> list[Path]:
-    return [BUNDLED_DIR, *(Path(d) for d in extra)]
+def bundled_profile_files() -> list:
+    # importlib.resources also reads them from a zipped egg (Scrapyd), where paths do not exist.
+    from importlib.resources import files
+
+    return sorted((f for f in (files("crawler") / "sites").iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
 
 
 def load_profiles(extra_dirs: list[str] | tuple[str, ...] = ()) -> dict[str, Profile]:
     """All profiles by name; a user's directory overrides a bundled profile of the same name."""
     profiles: dict[str, Profile] = {}
-    for directory in profile_dirs(extra_dirs):
+    for resource in bundled_profile_files():
+        profile = load_profile(resource)
+        profiles[profile.name] = profile
+    for directory in (Path(d) for d in extra_dirs):
         if not directory.is_dir():
             raise ProfileError(f"{directory}: not a directory of profiles")
         for path in sorted(directory.glob("*.toml")):

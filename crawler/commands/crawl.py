@@ -115,6 +115,8 @@ def run_crawl(args) -> int:
     if args.refetch_window is not None and args.refetch_window < 0:
         raise UsageError("--refetch-window must be 0 or more days")
     settings = crawl_settings(args, quiet=args.quiet)
+    if args.log_file:
+        Path(args.log_file).parent.mkdir(parents=True, exist_ok=True)
     for site in args.sites:
         profile = get_profile(site, args.profiles)  # fail early, with the profile's own message
         try:
