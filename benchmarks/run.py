@@ -91,9 +91,26 @@ def bench_crawl() -> None:
             f"crawl of the demo site (62 pages, process start included): WARC on {m_on:.2f} s, "
             f"WARC off {m_off:.2f} s (median of 3); WARC costs {(m_on / m_off - 1) * 100:+.0f}%"
         )
+        bench_incremental(base)
     finally:
         proc.terminate()
         proc.wait()
+
+
+def bench_incremental(base: str) -> None:
+    """An unchanged second run against the first: requests and seconds."""
+    import sqlite3
+
+    with tempfile.TemporaryDirectory() as tmp:
+        first = crawl_once(base, Path(tmp), True)
+        second = crawl_once(base, Path(tmp), True)
+        conn = sqlite3.connect(Path(tmp) / "news.db")
+        pages = [n for (n,) in conn.execute("select pages from crawls order by started_at")]
+        conn.close()
+    print(
+        f"incremental: first run {pages[0]} requests in {first:.2f} s, unchanged second run {pages[1]} requests "
+        f"in {second:.2f} s ({pages[1] / pages[0]:.0%} of the requests, {second / first:.0%} of the time)"
+    )
 
 
 if __name__ == "__main__":

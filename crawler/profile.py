@@ -184,7 +184,9 @@ def bundled_profile_files() -> list:
     # importlib.resources also reads them from a zipped egg (Scrapyd), where paths do not exist.
     from importlib.resources import files
 
-    return sorted((f for f in (files("crawler") / "sites").iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
+    return sorted(
+        (f for f in (files("crawler") / "sites").iterdir() if f.name.endswith(".toml")), key=lambda f: f.name
+    )
 
 
 def load_profiles(extra_dirs: list[str] | tuple[str, ...] = ()) -> dict[str, Profile]:

@@ -12,7 +12,6 @@ from warcio.archiveiterator import ArchiveIterator
 
 from crawler.demo.site import BROKEN_PATH, PRIVATE_PATH, build_articles
 from crawler.text import convert, detect_script
-from tests.conftest import crawl_args, crawl_demo
 
 DEMO = build_articles()
 BOILERPLATE = [
