@@ -2,8 +2,9 @@
 
 It listens to `response_downloaded`, which fires for every response the download handler
 returns (robots.txt, each redirect hop, errors) before any downloader middleware has
-decompressed the body. The response head is rebuilt from Scrapy's objects; when a download
-handler has kept the raw head it read (request.meta["raw_response_head"]), that is used as is.
+decompressed the body. With archive.rawhttp's handler (the default), the records hold the
+bytes as sent and received (request.meta["raw_exchange"]); otherwise (another handler, a truncated
+body) the head is rebuilt from Scrapy's objects.
 """
 
 from __future__ import annotations
@@ -111,13 +112,15 @@ class WarcCaptureExtension:
 
     def response_downloaded(self, response, request, spider):
         fetched = datetime.now(UTC)
-        payload = response.body
+        payload = response.body  # de-chunked, still content-encoded: the WARC payload
+        raw = request.meta.pop("raw_exchange", None)
         exchange = Exchange(
             url=request.url,
-            request_head=request.meta.get("raw_request_head") or request_head(request),
-            response_head=request.meta.get("raw_response_head") or response_head(response),
+            request_head=bytes(raw.request) if raw is not None else request_head(request),
+            response_head=response_head(response),
             payload=payload,
-            request_body=request.body or b"",
+            request_body=b"" if raw is not None else (request.body or b""),
+            raw_response=bytes(raw.response) if raw is not None else None,
             ip_address=str(response.ip_address) if getattr(response, "ip_address", None) else None,
             fetched_at=fetched,
         )

@@ -44,6 +44,7 @@ class Exchange:
     response_head: bytes  # status line + headers + blank line
     payload: bytes  # the entity body as sent (still content-encoded), chunking removed
     request_body: bytes = b""
+    raw_response: bytes | None = None  # status line, headers and body exactly as received, if known
     ip_address: str | None = None
     fetched_at: datetime | None = None
 
@@ -171,8 +172,9 @@ class WarcWriter:
         common = [("WARC-Target-URI", ex.url), ("WARC-Date", date), ("WARC-Warcinfo-ID", self._warcinfo_id)]
         if ex.ip_address:
             common.append(("WARC-IP-Address", ex.ip_address))
+        raw = ex.raw_response
         if revisit_of is None:
-            block = ex.response_head + ex.payload
+            block = raw if raw is not None else ex.response_head + ex.payload
             headers = [
                 ("WARC-Type", "response"),
                 ("WARC-Record-ID", response_id),
@@ -183,7 +185,12 @@ class WarcWriter:
             ]
             kind = "response"
         else:
-            block = ex.response_head
+            # A revisit keeps the head only (WARC 1.1, 6.7.2), as it was received.
+            block = (
+                raw[: raw.find(b"\r\n\r\n") + 4]
+                if raw is not None and b"\r\n\r\n" in raw
+                else ex.response_head
+            )
             profile = "server-not-modified" if not_modified else "identical-payload-digest"
             headers = [
                 ("WARC-Type", "revisit"),
@@ -218,6 +225,24 @@ class WarcWriter:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def dechunk(body: bytes) -> bytes:
+    """The entity of a chunked HTTP body (RFC 9112 7.1); a torn last chunk keeps what arrived."""
+    out, pos = [], 0
+    while pos < len(body):
+        end = body.find(b"\r\n", pos)
+        if end < 0:
+            break
+        try:
+            size = int(body[pos:end].split(b";", 1)[0].strip() or b"0", 16)
+        except ValueError:
+            break
+        if size == 0:
+            break
+        out.append(body[end + 2 : end + 2 + size])
+        pos = end + 2 + size + 2
+    return b"".join(out)
 
 
 def http_head(first_line: str | bytes, headers: list[tuple[bytes, bytes]]) -> bytes:

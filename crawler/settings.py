@@ -31,6 +31,11 @@ DEPTH_LIMIT = 0
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
 
+# Scrapy's HTTP/1.1 handler, also keeping the raw bytes for byte-exact WARC records.
+DOWNLOAD_HANDLERS = {
+    "http": "archive.rawhttp.RawHTTPDownloadHandler",
+    "https": "archive.rawhttp.RawHTTPDownloadHandler",
+}
 DOWNLOADER_MIDDLEWARES = {
     "crawler.safety.PrivateAddressMiddleware": 50,
 }

@@ -127,3 +127,32 @@ def test_open_suffix_while_writing_and_rotation(tmp_path):
     ]
     with (tmp_path / "test-20260420013000-00001-box.warc.gz").open("rb") as fh:
         assert next(iter(ArchiveIterator(fh))).rec_type == "warcinfo"
+
+
+def test_dechunk():
+    from archive.warc import dechunk
+
+    assert dechunk(b"4\r\nWiki\r\n5;ext=1\r\npedia\r\n0\r\n\r\n") == b"Wikipedia"
+    assert dechunk(b"4\r\nWiki\r\n5\r\nped") == b"Wikiped"  # torn: what arrived
+    assert dechunk(b"") == b""
+
+
+def test_raw_response_block_is_kept_and_revisit_keeps_only_its_head(tmp_path):
+    raw = b"HTTP/1.1 200 Fine\r\nx-odd: 1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+    ex = Exchange(
+        url="http://news.example/c",
+        request_head=b"GET /c HTTP/1.1\r\n\r\n",
+        response_head=b"unused",
+        payload=b"abc",
+        raw_response=raw,
+        fetched_at=CLOCK,
+    )
+    with make_writer(tmp_path) as w:
+        ref, _ = w.write_exchange(ex)
+        again, _ = w.write_exchange(ex, revisit_of=Original(ex.url, ref.date, ref.record_id))
+    records = [r for _, r in members(tmp_path / ref.filename)]
+    assert (
+        records[1].endswith(raw + b"\r\n\r\n")
+        and b"WARC-Payload-Digest: " + sha1_digest(b"abc").encode() in records[1]
+    )
+    assert records[3].endswith(raw.split(b"\r\n\r\n")[0] + b"\r\n\r\n\r\n\r\n")
