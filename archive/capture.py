@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from archive.cdxj import index_closed_file
 from archive.repair import repair_open_files
 from archive.warc import Exchange, Original, WarcWriter, http_head, sha1_digest
 from crawler import __version__
@@ -81,6 +82,7 @@ class WarcCaptureExtension:
                 prefix=settings.get("ARCHIVE_WARC_PREFIX"),
                 max_size=settings.getint("ARCHIVE_WARC_MAX_SIZE"),
                 relative_to=root,
+                on_close=index_closed_file if settings.getbool("ARCHIVE_CDXJ_ENABLED") else None,
                 info={
                     "software": f"newsarchive/{__version__} (Scrapy)",
                     "hostname": socket.gethostname(),
@@ -102,6 +104,8 @@ class WarcCaptureExtension:
         self.store = store_for(self.crawler)
         # A killed run leaves `.open` files behind: close them before writing new ones.
         for repair in repair_open_files(self.writer.directory):
+            if repair.records and self.writer.on_close is not None:
+                self.writer.on_close(repair.path)
             self.stats.inc_value("archive/files_repaired")
             self.stats.inc_value("archive/torn_bytes_dropped", repair.dropped)
 

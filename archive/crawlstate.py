@@ -58,6 +58,17 @@ class CrawlState:
             [url, status, etag, last_modified, at],
         )
 
+    def young_articles(self, site: str, since_day: str) -> list[str]:
+        """Stored articles of a site published (or, date unknown, first seen) on or after a day."""
+        return [
+            u
+            for (u,) in self.db.execute(
+                "select url from articles where site = ? and substr(coalesce(published_at, first_seen_at), 1, 10) >= ? "
+                "order by url",
+                [site, since_day],
+            )
+        ]
+
     def gone(self, url: str) -> str | None:
         """When a URL last answered 404 or 410 (None if it did not)."""
         row = self.db.execute(

@@ -81,6 +81,7 @@ class WarcWriter:
     new_id: Callable[[], str] = new_record_id
     info: dict[str, str] = field(default_factory=dict)
     relative_to: Path | None = None  # file names in RecordRef are relative to this folder
+    on_close: Callable[[Path], None] | None = None  # e.g. write the file's CDXJ index
     _file = None
     _path: Path | None = None
     _serial: int = 0
@@ -136,6 +137,8 @@ class WarcWriter:
         self.files_written.append(str(self._path))
         logger.info("closed WARC file %s", self._path)
         self._file = None
+        if self.on_close is not None:
+            self.on_close(self._path)
 
     def _ensure_room(self) -> None:
         if self._file is not None and self._file.tell() >= self.max_size:

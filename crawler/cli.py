@@ -122,11 +122,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "export",
-        help="dump the articles (jsonl, csv, parquet)",
+        help="dump the articles (jsonl, csv, parquet) or package a crawl (wacz)",
         description="Dump the articles for analysis, streaming.",
     )
     _common(p)
-    p.add_argument("--format", choices=["jsonl", "csv", "parquet"], required=True)
+    p.add_argument("--format", choices=["jsonl", "csv", "parquet", "wacz"], required=True)
+    p.add_argument("--crawl", metavar="ID", help="wacz: only the WARC files of this crawl")
     p.add_argument("--out", help="write here instead of standard output")
     p.add_argument("--site", help="only this site")
     p.add_argument("--since", metavar="YYYY-MM-DD", help="published on or after")

@@ -59,3 +59,6 @@ ARCHIVE_WARC_DIR = None  # default: DATA_DIR/warc
 ARCHIVE_WARC_MAX_SIZE = 1_000_000_000
 ARCHIVE_WARC_PREFIX = "newsarchive"
 ARCHIVE_WARC_OPERATOR = ""
+ARCHIVE_CDXJ_ENABLED = (
+    True  # a sorted CDXJ index beside each WARC file once it is closed (WARC_DIR/SITE/indexes/)
+)

@@ -8,7 +8,7 @@ run schedules goes into the database's frontier first, so a killed run is carrie
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
@@ -16,7 +16,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from archive.crawlstate import CrawlState, resumable_crawl
 from crawler.extract import extract
-from crawler.extract.dates import date_from_url
+from crawler.extract.dates import CHINA, date_from_url
 from crawler.incremental import older_than, young_enough
 from crawler.links import page_links, rebase, same_site, xml_links
 from crawler.lock import acquire
@@ -91,6 +91,17 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.set_value("newsarchive/resumed_pending", len(pending))
         for url, kind, depth in pending:
             yield self._request(url, kind, depth, self._conditions(url) if kind == "article" else {})
+        # Young articles are refetched even when no list links to them any more: edits and
+        # deletions often come after an article has dropped off the front pages.
+        if self.refetch_window > 0:
+            first_day = (
+                (self.now.astimezone(CHINA) - timedelta(days=self.refetch_window - 1)).date().isoformat()
+            )
+            for url in self.state.young_articles(self.site_folder, first_day):
+                if same_site(url, tuple(self.allowed_domains)):
+                    request = self._schedule(url, "article", 1)
+                    if request is not None:
+                        yield request
         for kind, urls in (
             ("list", self.profile.start_urls),
             ("feed", self.profile.feeds + self.profile.sitemaps),

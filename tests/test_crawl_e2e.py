@@ -147,3 +147,43 @@ def test_quiet_crawl_reports_only_failures(demo_crawl):
     out = demo_crawl["result"]
     assert "HTTP 404" in out.stdout + out.stderr  # the broken link is reported even with --quiet
     assert "..." not in out.stderr  # no progress lines
+
+
+def test_each_closed_warc_file_has_its_cdxj_index(demo_crawl):
+    from archive.cdxj import index_path
+
+    for warc in (demo_crawl["data"] / "warc" / "demo").glob("*.warc.gz"):
+        lines = index_path(warc).read_text(encoding="utf-8").splitlines()
+        with warc.open("rb") as fh:
+            wanted = sum(r.rec_type in ("response", "revisit") for r in ArchiveIterator(fh))
+        assert len(lines) == wanted and lines == sorted(lines)
+
+
+def test_wacz_package(demo_crawl, tmp_path):
+    import hashlib
+    import zipfile
+
+    from tests.conftest import run_cli
+
+    out = tmp_path / "demo.wacz"
+    result = run_cli("export", "--format", "wacz", "--out", str(out), "--data-dir", str(demo_crawl["data"]))
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(out) as zf:
+        package = json.loads(zf.read("datapackage.json"))
+        assert package["wacz_version"] == "1.1.1"
+        for resource in package["resources"]:
+            data = zf.read(resource["path"])
+            assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest() and resource[
+                "bytes"
+            ] == len(data)
+        digest = json.loads(zf.read("datapackage-digest.json"))
+        assert digest["hash"] == "sha256:" + hashlib.sha256(zf.read("datapackage.json")).hexdigest()
+        pages = [json.loads(line) for line in zf.read("pages/pages.jsonl").decode("utf-8").splitlines()]
+        assert (
+            zf.getinfo(
+                next(r["path"] for r in package["resources"] if r["path"].startswith("archive/"))
+            ).compress_type
+            == zipfile.ZIP_STORED
+        )
+    assert pages[0]["format"] == "json-pages-1.0"
+    assert len(pages) - 1 == len(DEMO) and all(p["title"] and p["text"] and p["ts"] for p in pages[1:])

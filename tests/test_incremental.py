@@ -63,6 +63,15 @@ def test_unchanged_second_run_fetches_no_old_article_and_is_quiet(demo_site, tmp
     assert captures(tmp_path, run["id"]) == []  # every article is older than the 3-day window
     fetched = captures(tmp_path, run["id"], article_only=False)
     assert fetched and {c["record_type"] for c in fetched if c["status"] == 200} == {"revisit"}
+    # Revisits, not second copies: the second run's WARC file is a small fraction of the first's.
+    files = {
+        r["crawl_id"]: r["warc_filename"]
+        for r in rows(tmp_path, "select crawl_id, warc_filename from captures")
+    }
+    first_bytes, second_bytes = (
+        (tmp_path / "warc" / files[c["id"]]).stat().st_size for c in crawls(tmp_path)
+    )
+    assert second_bytes < 0.10 * first_bytes, (second_bytes, first_bytes)
 
 
 def test_refetch_window_uses_conditional_requests_and_304_revisits(demo_site, tmp_path):
@@ -196,3 +205,20 @@ def test_log_file_gets_scrapy_log(demo_site, tmp_path):
     log = tmp_path / "crawl.log"
     assert crawl_demo(demo_site, tmp_path / "data", "--log-file", str(log)).returncode == 0
     assert "Spider closed (finished)" in log.read_text(encoding="utf-8")
+
+
+def test_young_articles_are_refetched_even_when_no_list_links_them(demo_site, tmp_path):
+    assert crawl_demo(demo_site, tmp_path).returncode == 0
+    # Make one article young and cut every link to it: only the database knows it now.
+    url = demo_site + DEMO[5].path
+    today = time.strftime("%Y-%m-%d")
+    import sqlite3
+
+    conn = sqlite3.connect(tmp_path / "news.db")
+    conn.execute("update articles set published_at = ? where url = ?", [today, url])
+    conn.commit()
+    conn.close()
+    assert crawl_demo(demo_site, tmp_path, "--max-pages", "3").returncode == 0  # lists barely start
+    run = crawls(tmp_path)[1]
+    assert [c["url"] for c in captures(tmp_path, run["id"])] == [url]
+    assert captures(tmp_path, run["id"])[0]["status"] == 304

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from pathlib import Path
 
 from crawler.cli import UsageError, data_paths, print_json
 
@@ -98,6 +99,8 @@ def run_export(args) -> int:
     store = open_store(args)
     if args.format == "parquet":
         return _export_parquet(store, args)
+    if args.format == "wacz":
+        return _export_wacz(store, args)
     out = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout  # noqa: SIM115
     n = 0
     try:
@@ -150,6 +153,49 @@ def _export_parquet(store, args) -> int:
             )
             n += len(batch)
     print(f"exported {n} articles to {args.out}", file=sys.stderr)
+    return 0
+
+
+def _export_wacz(store, args) -> int:
+    from archive.wacz import write_wacz
+
+    if not args.out:
+        raise UsageError("a WACZ is a zip file: give --out FILE.wacz")
+    _, warc_dir = data_paths(args)
+    where, params = ["record_type in ('response', 'revisit')"], []
+    if args.crawl:
+        where.append("crawl_id = ?")
+        params.append(args.crawl)
+    if args.site:
+        where.append("crawl_id in (select id from crawls where site = ?)")
+        params.append(args.site)
+    names = [
+        n
+        for (n,) in store.db.execute(
+            f"select distinct warc_filename from captures where {' and '.join(where)} order by 1", params
+        )
+    ]  # noqa: S608
+    warcs = [warc_dir / n for n in names if (warc_dir / n).is_file()]
+    if not warcs:
+        raise UsageError("no WARC files match (check --crawl / --site)")
+    included = set(names)
+    # Pages: the articles whose response record is inside the package.
+    rows = store.db.execute(
+        "select a.url, a.title, a.body, c.fetched_at, a.warc_filename from articles a "
+        "join captures c on c.record_id = a.warc_record_id order by a.published_at"
+    )
+    pages = (
+        {"url": url, "ts": ts, "title": title, "text": body}
+        for url, title, body, ts, f in rows
+        if f in included
+    )
+    try:
+        count = write_wacz(
+            Path(args.out), warcs, pages, title=f"newsarchive {args.site or args.crawl or 'all'}"
+        )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"wrote {args.out}: {len(warcs)} WARC files, {count} pages", file=sys.stderr)
     return 0
 
 

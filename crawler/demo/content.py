@@ -142,3 +142,79 @@ PLACES = [
     "滨海新城",
 ]
 CAPTIONS = ["现场图片", "活动现场", "工作人员正在忙碌", "市民在现场参观", "项目效果图"]
+
+# The furniture every page of a real portal carries: a mega menu, partner links, styles and
+# scripts. It makes the demo pages the size real ones are (tens of KB), which matters for
+# what archiving them costs.
+SUB_CHANNELS = [
+    "时政",
+    "社会",
+    "民生",
+    "教育",
+    "医疗",
+    "交通",
+    "房产",
+    "汽车",
+    "旅游",
+    "美食",
+    "健康",
+    "体育",
+    "娱乐",
+    "科技",
+    "数码",
+    "家居",
+    "时尚",
+    "读书",
+    "历史",
+    "军事",
+    "国际",
+    "台湾",
+    "港澳",
+    "侨乡",
+    "法治",
+    "环保",
+    "农业",
+    "海洋",
+    "文旅",
+    "非遗",
+    "视频",
+    "图片",
+    "直播",
+    "专题",
+    "评论",
+    "访谈",
+    "辟谣",
+    "天气",
+    "便民",
+    "招聘",
+]
+PARTNERS = [
+    ("东南早报", "dongnan"),
+    ("海峡都市网", "hxds"),
+    ("闽南之窗", "mnzc"),
+    ("榕树下", "rsx"),
+    ("泉州通", "qzt"),
+    ("厦门在线", "xmzx"),
+    ("莆田生活网", "ptsh"),
+    ("三明新闻网", "smxw"),
+    ("龙岩在线", "lyzx"),
+    ("宁德网", "ndw"),
+    ("南平之声", "npzs"),
+    ("漳州视窗", "zzsc"),
+    ("平潭岛讯", "ptdx"),
+    ("武夷山网", "wysw"),
+    ("福清侨报", "fqqb"),
+    ("长乐之窗", "clzc"),
+    ("闽侯在线", "mhzx"),
+    ("连江新闻", "ljxw"),
+    ("罗源网", "lyw"),
+    ("永泰生活", "ytsh"),
+]
+STYLE = "\n".join(
+    f".m{i}{{margin:{i % 7}px {i % 5}px;padding:{i % 3}px;font-size:{12 + i % 6}px;color:#{(i * 2654435761) % 0xFFFFFF:06x}}}"
+    for i in range(120)
+)
+SCRIPT = "\n".join(
+    f"var _stat{i}=window._stat{i}||[];_stat{i}.push(['_setAccount','NA-{i:04d}'],['_trackPageview',location.pathname]);"
+    for i in range(40)
+)

@@ -19,9 +19,13 @@ from crawler.demo.content import (
     EDITORS,
     MIDDLES,
     OPENERS,
+    PARTNERS,
     PLACES,
     REPORTERS,
+    SCRIPT,
     SOURCES,
+    STYLE,
+    SUB_CHANNELS,
     SUBHEADS,
     TITLES,
 )
@@ -158,11 +162,22 @@ def _nav(script: str) -> str:
         f'<li><a href="/{path}/index.html">{escape(_t(name, script))}</a></li>'
         for name, path, _, _ in CHANNELS.values()
     )
-    return f'<div class="nav"><ul><li><a href="/">{_t("首页", script)}</a></li>{items}</ul></div>'
+    menu = "".join(
+        f'<li class="m{i}"><a href="/channel/{i}.html">{escape(_t(name, script))}</a></li>'
+        for i, name in enumerate(SUB_CHANNELS)
+    )
+    return (
+        f'<div class="nav"><ul><li><a href="/">{_t("首页", script)}</a></li>{items}</ul>'
+        f'<ul class="mega">{menu}</ul></div>'
+    )
 
 
 def _footer(script: str) -> str:
+    partners = " | ".join(
+        f'<a href="http://www.{host}.example.cn/">{escape(_t(name, script))}</a>' for name, host in PARTNERS
+    )
     return (
+        f'<div class="links"><b>{_t("友情链接", script)}</b> {partners}</div>'
         f'<div class="footer"><p><a href="/about.html">{_t("关于我们", script)}</a> | '
         f'<a href="/contact.html">{_t("联系我们", script)}</a></p>'
         f"<p>{_t('版权所有 海滨网 未经授权禁止转载', script)}</p><p>{_t('闽ICP备00000000号', script)}</p></div>"
@@ -175,7 +190,8 @@ def _page(title: str, script: str, charset: str, inner: str, head_extra: str = "
     meta = f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">'
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}"><head>{meta}<title>{escape(title)}_{site}</title>{head_extra}'
-        f'<link rel="alternate" type="application/rss+xml" href="/rss.xml"></head>\n<body>'
+        f'<link rel="alternate" type="application/rss+xml" href="/rss.xml"><style>{STYLE}</style>'
+        f"<script>{SCRIPT}</script></head>\n<body>"
         f'<div class="top"><a href="/">{site}</a> <a href="/login.html">{_t("登录", script)}</a></div>'
         f"{_nav(script)}{inner}{_footer(script)}</body></html>\n"
     )
