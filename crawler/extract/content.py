@@ -13,6 +13,7 @@ from lxml import etree
 
 from crawler.extract.blocks import Block
 from crawler.extract.patterns import BOILERPLATE, PUNCT, RELATED_HEADING
+from crawler.text import CJK
 
 
 def is_boilerplate(text: str, extra: tuple = ()) -> bool:
@@ -31,15 +32,30 @@ def weight(block: Block, extra: tuple = ()) -> float:
     punct = len(PUNCT.findall(text))
     if punct == 0 and n < 20:
         return 0.0
-    return n * (1 - block.link_ratio) * (1.0 if punct else 0.5)
+    # Chinese pages: Han characters carry the article; Latin runs are mostly widgets and ads.
+    han = len(CJK.findall(text))
+    size = han + 0.25 * (n - han)
+    return size * (1 - block.link_ratio) * (1.0 if punct else 0.5)
 
 
-def best_container(blocks: list[Block], order: dict, extra: tuple = ()) -> etree._Element | None:
+NEAR_TITLE = 12  # blocks after the headline that get the bonus
+
+
+def best_container(
+    blocks: list[Block], order: dict, extra: tuple = (), title: str | None = None
+) -> etree._Element | None:
     scores: dict[etree._Element, float] = {}
-    for block in blocks:
+    # The article text follows its headline: text in the few blocks after the heading that
+    # carries the title counts double, so a short article beats a long list beside it.
+    near = -1
+    if title:
+        near = next((i for i, b in enumerate(blocks) if b.heading and title in b.text), -1)
+    for i, block in enumerate(blocks):
         w = weight(block, extra)
         if not w:
             continue
+        if w > 0 and near >= 0 and near < i <= near + NEAR_TITLE:
+            w *= 2
         el = block.element
         while el is not None:
             scores[el] = scores.get(el, 0.0) + w

@@ -28,10 +28,19 @@ from crawler.extract.fields import (
     split_names,
 )
 from crawler.extract.meta import AUTHOR_META, DATE_META, SOURCE_META, PageMeta, absolute_links, read_meta
-from crawler.extract.patterns import EDITOR_LINE, META_LINE, PUNCT, RELATED_HEADING, SENTENCE_END
+from crawler.extract.patterns import (
+    BYLINE,
+    DATELINE,
+    EDITOR_LINE,
+    META_LINE,
+    PUNCT,
+    RELATED_HEADING,
+    SENTENCE_END,
+)
 from crawler.text import CJK, clean_line, convert, detect_script, join_paragraphs, lang_of
 
 _CAPTION_MAX = 60
+CLAUSE_END = re.compile(r"[，。！？；：…」”』）)、,.!?;:]$")
 # Profile selectors are few and reused on every page: compile each once.
 _css = lru_cache(maxsize=512)(CSSSelector)
 
@@ -100,7 +109,30 @@ def _is_byline(text: str) -> bool:
     """A metadata line above the article text: labels (來源：, 作者：) or a date, no sentence."""
     if SENTENCE_END.search(text) or len(text) >= 120:
         return False
-    return bool(META_LINE.search(text)) or (len(text) < 80 and dates.parse_date(text) is not None)
+    return (
+        bool(META_LINE.search(text))
+        or bool(BYLINE.search(text))
+        or (len(text) < 80 and dates.parse_date(text) is not None)
+    )
+
+
+def _is_paragraph(text: str) -> bool:
+    """Running text: a sentence, not a label, breadcrumb, byline or date."""
+    return len(text) >= 40 or (len(text) >= 6 and bool(CLAUSE_END.search(text)))
+
+
+def _split_lead(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Move the short lines above the first paragraph (breadcrumbs, repeated titles, bylines,
+    dates, widget labels) out of the body; a dateline paragraph stays."""
+    start = next((i for i, line in enumerate(lines) if _is_paragraph(line) or DATELINE.match(line)), 0)
+    lead, rest = lines[:start], lines[start:]
+    # Bylines and dates just under the first paragraph's start are metadata too.
+    keep = [
+        line
+        for line in rest[:4]
+        if not (len(line) < 60 and not SENTENCE_END.search(line) and _is_byline(line))
+    ]
+    return lead + [line for line in rest[:4] if line not in keep], keep + rest[4:]
 
 
 def _first_date(candidates, now, year=None) -> str | None:
@@ -145,7 +177,7 @@ def extract(
     taken, related = _related_blocks(blocks, order, end, meta.base, related_root)
     if container is None:
         candidates = [b for i, b in enumerate(blocks) if i not in taken]
-        container = best_container(candidates, order, extra)
+        container = best_container(candidates, order, extra, title)
 
     body_lines: list[str] = []
     images: list[Image] = []
@@ -194,6 +226,8 @@ def extract(
             first_body_index = i
         body_lines.append(text)
 
+    lead, body_lines = _split_lead(body_lines)
+    header_lines += lead
     body = join_paragraphs(body_lines) or None
     header = "\n".join(header_lines[-15:])
     first_para = body_lines[0] if body_lines else None

@@ -62,6 +62,11 @@ AUTHOR = re.compile(
     r"(?:(?:作者|記者|记者|撰文|撰稿人|撰稿|採寫|采写)[ \t\u3000]*[:：]?|文[ \t\u3000]*[/／|｜:：])[ \t\u3000]*"
     r"(?P<names>[\u4e00-\u9fff·]{2,4}(?:[ \t\u3000]*[、，,][ \t\u3000]*[\u4e00-\u9fff·]{2,4}|[ \t\u3000]+[\u4e00-\u9fff·]{2,4}){0,5})"
 )
+# A line naming the reporters: 記者 王五／台北報導, 光明日报记者 王建宏 张文攀
+BYLINE = re.compile(
+    r"(?:記者|记者|作者|撰文|編譯|编译|執筆|执笔)\s*[:：]?\s*[\u4e00-\u9fff·]{2,4}(?:\s|／|/|$)|^文\s*[/／|｜]"
+)
+
 # Words that look like names in author lists but are not.
 NOT_NAMES = frozenset(
     "記者 记者 通訊員 通讯员 實習生 实习生 編輯 编辑 攝影 摄影 報道 报道 來源 来源 發布 发布 時間 时间 "
