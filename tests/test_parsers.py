@@ -151,3 +151,27 @@ def test_boilerplate_lines(line):
 )
 def test_article_lines_are_not_boilerplate(line):
     assert not is_boilerplate(line)
+
+
+@pytest.mark.parametrize(
+    ("line", "previous", "ends"),
+    [
+        ("網友評論", "", True),
+        ("最新评论（12）", "", True),
+        ("已有3人發表了評論", "", True),
+        ("5条评论", "", True),
+        ("点赞", "", True),
+        ("下一篇：老街的早晨", "", True),
+        ("（本文发表于首页, 已被阅读178次)", "", True),
+        ("（責任編輯：王小明）", "", True),
+        ("2005-06-13 15:00:14", "上一篇文章的標題", True),
+        ("September 19th, 2005 at 7:32 pm", "", True),
+        ("2022年01月27日", "成文日期：", False),  # a label's value, not a new post
+        ("記者從現場了解到，評論區已經關閉。", "", False),
+        ("市民在2005年6月13日晚上看到了流星雨。", "", False),
+    ],
+)
+def test_end_of_article_lines(line, previous, ends):
+    from crawler.extract.content import ends_article
+
+    assert ends_article(line, previous) is ends

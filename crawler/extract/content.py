@@ -12,12 +12,20 @@ from __future__ import annotations
 from lxml import etree
 
 from crawler.extract.blocks import Block
-from crawler.extract.patterns import BOILERPLATE, PUNCT, RELATED_HEADING
+from crawler.extract.patterns import BOILERPLATE, DATE_ONLY_LINE, END_OF_ARTICLE, PUNCT, RELATED_HEADING
 from crawler.text import CJK
 
 
 def is_boilerplate(text: str, extra: tuple = ()) -> bool:
     return any(p.search(text) for p in BOILERPLATE) or any(p.search(text) for p in extra)
+
+
+def ends_article(text: str, previous: str = "") -> bool:
+    """Whether the article is over at this line (the line before it given for context)."""
+    if any(p.search(text) for p in END_OF_ARTICLE):
+        return True
+    # A date alone ends the article, unless it is the value of a label ("成文日期：").
+    return bool(DATE_ONLY_LINE.match(text)) and not previous.rstrip().endswith(("：", ":"))
 
 
 def weight(block: Block, extra: tuple = ()) -> float:

@@ -18,7 +18,7 @@ from crawler.decode import decode_html
 from crawler.extract import dates
 from crawler.extract.article import Article, Image, RelatedLink
 from crawler.extract.blocks import Block, blocks_of, parse, remove, strip_noise
-from crawler.extract.content import best_container, is_boilerplate, within
+from crawler.extract.content import best_container, ends_article, is_boilerplate, within
 from crawler.extract.fields import (
     clean_title,
     parse_authors,
@@ -40,6 +40,7 @@ from crawler.extract.patterns import (
 from crawler.text import CJK, clean_line, convert, detect_script, join_paragraphs, lang_of
 
 _CAPTION_MAX = 60
+_END_AFTER = 80  # characters of article text before an end marker is believed
 CLAUSE_END = re.compile(r"[，。！？；：…」”』）)、,.!?;:]$")
 # Profile selectors are few and reused on every page: compile each once.
 _css = lru_cache(maxsize=512)(CSSSelector)
@@ -164,7 +165,7 @@ def extract(
         for el in _css(css)(root):
             remove(el)
     strip_noise(root)
-    h1s = [clean_line(el.text_content()) for el in root.iter("h1")]
+    h1s = [clean_line(el.text_content()) for el in root.iter("h1", "h2", "h3")]
     title = (
         _select_text(root, selectors.get("title"))
         or clean_title(meta.og_title or meta.title, h1s)
@@ -185,6 +186,7 @@ def extract(
     header_lines: list[str] = []
     first_body_index = None
     pending_image: Image | None = None
+    ended, body_chars = False, 0
     for i, block in enumerate(blocks):
         inside = container is not None and within(block, container, order, end)
         if not inside:
@@ -198,10 +200,26 @@ def extract(
             pending_image = Image(src=urljoin(meta.base or "", block.image), caption=block.image_alt)
             images.append(pending_image)
             continue
-        if EDITOR_LINE.match(text) or (
+        is_editor = EDITOR_LINE.match(text) or (
             len(text) < 40 and parse_editor(text) and not PUNCT.search(text.split("：")[-1])
-        ):
+        )
+        if is_editor:
             editor_lines.append(text)
+        if ended:
+            continue
+        if body_chars >= _END_AFTER and ends_article(text, body_lines[-1] if body_lines else ""):
+            # Comments, share bars, "next article", an editor line, a new dated post: the
+            # article is over, whatever the container still holds.
+            ended = True
+            if (
+                body_lines
+                and dates.parse_date(text)
+                and len(body_lines[-1]) < 30
+                and not CLAUSE_END.search(body_lines[-1])
+            ):
+                body_lines.pop()  # the next post's title, just above its date
+            continue
+        if is_editor:
             continue
         if block.heading and title and clean_line(text) == title:
             header_lines.append(text)
@@ -225,6 +243,7 @@ def extract(
         if first_body_index is None:
             first_body_index = i
         body_lines.append(text)
+        body_chars += len(text)
 
     lead, body_lines = _split_lead(body_lines)
     header_lines += lead
