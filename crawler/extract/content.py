@@ -50,8 +50,14 @@ NEAR_TITLE = 12  # blocks after the headline that get the bonus
 
 
 def best_container(
-    blocks: list[Block], order: dict, extra: tuple = (), title: str | None = None
-) -> etree._Element | None:
+    blocks: list[Block], order: dict, end: dict, extra: tuple = (), title: str | None = None
+) -> tuple[int, int] | None:
+    """The article's region as a range of document positions (see `within`).
+
+    The region is the best-scoring element, or a run of consecutive children of one element
+    when the article's paragraphs share their parent with a page's worth of junk (old table
+    layouts put everything in one <td>).
+    """
     scores: dict[etree._Element, float] = {}
     # The article text follows its headline: text in the few blocks after the heading that
     # carries the title counts double, so a short article beats a long list beside it.
@@ -70,10 +76,39 @@ def best_container(
             el = el.getparent()
     if not scores:
         return None
-    best = max(scores.items(), key=lambda kv: (kv[1], order.get(kv[0], 0)))
-    return best[0] if best[1] > 0 else None
+    best_el, best = max(scores.items(), key=lambda kv: (kv[1], order.get(kv[0], 0)))
+    region = (order[best_el], end[best_el])
+    for parent in scores:
+        run = _best_run([c for c in parent if c in order], scores)
+        if run is not None and run[0] > best * 1.2:  # a clear gain over the best element
+            best, (first, last) = run[0], run[1:]
+            region = (order[first], end[last])
+    return region if best > 0 else None
 
 
-def within(block: Block, container: etree._Element, order: dict, end: dict) -> bool:
-    start = order.get(container)
-    return start is not None and start <= block.order <= end[container]
+def _best_run(children: list, scores: dict) -> tuple[float, object, object] | None:
+    """Kadane's maximum-sum run over sibling subtrees: (score, first child, last child)."""
+    if len(children) < 2:
+        return None
+    best = None
+    total, start = 0.0, None
+    for child in children:
+        value = scores.get(child, 0.0)
+        if start is None or total <= 0:
+            total, start = value, child
+        else:
+            total += value
+        if value > 0 or total > 0:
+            if best is None or total > best[0]:
+                best = (total, start, child)
+    return best
+
+
+def within(block: Block, region: tuple[int, int] | None) -> bool:
+    return region is not None and region[0] <= block.order <= region[1]
+
+
+def region_of(element: etree._Element | None, order: dict, end: dict) -> tuple[int, int] | None:
+    if element is None or element not in order:
+        return None
+    return order[element], end[element]

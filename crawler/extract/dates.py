@@ -28,6 +28,16 @@ FULL = re.compile(
 )
 ROC = re.compile(r"(?:民國|民国)\s*(?P<y>\d{2,3})\s*年\s*(?P<m>[01]?\d)\s*月\s*(?P<d>[0-3]?\d)\s*日" + _TIME)
 ROC_SLASH = re.compile(r"(?<![\d/])(?P<y>1[01]\d)/(?P<m>[01]?\d)/(?P<d>[0-3]?\d)(?![\d/])" + _TIME)
+# 9/17/2004 5:54:13 AM: month first, as ASP and IIS pages print it.
+US = re.compile(
+    r"(?<![\d/])(?P<m>[01]?\d)/(?P<d>[0-3]?\d)/(?P<y>(?:19|20)\d{2})(?![\d/])"
+    r"(?:\s+(?P<H>[0-2]?\d):(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d))?\s*(?P<ampm>[AaPp][Mm])?)?"
+)
+# A date after a label that says it is the publication time.
+LABELED = re.compile(
+    r"(?:發表於|发表于|發布於|发布于|發佈於|发布时间|發布時間|發佈時間|发表时间|發表時間|出版时间|出版時間|"
+    r"刊登时间|刊登時間|更新时间|更新時間|发布日期|發布日期|發佈日期|日期|时间|時間|Date|date)\s*[:：=(\"']{0,3}\s*"
+)
 MONTH_DAY = re.compile(r"(?<!\d)(?P<m>[01]?\d)\s*月\s*(?P<d>[0-3]?\d)\s*日" + _TIME)
 SHORT = re.compile(r"(?<![\d-])(?P<m>[01]?\d)-(?P<d>[0-3]\d)\s+(?P<H>[0-2]?\d):(?P<M>[0-5]\d)(?!\d)")
 COMPACT = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)")
@@ -93,6 +103,12 @@ def parse_date(text: str | None, now: datetime | None = None, year: int | None =
     m = ROC_SLASH.search(text)
     if m:
         return _not_future(_iso(int(m["y"]) + 1911, int(m["m"]), int(m["d"]), m["H"], m["M"]), now)
+    m = US.search(text)
+    if m:
+        hour = m["H"]
+        if hour is not None and m["ampm"]:
+            hour = int(hour) % 12 + (12 if m["ampm"].lower() == "pm" else 0)
+        return _not_future(_iso(int(m["y"]), int(m["m"]), int(m["d"]), hour, m["M"], m["S"]), now)
     m = RELATIVE.search(text)
     if m and now is not None:
         return _relative(m, now)
@@ -129,6 +145,17 @@ def _relative(m: re.Match, now: datetime) -> str:
         unit, timedelta(hours=n)
     )
     return (local - delta).replace(second=0, microsecond=0).isoformat()
+
+
+def labeled_date(text: str | None, now: datetime | None = None) -> str | None:
+    """The first date that follows a publication label (发布时间：, 發表於, 日期:)."""
+    if not text:
+        return None
+    for m in LABELED.finditer(_norm(text)):
+        value = parse_date(text[m.end() : m.end() + 40], now=now)
+        if value and text[m.end() : m.end() + 40].lstrip()[:1].isdigit():
+            return value
+    return None
 
 
 def date_from_url(url: str | None, now: datetime | None = None) -> str | None:

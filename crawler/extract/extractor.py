@@ -18,7 +18,7 @@ from crawler.decode import decode_html
 from crawler.extract import dates
 from crawler.extract.article import Article, Image, RelatedLink
 from crawler.extract.blocks import Block, blocks_of, parse, remove, strip_noise
-from crawler.extract.content import best_container, ends_article, is_boilerplate, within
+from crawler.extract.content import best_container, ends_article, is_boilerplate, region_of, within
 from crawler.extract.fields import (
     clean_title,
     parse_authors,
@@ -27,7 +27,15 @@ from crawler.extract.fields import (
     parse_source,
     split_names,
 )
-from crawler.extract.meta import AUTHOR_META, DATE_META, SOURCE_META, PageMeta, absolute_links, read_meta
+from crawler.extract.meta import (
+    AUTHOR_META,
+    DATE_META,
+    SOURCE_META,
+    UPDATE_META,
+    PageMeta,
+    absolute_links,
+    read_meta,
+)
 from crawler.extract.patterns import (
     BYLINE,
     DATELINE,
@@ -86,7 +94,7 @@ def _related_blocks(
 
     if root_override is not None:
         for i, block in enumerate(blocks):
-            if within(block, root_override, order, end):
+            if within(block, region_of(root_override, order, end)):
                 taken.add(i)
                 add_links(block)
         return taken, related
@@ -173,12 +181,12 @@ def extract(
     )
 
     blocks, order, end = blocks_of(root)
-    container = _select_el(root, selectors.get("body"))
+    container = region_of(_select_el(root, selectors.get("body")), order, end)
     related_root = _select_el(root, selectors.get("related"))
     taken, related = _related_blocks(blocks, order, end, meta.base, related_root)
     if container is None:
         candidates = [b for i, b in enumerate(blocks) if i not in taken]
-        container = best_container(candidates, order, extra, title)
+        container = best_container(candidates, order, end, extra, title)
 
     body_lines: list[str] = []
     images: list[Image] = []
@@ -188,7 +196,7 @@ def extract(
     pending_image: Image | None = None
     ended, body_chars = False, 0
     for i, block in enumerate(blocks):
-        inside = container is not None and within(block, container, order, end)
+        inside = within(block, container)
         if not inside:
             if first_body_index is None:
                 header_lines.append(block.text)
@@ -254,9 +262,14 @@ def extract(
     page_text = "\n".join(b.text for b in blocks)
 
     date_sel = _select_text(root, selectors.get("published_at"))
-    published = _first_date(
-        [date_sel, meta.first(DATE_META), meta.jsonld_value("datePublished"), *meta.time_elements, header],
-        now,
+    lead_text = header + "\n" + "\n".join(body_lines[:3])
+    published = (
+        _first_date(
+            [date_sel, meta.first(DATE_META), meta.jsonld_value("datePublished"), *meta.time_elements], now
+        )
+        or dates.labeled_date(lead_text, now)
+        or _first_date([header], now)
+        or dates.labeled_date(page_text, now)
     )
     if published is None:
         published = dates.date_from_url(url, now)
@@ -264,6 +277,11 @@ def extract(
         published = dates.parse_date(dateline, now=now)
     if published is None:
         published = _first_date(body_lines[:3] + body_lines[-3:], now)
+    if published is None:
+        published = _first_date([meta.first(UPDATE_META), meta.jsonld_value("dateModified")], now)
+    if published is None:
+        # Some pages print the date from a script (showDate("2020/04/17 ...")): look at the source.
+        published = dates.labeled_date(decoded.text[:200_000], now)
 
     source_sel = _select_text(root, selectors.get("source"))
     source = (

@@ -30,6 +30,15 @@ DATE_META = (
     "created",
     "date",
 )
+# Last resorts: when a page only says when it was changed.
+UPDATE_META = (
+    "article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "dateupdate",
+    "lastmod",
+    "last-modified",
+)
 AUTHOR_META = ("author", "article:author", "dc.creator", "byl")
 SOURCE_META = ("source", "article:source", "og:site_name")
 
