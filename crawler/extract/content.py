@@ -98,9 +98,8 @@ def _best_run(children: list, scores: dict) -> tuple[float, object, object] | No
             total, start = value, child
         else:
             total += value
-        if value > 0 or total > 0:
-            if best is None or total > best[0]:
-                best = (total, start, child)
+        if (value > 0 or total > 0) and (best is None or total > best[0]):
+            best = (total, start, child)
     return best
 
 
