@@ -78,6 +78,11 @@ def test_parse_dateline(paragraph, dateline, names):
         ("文｜錢七", ["錢七"]),
         ("本报记者张三、李四报道", ["张三", "李四"]),
         ("正文\n非遺脫胎漆器", []),
+        ("本报实习生 刘国栋 周炜\n本报记者 王燕平", ["刘国栋", "周炜", "王燕平"]),
+        ("执笔人：闵乐夫 赵兰波", ["闵乐夫", "赵兰波"]),
+        ("記者陳嘉寧／桃園機場報導", ["陳嘉寧"]),
+        ("记者调查发现，问题不少。", []),  # glued to the label and no surname: not a name
+        ("……不可回避的问题。（姚峰 上海报道）", ["姚峰"]),
     ],
 )
 def test_parse_authors(text, expected):
@@ -175,3 +180,42 @@ def test_end_of_article_lines(line, previous, ends):
     from crawler.extract.content import ends_article
 
     assert ends_article(line, previous) is ends
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (["犬儒病(上)", "胡平", "——當代中國的精神危機"], ["胡平"]),
+        (["正文", "中時", "謝明俊"], ["謝明俊"]),
+        (["人物", "數字報"], []),
+    ],
+)
+def test_lone_name_lines(lines, expected):
+    from crawler.extract.fields import lone_name
+
+    assert lone_name(lines) == expected
+
+
+@pytest.mark.parametrize(
+    ("captions", "expected"),
+    [(["台中市一處住宅大樓。王煌忠攝"], ["王煌忠"]), (["記者陳嘉寧／攝影"], ["陳嘉寧"]), (["現場圖片"], [])],
+)
+def test_photo_credits(captions, expected):
+    from crawler.extract.fields import photo_credits
+
+    assert photo_credits(captions) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('<script>showDate("2020/04/17 01:43:09")</script>', "2020-04-17T01:43:09+08:00"),
+        ("ggjjzhzz 发表于 2005-9-15 11:46:00", "2005-09-15T11:46:00+08:00"),
+        ("发布日期： 9/17/2004 5:54:13 AM", "2004-09-17T05:54:13+08:00"),
+        ("沒有標籤 2005-9-15", None),
+    ],
+)
+def test_labeled_dates(text, expected):
+    from crawler.extract.dates import labeled_date
+
+    assert labeled_date(text, NOW) == expected

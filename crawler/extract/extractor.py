@@ -21,10 +21,12 @@ from crawler.extract.blocks import Block, blocks_of, parse, remove, strip_noise
 from crawler.extract.content import best_container, ends_article, is_boilerplate, region_of, within
 from crawler.extract.fields import (
     clean_title,
+    lone_name,
     parse_authors,
     parse_dateline,
     parse_editor,
     parse_source,
+    photo_credits,
     split_names,
 )
 from crawler.extract.meta import (
@@ -256,7 +258,7 @@ def extract(
     lead, body_lines = _split_lead(body_lines)
     header_lines += lead
     body = join_paragraphs(body_lines) or None
-    header = "\n".join(header_lines[-15:])
+    header = "\n".join(header_lines[-30:])
     first_para = body_lines[0] if body_lines else None
     dateline, dateline_names = parse_dateline(first_para)
     page_text = "\n".join(b.text for b in blocks)
@@ -299,6 +301,8 @@ def extract(
         or parse_authors(first_para)
         or parse_authors("\n".join(body_lines[-2:]))
         or split_names(meta.first(AUTHOR_META) or meta.jsonld_value("author") or "")
+        or lone_name(header_lines[-6:])
+        or photo_credits([i.caption for i in images])
     )
 
     editor_sel = _select_text(root, selectors.get("editor"))

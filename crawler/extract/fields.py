@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import re
 
-from crawler.extract.patterns import AUTHOR, DATELINE, EDITOR, NOT_NAMES, OUTLET_SUFFIX, SOURCE
-from crawler.text import clean_line
+from crawler.extract.patterns import (
+    AUTHOR,
+    DATELINE,
+    EDITOR,
+    NOT_NAMES,
+    OUTLET_SUFFIX,
+    PHOTO_CREDIT,
+    REPORTED_BY,
+    SOURCE,
+    SURNAMES,
+)
+from crawler.text import clean_line, convert
 
 _TITLE_SEP = re.compile(r"\s*(?:[_|｜–—]+|--+|\s-\s|－|::)\s*")
 
@@ -34,13 +44,47 @@ def split_names(names: str) -> list[str]:
 
 
 def parse_authors(text: str | None) -> list[str]:
+    """Every reporter named in bylines of the text, in order (記者 甲 乙 ... 實習生 丙)."""
     if not text:
         return []
+    found: list[str] = []
     for m in AUTHOR.finditer(text):
         names = split_names(m["names"])
-        if names:
-            return names
+        if (
+            m.end("names") - m.start("names")
+            and m.string[m.start("names") - 1 : m.start("names")] not in " \t\u3000:：/／|｜"
+        ):
+            # Glued to the label (记者王强): only believed when it reads as a surname and name.
+            names = [n for n in names if looks_like_name(n)]
+        found += [n for n in names if n not in found]
+    for m in REPORTED_BY.finditer(text):
+        found += [n for n in split_names(m["names"]) if n not in found]
+    return found
+
+
+def looks_like_name(word: str) -> bool:
+    """2 to 4 Han characters starting with a common surname (either script)."""
+    if not 2 <= len(word) <= 4 or not all("\u4e00" <= c <= "\u9fff" for c in word):
+        return False
+    first = convert(word[0], "hans") or word[0]
+    return first in SURNAMES and word not in NOT_NAMES
+
+
+def lone_name(lines: list[str]) -> list[str]:
+    """A byline that is only the author's name, on its own line above the article."""
+    for line in lines:
+        if looks_like_name(line.strip()):
+            return [line.strip()]
     return []
+
+
+def photo_credits(captions: list[str]) -> list[str]:
+    found: list[str] = []
+    for caption in captions:
+        m = PHOTO_CREDIT.search(caption or "")
+        if m and looks_like_name(m["names"]) and m["names"] not in found:
+            found.append(m["names"])
+    return found
 
 
 def parse_dateline(first_paragraph: str | None) -> tuple[str | None, list[str]]:
