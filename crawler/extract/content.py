@@ -43,7 +43,9 @@ def weight(block: Block, extra: tuple = ()) -> float:
     # Chinese pages: Han characters carry the article; Latin runs are mostly widgets and ads.
     han = len(CJK.findall(text))
     size = han + 0.25 * (n - han)
-    return size * (1 - block.link_ratio) * (1.0 if punct else 0.5)
+    # List items are rules, menus and teasers far more often than article text.
+    in_list = 0.5 if block.element.tag in ("li", "dd", "dt") else 1.0
+    return size * (1 - block.link_ratio) * (1.0 if punct else 0.5) * in_list
 
 
 NEAR_TITLE = 12  # blocks after the headline that get the bonus

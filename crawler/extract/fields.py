@@ -110,6 +110,10 @@ def clean_title(title: str | None, h1s: list[str] | None = None) -> str | None:
         h = clean_line(h)
         if len(h) >= 4 and h in title:
             return h
+    # "标题-新华网": a site name glued on with a bare hyphen or underscore.
+    m = re.match(r"^(?P<t>.{4,}?)\s*[-_－—|｜]\s*(?P<site>[^-_－—|｜]{2,12})$", title)
+    if m and OUTLET_SUFFIX.search(m["site"].strip()):
+        title = m["t"].strip()
     parts = [p for p in _TITLE_SEP.split(title) if p]
     if len(parts) <= 1:
         return title
