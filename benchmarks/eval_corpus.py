@@ -19,9 +19,9 @@ CORPUS = Path(os.environ.get("NEWSARCHIVE_CORPUS", ROOT.parent / "shared" / "cor
 SCORER = CORPUS.parent / "tools" / "score_extraction.py"
 
 
-def score(predictions: Path) -> dict:
+def score(predictions: Path, corpus: Path = CORPUS) -> dict:
     out = subprocess.run(
-        [sys.executable, str(SCORER), str(CORPUS), str(predictions)],
+        [sys.executable, str(SCORER), str(corpus), str(predictions)],
         capture_output=True,
         text=True,
         check=True,
@@ -94,29 +94,67 @@ def run_trafilatura(pages: list[Path], out: Path) -> float | None:
     return total / len(pages) * 1000
 
 
+def evaluate(corpus: Path, keys: list[str], label: str) -> dict[str, tuple[dict, float]]:
+    pages = sorted(corpus.glob("*/page.html"))
+    with tempfile.TemporaryDirectory() as tmp:
+        ours = Path(tmp) / "ours.jsonl"
+        run_ours(pages, ours)
+        rows = {"newsarchive": (score(ours, corpus), time_ours_in_process(pages))}
+        theirs = Path(tmp) / "trafilatura.jsonl"
+        ms = run_trafilatura(pages, theirs)
+        if ms is not None:
+            rows["trafilatura"] = (score(theirs, corpus), ms)
+        norm = body_norm_f1(ours, corpus)
+    print(f"\n{label}: {len(pages)} pages from {corpus}")
+    print(f"{'extractor':<14}" + "".join(f"{k:>16}" for k in keys) + f"{'ms/page':>10}")
+    for name, (summary, ms) in rows.items():
+        print(f"{name:<14}" + "".join(f"{summary.get(k)!s:>16}" for k in keys) + f"{ms:>10.1f}")
+    if norm is not None:
+        print(f"newsarchive body_norm against the Simplified original (body_hans): F1 {norm:.4f}")
+    return rows
+
+
+def body_norm_f1(predictions: Path, corpus: Path) -> float | None:
+    """Variants only: how well body_norm (our OpenCC t2s) gives back the original Simplified text."""
+    sys.path.insert(0, str(SCORER.parent))
+    from score_extraction import prf
+
+    scores = []
+    for line in predictions.read_text(encoding="utf-8").splitlines():
+        pred = json.loads(line)
+        truth = json.loads((Path(pred["path"]).parent / "truth.json").read_text(encoding="utf-8"))
+        if truth.get("body_hans"):
+            scores.append(prf(pred.get("body_norm") or "", truth["body_hans"])[2])
+    return sum(scores) / len(scores) if scores else None
+
+
+def make_variants(out: Path) -> Path | None:
+    tool = SCORER.parent / "make_variants.py"
+    if not tool.exists():
+        return None
+    subprocess.run([sys.executable, str(tool), str(CORPUS), str(out)], check=True, capture_output=True)
+    return out
+
+
 def main() -> int:
     if not (CORPUS.is_dir() and SCORER.exists()):
         print(f"make eval: no corpus at {CORPUS} (set NEWSARCHIVE_CORPUS); skipped")
         return 0
-    pages = sorted(CORPUS.glob("*/page.html"))
     keys = ["body_f1", "body_p", "body_r", "title_ok", "date_ok", "author_ok", "boilerplate_out", "missing"]
-    with tempfile.TemporaryDirectory() as tmp:
-        ours = Path(tmp) / "ours.jsonl"
-        run_ours(pages, ours)
-        ms_ours = time_ours_in_process(pages)
-        rows = {"newsarchive": (score(ours), ms_ours)}
-        theirs = Path(tmp) / "trafilatura.jsonl"
-        ms_theirs = run_trafilatura(pages, theirs)
-        if ms_theirs is not None:
-            rows["trafilatura"] = (score(theirs), ms_theirs)
-    print(f"{len(pages)} pages from {CORPUS}")
-    print(f"{'extractor':<14}" + "".join(f"{k:>16}" for k in keys) + f"{'ms/page':>10}")
-    for name, (summary, ms) in rows.items():
-        print(f"{name:<14}" + "".join(f"{summary.get(k)!s:>16}" for k in keys) + f"{ms:>10.1f}")
-    if "trafilatura" not in rows:
-        print("trafilatura is not installed: pip install trafilatura==2.3.1 to compare")
-    else:
+    rows = evaluate(CORPUS, keys, "corpus")
+    if "trafilatura" in rows:
         print(f"speed: newsarchive is {rows['trafilatura'][1] / rows['newsarchive'][1]:.1f}x trafilatura's")
+    else:
+        print("trafilatura is not installed: pip install trafilatura==2.3.1 to compare")
+    with tempfile.TemporaryDirectory() as tmp:
+        variants = make_variants(Path(tmp) / "variants")
+        if variants is not None:
+            for kind in ("hant", "big5"):
+                subset = Path(tmp) / kind
+                subset.mkdir()
+                for case in variants.glob(f"*-{kind}"):
+                    (subset / case.name).symlink_to(case)
+                evaluate(subset, keys[:3] + ["missing"], f"Traditional variants ({kind})")
     return 0
 
 
