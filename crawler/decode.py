@@ -33,6 +33,7 @@ _SUPERSETS = {
     "ascii": "cp1252",
 }
 
+_HIGH_BYTES = bytes(range(0x80, 0x100))
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),
@@ -88,7 +89,8 @@ def _is_utf8(raw: bytes) -> bool:
 
 def _mostly_utf8(raw: bytes) -> bool:
     """Valid UTF-8 but for a few broken bytes (a truncated or corrupted page)."""
-    high = sum(1 for b in raw[:65536] if b > 0x7F)
+    chunk = raw[:65536]
+    high = len(chunk) - len(chunk.translate(None, _HIGH_BYTES))
     if not high:
         return True
     errors = raw[:65536].decode("utf-8", "replace").count("\ufffd")
@@ -129,7 +131,7 @@ def decode_html(raw: bytes, content_type: str | None = None, override: str | Non
         declared = header_charset(content_type) or meta_charset(raw)
         encoding = normalise_label(declared)
         # Many Chinese pages declare GB2312 (or nothing useful) but are really UTF-8.
-        if encoding and encoding != "utf-8" and _is_utf8(raw) and any(b > 0x7F for b in raw[:65536]):
+        if encoding and encoding != "utf-8" and _is_utf8(raw) and not raw[:65536].isascii():
             encoding = "utf-8"
         elif encoding == "utf-8" and not _mostly_utf8(raw):
             encoding = _sniff(raw)

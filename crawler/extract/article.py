@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 
 @dataclass(frozen=True)
@@ -36,12 +36,10 @@ class Article:
     lang: str | None = None
     encoding: str | None = None
     is_article: bool = False
-    links: tuple[str, ...] = field(default=(), compare=False)  # every link on the page, absolute
 
     def to_dict(self) -> dict:
         """The `extract` JSON object of the SPEC (every key present, null when unknown)."""
         data = asdict(self)
-        data.pop("links")
         data["authors"] = list(self.authors)
         data["images"] = [asdict(i) for i in self.images]
         data["related"] = [asdict(r) for r in self.related]

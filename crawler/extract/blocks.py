@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from lxml import etree, html
+from lxml import etree
 
 from crawler.text import clean_line
 
@@ -42,17 +42,27 @@ class Block:
         return self.link_chars / max(len(self.text), 1)
 
 
+# Plain lxml.etree elements: lxml.html's element classes cost a lookup per node, unused here.
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
+_EMPTY = "<html><body></body></html>"
+
+
+def text_of(element: etree._Element) -> str:
+    return "".join(element.itertext())
+
+
 def parse(text: str) -> etree._Element:
     """Parse decoded HTML; an empty or unparsable document becomes an empty <html>."""
     text = text.replace("\x00", "")
     if not text.strip():
-        return html.document_fromstring("<html><body></body></html>")
+        text = _EMPTY
     # lxml refuses str input with an XML encoding declaration.
     text = re.sub(r"\A\s*<\?xml[^>]*\?>", "", text)
     try:
-        return html.document_fromstring(text)
-    except (etree.ParserError, ValueError):
-        return html.document_fromstring("<html><body></body></html>")
+        root = etree.fromstring(text, _PARSER)
+    except (etree.ParserError, ValueError, etree.XMLSyntaxError):
+        root = None
+    return root if root is not None else etree.fromstring(_EMPTY, _PARSER)
 
 
 def remove(element: etree._Element) -> None:

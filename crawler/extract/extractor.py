@@ -17,7 +17,7 @@ from lxml.cssselect import CSSSelector
 from crawler.decode import decode_html
 from crawler.extract import dates
 from crawler.extract.article import Article, Image, RelatedLink
-from crawler.extract.blocks import Block, blocks_of, parse, remove, strip_noise
+from crawler.extract.blocks import Block, blocks_of, parse, remove, strip_noise, text_of
 from crawler.extract.content import best_container, ends_article, is_boilerplate, region_of, within
 from crawler.extract.fields import (
     clean_title,
@@ -35,7 +35,6 @@ from crawler.extract.meta import (
     SOURCE_META,
     UPDATE_META,
     PageMeta,
-    absolute_links,
     read_meta,
 )
 from crawler.extract.patterns import (
@@ -60,7 +59,7 @@ def _select_text(root: etree._Element, css: str | None) -> str | None:
     if not css:
         return None
     for el in _css(css)(root):
-        text = clean_line(el.text_content() if isinstance(el, etree._Element) else str(el))
+        text = clean_line(text_of(el) if isinstance(el, etree._Element) else str(el))
         if text:
             return text
     return None
@@ -168,14 +167,13 @@ def extract(
     decoded = decode_html(raw, content_type, override=encoding or getattr(profile, "encoding", None))
     root = parse(decoded.text)
     meta = read_meta(root, url)
-    links = absolute_links(root, meta.base)
     selectors = getattr(profile, "selectors", None) or {}
     extra = getattr(profile, "boilerplate_res", ())
     for css in getattr(profile, "remove", ()):
         for el in _css(css)(root):
             remove(el)
     strip_noise(root)
-    h1s = [clean_line(el.text_content()) for el in root.iter("h1", "h2", "h3")]
+    h1s = [clean_line(text_of(el)) for el in root.iter("h1", "h2", "h3")]
     title = (
         _select_text(root, selectors.get("title"))
         or clean_title(meta.og_title or meta.title, h1s)
@@ -336,7 +334,6 @@ def extract(
         lang=lang_of(body or title, script) or (meta.lang or None),
         encoding=decoded.encoding,
         is_article=is_article,
-        links=tuple(links),
     )
 
 

@@ -8,6 +8,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from crawler.extract.blocks import text_of
 from crawler.text import clean_line
 
 DATE_META = (
@@ -87,7 +88,7 @@ def read_meta(root: etree._Element, url: str | None) -> PageMeta:
     meta = PageMeta()
     title = root.find(".//title")
     if title is not None:
-        meta.title = clean_line(title.text_content()) or None
+        meta.title = clean_line(text_of(title)) or None
     html_el = root if root.tag == "html" else root.find(".//html")
     if html_el is not None:
         meta.lang = html_el.get("lang") or html_el.get("xml:lang")
@@ -110,7 +111,7 @@ def read_meta(root: etree._Element, url: str | None) -> PageMeta:
             except ValueError:
                 continue
     for el in root.iter("time"):
-        value = el.get("datetime") or el.text_content()
+        value = el.get("datetime") or text_of(el)
         if value and value.strip():
             meta.time_elements.append(value.strip())
     return meta
