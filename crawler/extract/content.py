@@ -47,6 +47,8 @@ def weight(block: Block, extra: tuple = ()) -> float:
         return 0.0
     # Chinese pages: Han characters carry the article; Latin runs are mostly widgets and ads.
     han = len(CJK.findall(text))
+    if han == 0:
+        return 0.0  # no Chinese at all: a widget, a ticker, code; never what we archive
     size = han + 0.25 * (n - han)
     # List items are rules, menus and teasers far more often than article text.
     in_list = 0.5 if block.element.tag in ("li", "dd", "dt") else 1.0
