@@ -79,10 +79,26 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser(
-        "crawl", help="crawl the named site profiles", description="Crawl the named site profiles."
+        "crawl",
+        help="crawl the named site profiles, or any site from start URLs",
+        description="Crawl the named site profiles, or (--start-url) any site without a profile.",
     )
     _common(p)
-    p.add_argument("sites", nargs="+", metavar="SITE")
+    p.add_argument("sites", nargs="*", metavar="SITE")
+    p.add_argument(
+        "--start-url",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="crawl from this URL without a profile (repeatable); the extractor tells articles apart",
+    )
+    p.add_argument(
+        "--allow-domain",
+        action="append",
+        default=[],
+        metavar="DOMAIN",
+        help="with --start-url: stay within these domains (default: the start URLs' hosts)",
+    )
     _crawl_options(p)
 
     p = sub.add_parser(
@@ -166,6 +182,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8001, help="port (default 8001)")
 
     p = sub.add_parser(
+        "profile-draft",
+        help="draft a site profile from a few of its pages",
+        description="Fetch a site's start page and a few links, and print (or --out) a starting profile.",
+    )
+    _common(p)
+    p.add_argument("url")
+    p.add_argument("--out", help="write the profile here (then it is checked by loading it)")
+    p.add_argument("--pages", type=int, default=8, help="article-looking links to sample (default 8)")
+    p.add_argument("--allow-private-addresses", action="store_true")
+
+    p = sub.add_parser(
         "demo",
         help="serve the demo site, crawl it, show the result",
         description="Serve the bundled demo news site on 127.0.0.1, crawl it, print what was stored.",
@@ -206,6 +233,10 @@ def main(argv: list[str] | None = None) -> int:
             from crawler.commands import research
 
             return getattr(research, f"run_{args.command}")(args)
+        if args.command == "profile-draft":
+            from crawler.commands.draft import run_draft
+
+            return run_draft(args)
         if args.command == "stats":
             from crawler.commands.stats import run_stats
 

@@ -16,8 +16,39 @@ _ATOM_LINK = re.compile(rb"<link[^>]+href=[\"']([^\"']+)", re.I)
 def page_links(
     url: str, raw: bytes, content_type: str | None = None, encoding: str | None = None
 ) -> list[str]:
+    return discover(url, raw, content_type, encoding)[0]
+
+
+_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/xml", "text/xml")
+
+
+def discover(
+    url: str, raw: bytes, content_type: str | None = None, encoding: str | None = None
+) -> tuple[list[str], list[str]]:
+    """The page's links, and the feeds it announces with <link rel="alternate">."""
     root = parse(decode_html(raw, content_type, override=encoding).text)
-    return absolute_links(root, base_url(root, url))
+    base = base_url(root, url)
+    feeds = []
+    for el in root.iter("link"):
+        rel = (el.get("rel") or "").lower().split()
+        if "alternate" in rel and (el.get("type") or "").lower() in _FEED_TYPES and el.get("href"):
+            feeds.append(urljoin(base or "", el.get("href").strip()))
+    return absolute_links(root, base), feeds
+
+
+def robots_sitemaps(robots_url: str, raw: bytes) -> list[str]:
+    """The `Sitemap:` lines of a robots.txt."""
+    out = []
+    for line in raw.decode("utf-8", "replace").splitlines():
+        key, _, value = line.partition(":")
+        if key.strip().lower() == "sitemap" and value.strip():
+            out.append(urljoin(robots_url, value.strip()))
+    return out
+
+
+def is_feed_url(url: str) -> bool:
+    path = urlsplit(url).path.lower()
+    return path.endswith((".xml", ".rss", ".atom")) or path.rstrip("/").endswith(("/rss", "/feed", "/atom"))
 
 
 def xml_links(url: str, raw: bytes) -> list[str]:

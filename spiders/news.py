@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
@@ -18,13 +19,32 @@ from archive.crawlstate import CrawlState, resumable_crawl
 from crawler.extract import extract
 from crawler.extract.dates import CHINA, date_from_url
 from crawler.incremental import older_than, young_enough
-from crawler.links import page_links, rebase, same_site, xml_links
+from crawler.links import discover, is_feed_url, page_links, rebase, robots_sitemaps, same_site, xml_links
 from crawler.lock import acquire
 from crawler.paths import db_path, store_for
-from crawler.profile import get_profile
+from crawler.profile import Profile, ProfileError, get_profile
+from crawler.urls import canonical_url, trap_reason
 from spiders.items import ArticleItem, FailureItem, UnchangedItem
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
+MAX_QUERY_VARIANTS = 20
+
+
+def _as_list(value) -> list[str]:
+    if not value:
+        return []
+    return [v for v in value.split(",") if v] if isinstance(value, str) else list(value)
+
+
+def adhoc_profile(start_urls: list[str], allow_domains: list[str]) -> Profile:
+    """The profile of a crawl from start URLs alone: their hosts, no patterns, generic extraction."""
+    for url in start_urls:
+        if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+            raise ProfileError(f"--start-url {url!r} is not an http(s) URL")
+    domains = tuple(d.lower() for d in allow_domains) or tuple(
+        dict.fromkeys(urlsplit(u).hostname.lower() for u in start_urls)
+    )
+    return Profile(name="adhoc", domains=domains, start_urls=tuple(start_urls), description="ad hoc crawl")
 
 
 def new_crawl_id(site: str) -> str:
@@ -37,6 +57,8 @@ class NewsSpider(scrapy.Spider):
     def __init__(
         self,
         site: str | None = None,
+        start_urls: str | list[str] | None = None,
+        allow_domains: str | list[str] | None = None,
         profiles: str = "",
         base_url: str | None = None,
         crawl_id: str | None = None,
@@ -46,10 +68,18 @@ class NewsSpider(scrapy.Spider):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        if not site:
-            raise ValueError("NewsSpider needs a site profile: -a site=NAME")
         dirs = [d for d in profiles.split(",") if d] if isinstance(profiles, str) else list(profiles)
-        original = get_profile(site, dirs)
+        if site:
+            original = get_profile(site, dirs)
+        elif start_urls:
+            original = adhoc_profile(_as_list(start_urls), _as_list(allow_domains))
+        else:
+            raise ValueError(
+                "NewsSpider needs a site profile (-a site=NAME) or start URLs (-a start_urls=URL,...)"
+            )
+        # Without URL patterns the spider reads every page and lets the extractor tell articles.
+        self.generic = not (original.article_patterns or original.list_patterns)
+        self.query_variants: dict[str, int] = {}
         self.profile = original.rebased(base_url) if base_url else original
         self.original_domains = original.domains
         self.base_url = base_url
@@ -61,6 +91,7 @@ class NewsSpider(scrapy.Spider):
             self.profile.refetch_window_days if refetch_window in (None, "") else int(refetch_window)
         )
         self.since = since or None
+        site = site or "adhoc"
         self.options = {
             "site": site,
             "base_url": base_url,
@@ -102,8 +133,16 @@ class NewsSpider(scrapy.Spider):
                     request = self._schedule(url, "article", 1)
                     if request is not None:
                         yield request
+        if self.generic:
+            # Feeds and sitemaps named in robots.txt (Scrapy reads robots.txt for its rules only).
+            for origin in dict.fromkeys(
+                f"{urlsplit(u).scheme}://{urlsplit(u).netloc}" for u in self.profile.start_urls
+            ):
+                request = self._schedule(origin + "/robots.txt", "robots", 0)
+                if request is not None:
+                    yield request
         for kind, urls in (
-            ("list", self.profile.start_urls),
+            ("list" if not self.generic else "page", self.profile.start_urls),
             ("feed", self.profile.feeds + self.profile.sitemaps),
         ):
             for url in urls:
@@ -119,6 +158,54 @@ class NewsSpider(scrapy.Spider):
             return
         links = page_links(response.url, response.body, self._content_type(response), self.profile.encoding)
         yield from self._follow(links, response)
+        self.state.done(response.meta["frontier_url"])
+
+    def parse_page(self, response):
+        """Generic mode: any page; an article when the extractor says so. Links are followed either way."""
+        url = response.meta["frontier_url"]
+        if response.status in REDIRECTS:
+            yield from self._redirected(response)
+            return
+        if response.status == 304:
+            yield UnchangedItem(self.crawl_id, url, response.meta.get("fetched_at") or "")
+            return
+        links, feeds = discover(
+            response.url, response.body, self._content_type(response), self.profile.encoding
+        )
+        yield from self._follow(feeds, response, kind="feed")
+        try:
+            article = extract(
+                response.url,
+                response.body,
+                self.profile,
+                content_type=self._content_type(response),
+                target_script=self.target_script,
+                now=self.now,
+            )
+        except Exception as exc:  # a bad page is a failures row, never a crash
+            yield FailureItem(self.crawl_id, url, "extract", f"{type(exc).__name__}: {exc}")
+            return
+        if article.is_article and not older_than(article.published_at, self.since):
+            filename, offset, record_id = response.meta.get("warc_pointer", (None, None, None))
+            yield ArticleItem(
+                article,
+                self.site_folder,
+                self.crawl_id,
+                response.meta.get("fetched_at") or "",
+                filename,
+                offset,
+                record_id,
+                url,
+            )
+        else:
+            self.crawler.stats.inc_value(
+                "newsarchive/not_article" if not article.is_article else "newsarchive/older_than_since"
+            )
+            self.state.done(url)
+        yield from self._follow(links, response)
+
+    def parse_robots(self, response):
+        yield from self._follow(robots_sitemaps(response.url, response.body), response, kind="feed")
         self.state.done(response.meta["frontier_url"])
 
     def parse_feed(self, response):
@@ -197,7 +284,9 @@ class NewsSpider(scrapy.Spider):
         if not same_site(target, tuple(self.allowed_domains)):
             self.crawler.stats.inc_value("newsarchive/redirect_offsite")
             return
-        if self.profile.is_article_url(target):
+        if self.generic:
+            kind = "feed" if response.meta.get("kind") == "feed" else "page"
+        elif self.profile.is_article_url(target):
             kind = "article"
         else:  # a moved feed is still a feed; anything else is read as a list page
             kind = "feed" if response.meta.get("kind") == "feed" else "list"
@@ -208,10 +297,15 @@ class NewsSpider(scrapy.Spider):
 
     # -- scheduling --------------------------------------------------------------------
 
-    def _follow(self, links, response):
+    def _follow(self, links, response, kind: str | None = None):
         depth = response.meta.get("depth", 0) + 1
         for link in links:
             if not same_site(link, tuple(self.allowed_domains)):
+                continue
+            if self.generic:
+                request = self._generic_request(link, depth, kind)
+                if request is not None:
+                    yield request
                 continue
             if self.profile.is_article_url(link):
                 request = self._schedule(link, "article", depth)
@@ -222,10 +316,26 @@ class NewsSpider(scrapy.Spider):
             if request is not None:
                 yield request
 
+    def _generic_request(self, link: str, depth: int, kind: str | None):
+        link = canonical_url(link)
+        reason = trap_reason(link)
+        if reason is None and urlsplit(link).query:
+            # Endless query strings (filters, sorts, pages of a calendar): a few per path at most.
+            path = link.split("?", 1)[0]
+            self.query_variants[path] = self.query_variants.get(path, 0) + 1
+            if self.query_variants[path] > MAX_QUERY_VARIANTS:
+                reason = "too many query variants"
+        if reason is not None:
+            self.crawler.stats.inc_value("newsarchive/trap_skipped")
+            return None
+        if kind is None:
+            kind = "feed" if is_feed_url(link) else "page"
+        return self._schedule(link, kind, depth)
+
     def _schedule(self, url: str, kind: str, depth: int):
         """A request for url, or None when this run has it already or it needs no fetch."""
         headers = {}
-        if kind == "article":
+        if kind in ("article", "page"):
             if older_than(date_from_url(url), self.since):
                 return None
             gone = self.state.gone(url)
@@ -253,7 +363,13 @@ class NewsSpider(scrapy.Spider):
         return {k: v for k, v in headers.items() if v}
 
     def _request(self, url: str, kind: str, depth: int, headers: dict[str, str]):
-        callback = {"article": self.parse_article, "list": self.parse_list, "feed": self.parse_feed}[kind]
+        callback = {
+            "article": self.parse_article,
+            "list": self.parse_list,
+            "feed": self.parse_feed,
+            "page": self.parse_page,
+            "robots": self.parse_robots,
+        }[kind]
         # Redirects come back to the spider (see _redirected) instead of being followed blindly.
         meta = {
             "frontier_url": url,
@@ -270,6 +386,8 @@ class NewsSpider(scrapy.Spider):
         )
 
     def _local(self, link: str) -> str:
+        if self.generic:
+            return link
         return (
             rebase(link, self.base_url) if self.base_url and same_site(link, self.original_domains) else link
         )

@@ -10,7 +10,19 @@ import pytest
 from tests.conftest import ROOT, crawl_args, run_cli
 from tests.extract_cases import FIXTURES
 
-COMMANDS = ["crawl", "extract", "sites", "demo", "search", "export", "verify", "reextract", "stats", "browse"]
+COMMANDS = [
+    "crawl",
+    "extract",
+    "sites",
+    "demo",
+    "search",
+    "export",
+    "verify",
+    "reextract",
+    "stats",
+    "browse",
+    "profile-draft",
+]
 
 
 def test_extract_one_file_prints_every_key():

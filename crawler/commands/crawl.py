@@ -114,16 +114,41 @@ def run_crawl(args) -> int:
         _check_day(args.since, "--since")
     if args.refetch_window is not None and args.refetch_window < 0:
         raise UsageError("--refetch-window must be 0 or more days")
+    if not args.sites and not args.start_url:
+        raise UsageError("name a SITE profile or give --start-url URL")
+    if args.sites and args.start_url:
+        raise UsageError("give SITE profiles or --start-url, not both")
+    if args.allow_domain and not args.start_url:
+        raise UsageError("--allow-domain goes with --start-url (a profile names its own domains)")
+    if args.start_url:
+        from spiders.news import adhoc_profile
+
+        adhoc_profile(args.start_url, args.allow_domain)  # a bad URL fails here, as a usage error
     settings = crawl_settings(args, quiet=args.quiet)
     if args.log_file:
         Path(args.log_file).parent.mkdir(parents=True, exist_ok=True)
-    for site in args.sites:
-        profile = get_profile(site, args.profiles)  # fail early, with the profile's own message
+    for site in args.sites or ["adhoc"]:
+        name = (
+            get_profile(site, args.profiles).name if args.sites else "adhoc"
+        )  # fail early, in the profile's words
         try:
-            acquire(Path(settings.get("NEWSARCHIVE_DB")).parent, profile.name)
+            acquire(Path(settings.get("NEWSARCHIVE_DB")).parent, name)
         except SiteLocked as exc:
             print(f"newsarchive crawl: {exc}", file=sys.stderr)
             return 1
+    if args.start_url:
+        jobs = [
+            {
+                "site": None,
+                "start_urls": list(args.start_url),
+                "allow_domains": list(args.allow_domain),
+                "since": args.since,
+                "refetch_window": args.refetch_window,
+            }
+        ]
+        ids = run_spiders(settings, jobs)
+        rows, text = summarise(Path(settings.get("NEWSARCHIVE_DB")), ids)
+        return _report(args, rows, text)
     jobs = [
         {
             "site": s,
@@ -136,7 +161,11 @@ def run_crawl(args) -> int:
     ]
     ids = run_spiders(settings, jobs)
     rows, text = summarise(Path(settings.get("NEWSARCHIVE_DB")), ids)
-    ok = all(r["status"] == "finished" for r in rows)
+    return _report(args, rows, text)
+
+
+def _report(args, rows: list[dict], text: str) -> int:
+    ok = bool(rows) and all(r["status"] == "finished" for r in rows)
     if not args.quiet or not ok or any(r["errors"] for r in rows):
         print(text, file=sys.stdout if ok else sys.stderr)
     return 0 if ok else 1

@@ -292,6 +292,21 @@ def build_site(articles: list[DemoArticle] | None = None, edition: int = 1) -> d
     )
     add("/", home, "utf-8")
     pages["/index.html"] = pages["/"]
+    # The sub-channels of the mega menu and the footer pages exist, as on a real portal.
+    for i, name in enumerate(SUB_CHANNELS):
+        picks = latest[i % 7 :: 9][:4]
+        rows = "".join(f'<li><a href="{a.path}">{escape(a.title)}</a></li>' for a in picks)
+        add(
+            f"/channel/{i}.html",
+            _page(name, "hans", "utf-8", f'<div class="list"><h2>{escape(name)}</h2><ul>{rows}</ul></div>'),
+            "utf-8",
+        )
+    for path, name, text in (
+        ("/about.html", "关于我们", "海滨网是一家地方新闻网站。"),
+        ("/contact.html", "联系我们", "新闻热线：0591-00000000。"),
+        ("/login.html", "登录", "请输入用户名和密码。"),
+    ):
+        add(path, _page(name, "hans", "utf-8", f"<div><h2>{name}</h2><p>{text}</p></div>"), "utf-8")
     pages[REDIRECT_PATH] = Page(
         301, [("Location", latest[0].path), ("Content-Type", "text/html")], b"<a>moved</a>"
     )

@@ -1,0 +1,178 @@
+"""Crawling a site without a profile: discovery, article/list classification, traps, drafts."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from urllib.parse import urlsplit
+
+import pytest
+
+from crawler.demo.site import PRIVATE_PATH, build_articles
+from crawler.links import discover, robots_sitemaps
+from crawler.urls import canonical_url, looks_like_article_url, trap_reason
+from tests.conftest import ROOT, run_cli
+from tests.test_crawl_e2e import rows
+
+DEMO = build_articles()
+
+
+def generic_crawl(start: str, data, *extra: str):
+    return run_cli(
+        "crawl",
+        "--start-url",
+        start,
+        "--data-dir",
+        str(data),
+        "--allow-private-addresses",
+        "--delay",
+        "0",
+        "--quiet",
+        *extra,
+    )
+
+
+@pytest.fixture(scope="module")
+def generic_demo(demo_site, tmp_path_factory):
+    data = tmp_path_factory.mktemp("generic")
+    result = generic_crawl(demo_site + "/", data)
+    assert result.returncode == 0, result.stderr
+    return demo_site, data
+
+
+def test_generic_crawl_stores_every_article_and_no_list_page(generic_demo):
+    base, data = generic_demo
+    stored = {r["url"] for r in rows(data, "select url from articles")}
+    assert stored == {base + a.path for a in DEMO}
+    fetched = {r["url"] for r in rows(data, "select url from captures")}
+    assert (
+        base + "/local/index.html" in fetched and base + "/local/index_2.html" in fetched
+    )  # lists were read
+    assert all(urlsplit(u).hostname == "127.0.0.1" for u in fetched)  # partner sites never fetched
+    assert base + PRIVATE_PATH not in fetched  # robots.txt obeyed
+    assert {r["site"] for r in rows(data, "select site from articles")} == {"adhoc"}
+    assert (data / "warc" / "adhoc").is_dir()
+
+
+def test_feeds_and_sitemaps_are_discovered(generic_demo):
+    base, data = generic_demo
+    fetched = {r["url"] for r in rows(data, "select url from captures where status = 200")}
+    assert base + "/sitemap.xml" in fetched  # named in robots.txt
+    assert base + "/rss.xml" in fetched  # announced with <link rel="alternate">
+
+
+def test_traps_end_within_limits_and_articles_are_stored_once(tmp_path):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.trapserver"],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    try:
+        base = proc.stdout.readline().strip()
+        result = generic_crawl(base + "/", tmp_path)
+        assert result.returncode == 0, result.stderr
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    articles = rows(tmp_path, "select url from articles")
+    assert len(articles) == len({r["url"] for r in articles}) == 12
+    captures = [r["url"] for r in rows(tmp_path, "select url from captures")]
+    assert len(captures) < 80
+    assert not [u for u in captures if "sid=" in u or "jsessionid" in u or "/calendar" in u]
+
+
+def test_start_url_usage_errors(tmp_path):
+    bad = run_cli("crawl", "--start-url", "ftp://x.example/", "--data-dir", str(tmp_path))
+    assert bad.returncode == 2 and "is not an http(s) URL" in bad.stderr
+    both = run_cli("crawl", "demo", "--start-url", "http://x.example/", "--data-dir", str(tmp_path))
+    assert both.returncode == 2 and "not both" in both.stderr
+    none = run_cli("crawl", "--data-dir", str(tmp_path))
+    assert none.returncode == 2 and "name a SITE profile or give --start-url" in none.stderr
+
+
+def test_broken_profile_is_one_line_naming_file_and_key(tmp_path):
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    bad = profiles / "mysite.toml"
+    bad.write_text(
+        'name = "mysite"\ndomains = ["x.example"]\nstart_urls = ["http://x.example/"]\n'
+        "article_patterns = ['/a/(\\\\d+']\n",
+        encoding="utf-8",
+    )
+    result = run_cli("crawl", "mysite", "--profiles", str(profiles), "--data-dir", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and f"{bad}: article_patterns:" in result.stderr
+
+
+def test_profile_draft_writes_a_profile_that_loads_and_matches_articles(demo_site, tmp_path):
+    from crawler.profile import load_profile
+
+    out = tmp_path / "draft" / "demo-copy.toml"
+    result = run_cli("profile-draft", demo_site + "/", "--allow-private-addresses", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    profile = load_profile(out)
+    assert profile.is_article_url(demo_site + DEMO[0].path)
+    assert not profile.is_article_url(demo_site + "/local/index_2.html")
+    assert demo_site + "/rss.xml" in profile.feeds and demo_site + "/sitemap.xml" in profile.sitemaps
+
+
+def test_profile_draft_refuses_private_addresses_by_default(demo_site):
+    result = run_cli("profile-draft", demo_site + "/")
+    assert result.returncode == 2 and "refused private address 127.0.0.1" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "canonical"),
+    [
+        (
+            "HTTP://News.Example.com:80/a/b.html;jsessionid=AB12?utm_source=x&id=3&b=2#top",
+            "http://news.example.com/a/b.html?b=2&id=3",
+        ),
+        ("https://news.example.com:443/?sid=123", "https://news.example.com/"),
+        ("http://news.example.com:8080/x?page=2", "http://news.example.com:8080/x?page=2"),
+    ],
+)
+def test_canonical_url(url, canonical):
+    assert canonical_url(url) == canonical
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://x.example/calendar?date=2026-04-01", "calendar"),
+        ("http://x.example/events?year=2026&month=4", "calendar"),
+        ("http://x.example/x/y/x/y/x/y/x.html", "repeated path segment"),
+        ("http://x.example/" + "a/" * 12, "path too deep"),
+        ("http://x.example/s?" + "&".join(f"p{i}=1" for i in range(8)), "too many query parameters"),
+        ("http://x.example/local/2026/04/01/1001.html", None),
+    ],
+)
+def test_trap_reason(url, reason):
+    assert trap_reason(url) == reason
+
+
+@pytest.mark.parametrize(
+    ("url", "article"),
+    [
+        ("http://x.example/local/2026/04/01/1001.html", True),
+        ("http://x.example/news/content_12345.htm", True),
+        ("http://x.example/a/20180420/123.html", True),
+        ("http://x.example/local/index_2.html", False),
+        ("http://x.example/about.html", False),
+    ],
+)
+def test_article_url_shapes(url, article):
+    assert looks_like_article_url(url) is article
+
+
+def test_feeds_from_robots_and_link_alternate():
+    assert robots_sitemaps(
+        "http://x.example/robots.txt",
+        b"User-agent: *\nSitemap: /news-sitemap.xml\nsitemap: http://x.example/s2.xml\n",
+    ) == ["http://x.example/news-sitemap.xml", "http://x.example/s2.xml"]
+    page = b'<html><head><link rel="alternate" type="application/rss+xml" href="/rss.xml"></head><body><a href="/a/1.html">x</a></body></html>'
+    links, feeds = discover("http://x.example/", page)
+    assert links == ["http://x.example/a/1.html"] and feeds == ["http://x.example/rss.xml"]
