@@ -102,3 +102,22 @@ def test_summary_on_stdout_when_not_quiet(demo_site, tmp_path):
     result = run_cli(*crawl_args(demo_site, tmp_path))
     assert result.returncode == 0, result.stderr
     assert re.search(r"demo: crawl \S+ finished: \d+ pages fetched, 44 new articles", result.stdout)
+
+
+def test_profile_politeness_fills_what_the_command_line_leaves_open():
+    import argparse
+    from dataclasses import replace
+
+    from crawler.commands.crawl import crawl_settings
+    from crawler.profile import get_profile
+
+    profile = replace(get_profile("demo"), delay=2.5, concurrency=3)
+    args = argparse.Namespace(data_dir="data", db=None, warc_dir=None, delay=None, concurrency=None)
+    settings = crawl_settings(args, quiet=True, profile=profile)
+    assert (
+        settings.getfloat("DOWNLOAD_DELAY") == 2.5 and settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 3
+    )
+    args = argparse.Namespace(data_dir="data", db=None, warc_dir=None, delay=0.0, concurrency=8)
+    settings = crawl_settings(args, quiet=True, profile=profile)
+    assert settings.getfloat("DOWNLOAD_DELAY") == 0 and not settings.getbool("AUTOTHROTTLE_ENABLED")
+    assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 8

@@ -8,7 +8,8 @@ from pathlib import Path
 from crawler.cli import UsageError, data_paths
 
 
-def crawl_settings(args, quiet: bool):
+def crawl_settings(args, quiet: bool, profile=None):
+    """Scrapy settings from the command line; a single profile's politeness fills what it leaves open."""
     from scrapy.settings import Settings
 
     settings = Settings()
@@ -29,6 +30,10 @@ def crawl_settings(args, quiet: bool):
     if getattr(args, "depth", 0):
         opts["DEPTH_LIMIT"] = args.depth
     delay = getattr(args, "delay", None)
+    if delay is None and profile is not None and profile.delay is not None:
+        delay = profile.delay
+    if getattr(args, "concurrency", None) is None and profile is not None and profile.concurrency:
+        args.concurrency = int(profile.concurrency)
     if delay is not None:
         if delay < 0:
             raise UsageError("--delay must be 0 or more seconds")
@@ -124,7 +129,8 @@ def run_crawl(args) -> int:
         from spiders.news import adhoc_profile
 
         adhoc_profile(args.start_url, args.allow_domain)  # a bad URL fails here, as a usage error
-    settings = crawl_settings(args, quiet=args.quiet)
+    single = get_profile(args.sites[0], args.profiles) if len(args.sites) == 1 else None
+    settings = crawl_settings(args, quiet=args.quiet, profile=single)
     if args.log_file:
         Path(args.log_file).parent.mkdir(parents=True, exist_ok=True)
     for site in args.sites or ["adhoc"]:
