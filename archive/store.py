@@ -23,7 +23,7 @@ from crawler.text import content_hash
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def utcnow() -> str:
@@ -160,7 +160,28 @@ def _migrate_3(db: sqlite_utils.Database) -> None:
     db["captures"].create_index(["url", "record_type"])
 
 
-MIGRATIONS = [_migrate_1, _migrate_2, _migrate_3]
+def _migrate_4(db: sqlite_utils.Database) -> None:
+    """Recurring crawls (newsarchive schedule)."""
+    db["schedules"].create(
+        {
+            "site": str,
+            "every_seconds": int,
+            "cron": str,
+            "args": str,
+            "paused": int,
+            "anchor_at": str,
+            "next_due_at": str,
+            "claimed_by": str,
+            "claimed_at": str,
+            "last_crawl_id": str,
+            "last_status": str,
+            "created_at": str,
+        },
+        pk="site",
+    )
+
+
+MIGRATIONS = [_migrate_1, _migrate_2, _migrate_3, _migrate_4]
 
 
 class ArticleStore:

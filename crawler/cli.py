@@ -193,6 +193,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--allow-private-addresses", action="store_true")
 
     p = sub.add_parser(
+        "schedule",
+        help="recurring crawls: add, list, remove, pause, resume, run-due, crontab",
+        description="Recurring crawls per site, run from cron by `schedule run-due`.",
+    )
+    _common(p)
+    p.add_argument("action", choices=["add", "list", "remove", "pause", "resume", "run-due", "crontab"])
+    p.add_argument("site", nargs="?", help="the site profile (add, remove, pause, resume)")
+    p.add_argument("--every", help="add: an interval such as 2h, 30m, 1d")
+    p.add_argument("--cron", help="add: a cron expression in UTC, such as '0 3 * * *'")
+    p.add_argument("--refetch-window", type=int)
+    p.add_argument("--max-pages", type=int)
+    p.add_argument("--depth", type=int)
+    p.add_argument("--delay", type=float)
+    p.add_argument("--base-url")
+    p.add_argument("--profiles", action="append", default=[], metavar="DIR")
+    p.add_argument("--allow-private-addresses", action="store_true")
+    p.add_argument("--quiet", action="store_true", help="run-due: print nothing unless a crawl failed")
+    p.add_argument("--now", help=argparse.SUPPRESS)
+
+    p = sub.add_parser(
+        "status",
+        help="an archivist's overview: last crawl, result, next due, WARC size per site",
+        description="Per site: last crawl, its result, articles added, failures, next due, WARC bytes.",
+    )
+    _common(p)
+
+    p = sub.add_parser(
         "demo",
         help="serve the demo site, crawl it, show the result",
         description="Serve the bundled demo news site on 127.0.0.1, crawl it, print what was stored.",
@@ -237,6 +264,16 @@ def main(argv: list[str] | None = None) -> int:
             from crawler.commands.draft import run_draft
 
             return run_draft(args)
+        if args.command == "schedule":
+            from crawler.commands.schedule import run_schedule
+
+            if args.action in ("add", "remove", "pause", "resume") and not args.site:
+                raise UsageError(f"schedule {args.action} needs a SITE")
+            return run_schedule(args)
+        if args.command == "status":
+            from crawler.commands.schedule import run_status
+
+            return run_status(args)
         if args.command == "stats":
             from crawler.commands.stats import run_stats
 

@@ -47,8 +47,11 @@ class CrawlRecordExtension:
         status = {"finished": "finished", "shutdown": "interrupted"}.get(reason, "failed")
         if reason == "closespider_pagecount":
             status = "finished"
+        counts = crawl_counts(self.crawler.stats)
+        if status == "finished" and counts["pages"] == 0 and counts["errors"] > 0:
+            status = "failed"  # nothing could be fetched at all: the site is down or unreachable
         store = store_for(self.crawler)
-        store.finish_crawl(spider.crawl_id, status, crawl_counts(self.crawler.stats))
+        store.finish_crawl(spider.crawl_id, status, counts)
         store.close()
 
 

@@ -22,6 +22,8 @@ COMMANDS = [
     "stats",
     "browse",
     "profile-draft",
+    "schedule",
+    "status",
 ]
 
 

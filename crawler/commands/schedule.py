@@ -1,0 +1,227 @@
+"""`newsarchive schedule ...` and `newsarchive status`: recurring crawls on top of cron."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from crawler.cli import UsageError, data_paths
+from crawler.commands.research import open_store
+from crawler.schedule import iso, next_due, parse_every, parse_iso
+
+CLAIM_STALE_SECONDS = 12 * 3600
+
+
+def _now(args) -> datetime:
+    # --now exists for tests and for replaying a missed window by hand.
+    return parse_iso(args.now) if getattr(args, "now", None) else datetime.now(UTC)
+
+
+def _crawl_args(args) -> list[str]:
+    out: list[str] = []
+    for flag, value in (
+        ("--refetch-window", args.refetch_window),
+        ("--max-pages", args.max_pages),
+        ("--depth", args.depth),
+        ("--delay", args.delay),
+        ("--base-url", args.base_url),
+    ):
+        if value is not None:
+            out += [flag, str(value)]
+    for directory in args.profiles:
+        out += ["--profiles", str(Path(directory).resolve())]
+    if args.allow_private_addresses:
+        out.append("--allow-private-addresses")
+    return out
+
+
+def schedule_add(args, store) -> int:
+    from crawler.profile import get_profile
+
+    get_profile(args.site, args.profiles)  # the site must exist now, not at 3 in the morning
+    if bool(args.every) == bool(args.cron):
+        raise UsageError("give --every DURATION or --cron 'EXPR' (one of them)")
+    try:
+        every = parse_every(args.every) if args.every else None
+        now = _now(args)
+        first = next_due(now, every=every, cron=args.cron, anchor=now)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    store.db["schedules"].insert(
+        {
+            "site": args.site,
+            "every_seconds": every,
+            "cron": args.cron,
+            "args": json.dumps(_crawl_args(args)),
+            "paused": 0,
+            "anchor_at": iso(now),
+            "next_due_at": iso(now if every else first),
+            "created_at": iso(now),
+        },
+        replace=True,
+    )
+    print(
+        f"scheduled {args.site}: {'every ' + args.every if every else 'cron ' + args.cron}; next due {iso(now if every else first)}"
+    )
+    return 0
+
+
+def _get(store, site: str) -> dict:
+    rows = list(store.db["schedules"].rows_where("site = ?", [site]))
+    if not rows:
+        raise UsageError(f"no schedule for {site!r} (see newsarchive schedule list)")
+    return rows[0]
+
+
+def schedule_list(args, store) -> int:
+    rows = list(store.db["schedules"].rows_where(order_by="site"))
+    if not rows:
+        print("no schedules (newsarchive schedule add SITE --every 2h)")
+        return 0
+    print(f"{'site':<14}{'when':<18}{'next due':<22}{'last run':<22}{'status':<12}{'new':>5}{'errors':>7}")
+    for row in rows:
+        when = f"every {_duration(row['every_seconds'])}" if row["every_seconds"] else row["cron"]
+        last = store.crawl(row["last_crawl_id"]) if row["last_crawl_id"] else None
+        status = "paused" if row["paused"] else (last["status"] if last else (row["last_status"] or "-"))
+        print(
+            f"{row['site']:<14}{when:<18}{row['next_due_at']:<22}{(last or {}).get('started_at') or '-':<22}"
+            f"{status:<12}{(last or {}).get('articles_new', 0):>5}{(last or {}).get('errors', 0):>7}"
+        )
+    return 0
+
+
+def _duration(seconds: int) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+def _claim(store, site: str, now: datetime) -> bool:
+    """Atomically take a due schedule for this process; another run-due then leaves it alone."""
+    stale = iso(datetime.fromtimestamp(now.timestamp() - CLAIM_STALE_SECONDS, UTC))
+    cur = store.db.execute(
+        "update schedules set claimed_by = ?, claimed_at = ? where site = ? and paused = 0 and next_due_at <= ? "
+        "and (claimed_by is null or claimed_at < ?)",
+        [str(os.getpid()), iso(now), site, iso(now), stale],
+    )
+    return cur.rowcount == 1
+
+
+def run_due(args, store) -> int:
+    now = _now(args)
+    db, warc = data_paths(args)
+    due = [
+        r
+        for r in store.db["schedules"].rows_where(
+            "paused = 0 and next_due_at <= ?", [iso(now)], order_by="next_due_at"
+        )
+    ]
+    failed = 0
+    for row in due:
+        if not _claim(store, row["site"], now):
+            continue
+        cmd = [
+            sys.executable,
+            "-m",
+            "crawler",
+            "crawl",
+            row["site"],
+            "--quiet",
+            "--data-dir",
+            args.data_dir,
+            "--db",
+            str(db),
+            "--warc-dir",
+            str(warc),
+            *json.loads(row["args"] or "[]"),
+        ]
+        before = {r[0] for r in store.db.execute("select id from crawls where site = ?", [row["site"]])}
+        result = subprocess.run(cmd, capture_output=True, text=True)
+        after = [
+            r[0]
+            for r in store.db.execute(
+                "select id from crawls where site = ? order by started_at", [row["site"]]
+            )
+        ]
+        crawl_id = next((c for c in reversed(after) if c not in before), after[-1] if after else None)
+        status = "finished" if result.returncode == 0 else "failed"
+        nxt = next_due(now, every=row["every_seconds"], cron=row["cron"], anchor=parse_iso(row["anchor_at"]))
+        store.db["schedules"].update(
+            row["site"],
+            {
+                "claimed_by": None,
+                "claimed_at": None,
+                "next_due_at": iso(nxt),
+                "last_crawl_id": crawl_id,
+                "last_status": status,
+            },
+        )
+        if result.returncode != 0:
+            failed += 1
+            print(
+                f"newsarchive schedule run-due: {row['site']} failed (exit {result.returncode}); next try {iso(nxt)}",
+                file=sys.stderr,
+            )
+            print((result.stderr or result.stdout).strip()[-2000:], file=sys.stderr)
+        elif not args.quiet:
+            print(f"{row['site']}: {result.stdout.strip() or 'finished'}; next due {iso(nxt)}")
+    return 1 if failed else 0
+
+
+def schedule_crontab(args, store) -> int:
+    exe = Path(sys.executable).parent / "newsarchive"
+    data = Path(args.data_dir).resolve()
+    command = f"{shlex.quote(str(exe))} schedule run-due --quiet --data-dir {shlex.quote(str(data))}"
+    print(f"*/5 * * * * cd {shlex.quote(os.getcwd())} && {command}")
+    return 0
+
+
+def run_schedule(args) -> int:
+    store = open_store(args, must_exist=args.action != "add")
+    if args.action == "add":
+        return schedule_add(args, store)
+    if args.action == "list":
+        return schedule_list(args, store)
+    if args.action == "run-due":
+        return run_due(args, store)
+    if args.action == "crontab":
+        return schedule_crontab(args, store)
+    row = _get(store, args.site)
+    if args.action == "remove":
+        store.db["schedules"].delete(row["site"])
+    else:
+        store.db["schedules"].update(row["site"], {"paused": int(args.action == "pause")})
+    print(f"{args.action}d {row['site']}" if args.action != "remove" else f"removed {row['site']}")
+    return 0
+
+
+def run_status(args) -> int:
+    store = open_store(args)
+    _, warc = data_paths(args)
+    sites = sorted(
+        {r[0] for r in store.db.execute("select site from crawls union select site from schedules")}
+    )
+    print(
+        f"{'site':<14}{'last crawl':<22}{'result':<12}{'added':>6}{'failures':>9}  {'next due':<22}{'WARC MB':>8}"
+    )
+    for site in sites:
+        last = store.db.execute(
+            "select id, started_at, status, articles_new, errors from crawls where site = ? order by started_at desc limit 1",
+            [site],
+        ).fetchone()
+        sched = list(store.db["schedules"].rows_where("site = ?", [site]))
+        due = ("paused" if sched[0]["paused"] else sched[0]["next_due_at"]) if sched else "-"
+        size = (
+            sum(p.stat().st_size for p in (warc / site).glob("*.warc.gz")) / 2**20
+            if (warc / site).is_dir()
+            else 0
+        )
+        started, status, new, errors = (last[1], last[2], last[3], last[4]) if last else ("-", "-", 0, 0)
+        print(f"{site:<14}{started:<22}{status:<12}{new:>6}{errors:>9}  {due:<22}{size:>8.1f}")
+    return 0
