@@ -1,0 +1,159 @@
+"""Crawl throughput of the full newsarchive crawl beside a bare Scrapy spider, and memory.
+
+Both crawl the same generated site (benchsite.py, pre-rendered, served from its own process),
+with the same concurrency and no delay, in the same run.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+CONCURRENCY = 8
+
+
+def start_site(articles: int) -> tuple[subprocess.Popen, str]:
+    proc = subprocess.Popen(
+        [sys.executable, str(HERE / "benchsite.py"), "--articles", str(articles), "--prerender"],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=ENV,
+    )
+    return proc, proc.stdout.readline().strip()
+
+
+def run_measured(cmd: list[str], cwd: Path = ROOT) -> tuple[float, int, str]:
+    """Wall seconds, peak RSS (KiB, from /proc VmHWM) and stdout of a child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    status = Path(f"/proc/{proc.pid}/status")
+    while proc.poll() is None:
+        try:
+            for line in status.read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]))
+        except OSError:
+            pass
+        time.sleep(0.05)
+    out, err = proc.communicate()
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(err[-2000:])
+    return time.perf_counter() - start, peak, out
+
+
+def full_crawl(base: str, data: Path) -> tuple[float, int]:
+    from benchsite import PROFILE
+
+    profiles = data / "profiles"
+    profiles.mkdir(parents=True, exist_ok=True)
+    (profiles / "bench.toml").write_text(PROFILE, encoding="utf-8")
+    seconds, peak, _ = run_measured(
+        [
+            sys.executable,
+            "-m",
+            "crawler",
+            "crawl",
+            "bench",
+            "--profiles",
+            str(profiles),
+            "--base-url",
+            base,
+            "--data-dir",
+            str(data),
+            "--allow-private-addresses",
+            "--delay",
+            "0",
+            "--concurrency",
+            str(CONCURRENCY),
+            "--quiet",
+        ]
+    )
+    return seconds, peak
+
+
+def pages_of(data: Path) -> tuple[int, int]:
+    import sqlite3
+
+    conn = sqlite3.connect(data / "news.db")
+    try:
+        pages = conn.execute("select sum(pages) from crawls").fetchone()[0] or 0
+        articles = conn.execute("select count(*) from articles").fetchone()[0]
+    finally:
+        conn.close()
+    return pages, articles
+
+
+def main(articles: int = 5000, memory_sizes: tuple[int, ...] = (1000, 10000)) -> dict:
+    sys.path.insert(0, str(HERE))
+    results: dict = {}
+    site, base = start_site(articles)
+    try:
+        bare_s, bare_peak, out = run_measured(
+            [sys.executable, str(HERE / "bare_spider.py"), base, str(CONCURRENCY)]
+        )
+        bare_pages = int(out.strip().splitlines()[-1])
+        with tempfile.TemporaryDirectory() as tmp:
+            data = Path(tmp)
+            full_s, full_peak = full_crawl(base, data)
+            pages, stored = pages_of(data)
+            warc_bytes = sum(p.stat().st_size for p in (data / "warc").rglob("*.warc.gz"))
+            again_s, _ = full_crawl(base, data)
+            pages2, _ = pages_of(data)
+    finally:
+        site.terminate()
+        site.wait()
+    results.update(
+        bare_rate=bare_pages / bare_s,
+        full_rate=pages / full_s,
+        bare_pages=bare_pages,
+        pages=pages,
+        stored=stored,
+        store_rate=stored / full_s,
+        warc_per_page=warc_bytes / max(pages, 1),
+        second_s=again_s,
+        first_s=full_s,
+        second_pages=pages2 - pages,
+        bare_peak=bare_peak,
+        full_peak=full_peak,
+    )
+    print(
+        f"crawl of {articles} articles (~45 KB pages): bare Scrapy spider {bare_pages} pages in {bare_s:.1f} s "
+        f"({results['bare_rate']:.0f} pages/s); full newsarchive crawl {pages} pages in {full_s:.1f} s "
+        f"({results['full_rate']:.0f} pages/s): {results['full_rate'] / results['bare_rate']:.2f}x the bare rate"
+    )
+    print(
+        f"  {stored} articles stored ({results['store_rate']:.0f}/s through the whole pipeline); "
+        f"WARC {results['warc_per_page'] / 1024:.1f} KiB a page; peak RSS bare {bare_peak / 1024:.0f} MB, "
+        f"full {full_peak / 1024:.0f} MB"
+    )
+    print(
+        f"  unchanged second run: {results['second_pages']} requests in {again_s:.1f} s "
+        f"({again_s / full_s:.0%} of the first run's time)"
+    )
+    for size in memory_sizes:
+        site, base = start_site(size)
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                seconds, peak = full_crawl(base, Path(tmp))
+                pages, _ = pages_of(Path(tmp))
+        finally:
+            site.terminate()
+            site.wait()
+        results[f"peak_{size}"] = peak
+        print(f"  memory: {pages} pages, peak RSS {peak / 1024:.0f} MB ({seconds:.0f} s)")
+    if len(memory_sizes) == 2:
+        a, b = (results[f"peak_{s}"] for s in memory_sizes)
+        print(f"  peak RSS grows {(b / a - 1):.0%} from {memory_sizes[0]} to {memory_sizes[1]} articles")
+    return results
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5000)
