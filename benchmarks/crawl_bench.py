@@ -49,7 +49,7 @@ def run_measured(cmd: list[str], cwd: Path = ROOT) -> tuple[float, int, str]:
     return time.perf_counter() - start, peak, out
 
 
-def full_crawl(base: str, data: Path) -> tuple[float, int]:
+def full_crawl(base: str, data: Path, *extra: str) -> tuple[float, int]:
     from benchsite import PROFILE
 
     profiles = data / "profiles"
@@ -74,6 +74,7 @@ def full_crawl(base: str, data: Path) -> tuple[float, int]:
             "--concurrency",
             str(CONCURRENCY),
             "--quiet",
+            *extra,
         ]
     )
     return seconds, peak
@@ -107,6 +108,8 @@ def main(articles: int = 5000, memory_sizes: tuple[int, ...] = (1000, 10000)) ->
             warc_bytes = sum(p.stat().st_size for p in (data / "warc").rglob("*.warc.gz"))
             again_s, _ = full_crawl(base, data)
             pages2, _ = pages_of(data)
+        with tempfile.TemporaryDirectory() as tmp:
+            nowarc_s, _ = full_crawl(base, Path(tmp), "--set", "ARCHIVE_WARC_ENABLED=0")
     finally:
         site.terminate()
         site.wait()
@@ -123,6 +126,7 @@ def main(articles: int = 5000, memory_sizes: tuple[int, ...] = (1000, 10000)) ->
         second_pages=pages2 - pages,
         bare_peak=bare_peak,
         full_peak=full_peak,
+        nowarc_s=nowarc_s,
     )
     print(
         f"crawl of {articles} articles (~45 KB pages): bare Scrapy spider {bare_pages} pages in {bare_s:.1f} s "
@@ -133,6 +137,10 @@ def main(articles: int = 5000, memory_sizes: tuple[int, ...] = (1000, 10000)) ->
         f"  {stored} articles stored ({results['store_rate']:.0f}/s through the whole pipeline); "
         f"WARC {results['warc_per_page'] / 1024:.1f} KiB a page; peak RSS bare {bare_peak / 1024:.0f} MB, "
         f"full {full_peak / 1024:.0f} MB"
+    )
+    print(
+        f"  WARC writing: {(full_s - nowarc_s) / max(pages, 1) * 1000:+.2f} ms a page "
+        f"(full crawl {full_s:.1f} s, the same crawl with WARC off {nowarc_s:.1f} s)"
     )
     print(
         f"  unchanged second run: {results['second_pages']} requests in {again_s:.1f} s "
