@@ -162,46 +162,20 @@ class NewsSpider(scrapy.Spider):
 
     def parse_page(self, response):
         """Generic mode: any page; an article when the extractor says so. Links are followed either way."""
-        url = response.meta["frontier_url"]
-        if response.status in REDIRECTS:
-            yield from self._redirected(response)
-            return
-        if response.status == 304:
-            yield UnchangedItem(self.crawl_id, url, response.meta.get("fetched_at") or "")
+        other = self._not_a_page(response)  # computed once: following a redirect schedules it
+        if other is not None:
+            yield from other
             return
         links, feeds = discover(
             response.url, response.body, self._content_type(response), self.profile.encoding
         )
         yield from self._follow(feeds, response, kind="feed")
-        try:
-            article = extract(
-                response.url,
-                response.body,
-                self.profile,
-                content_type=self._content_type(response),
-                target_script=self.target_script,
-                now=self.now,
-            )
-        except Exception as exc:  # a bad page is a failures row, never a crash
-            yield FailureItem(self.crawl_id, url, "extract", f"{type(exc).__name__}: {exc}")
-            return
-        if article.is_article and not older_than(article.published_at, self.since):
-            filename, offset, record_id = response.meta.get("warc_pointer", (None, None, None))
-            yield ArticleItem(
-                article,
-                self.site_folder,
-                self.crawl_id,
-                response.meta.get("fetched_at") or "",
-                filename,
-                offset,
-                record_id,
-                url,
-            )
-        else:
-            self.crawler.stats.inc_value(
-                "newsarchive/not_article" if not article.is_article else "newsarchive/older_than_since"
-            )
-            self.state.done(url)
+        article = yield from self._extract(response)
+        if article is not None and article.is_article:
+            yield from self._store(article, response)
+        elif article is not None:
+            self.crawler.stats.inc_value("newsarchive/not_article")
+            self.state.done(response.meta["frontier_url"])
         yield from self._follow(links, response)
 
     def parse_robots(self, response):
@@ -216,15 +190,33 @@ class NewsSpider(scrapy.Spider):
         self.state.done(response.meta["frontier_url"])
 
     def parse_article(self, response):
-        url = response.meta["frontier_url"]
+        other = self._not_a_page(response)  # computed once: following a redirect schedules it
+        if other is not None:
+            yield from other
+            return
+        article = yield from self._extract(response)
+        if article is not None:
+            yield from self._store(article, response)
+            yield from self._follow([r.url for r in article.related], response)
+
+    # -- shared steps of the page callbacks ---------------------------------------------
+
+    def _not_a_page(self, response) -> list | None:
+        """What a redirect or a 304 yields instead of a page; None for a page."""
         if response.status in REDIRECTS:
-            yield from self._redirected(response)
-            return
+            return list(self._redirected(response))
         if response.status == 304:
-            yield UnchangedItem(self.crawl_id, url, response.meta.get("fetched_at") or "")
-            return
+            return [
+                UnchangedItem(
+                    self.crawl_id, response.meta["frontier_url"], response.meta.get("fetched_at") or ""
+                )
+            ]
+        return None
+
+    def _extract(self, response):
+        """Generator: yields a failure item when extraction fails; returns the article (or None)."""
         try:
-            article = extract(
+            return extract(
                 response.url,
                 response.body,
                 self.profile,
@@ -234,8 +226,13 @@ class NewsSpider(scrapy.Spider):
             )
         except Exception as exc:  # a bad page is a failures row, never a crash
             self.logger.warning("extraction failed for %s: %r", response.url, exc)
-            yield FailureItem(self.crawl_id, url, "extract", f"{type(exc).__name__}: {exc}")
-            return
+            yield FailureItem(
+                self.crawl_id, response.meta["frontier_url"], "extract", f"{type(exc).__name__}: {exc}"
+            )
+            return None
+
+    def _store(self, article, response):
+        url = response.meta["frontier_url"]
         if older_than(article.published_at, self.since):
             self.crawler.stats.inc_value("newsarchive/older_than_since")
             self.state.done(url)
@@ -251,7 +248,6 @@ class NewsSpider(scrapy.Spider):
             record_id,
             url,
         )
-        yield from self._follow([r.url for r in article.related], response)
 
     def failed(self, failure):
         request = failure.request

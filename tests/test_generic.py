@@ -176,3 +176,24 @@ def test_feeds_from_robots_and_link_alternate():
     page = b'<html><head><link rel="alternate" type="application/rss+xml" href="/rss.xml"></head><body><a href="/a/1.html">x</a></body></html>'
     links, feeds = discover("http://x.example/", page)
     assert links == ["http://x.example/a/1.html"] and feeds == ["http://x.example/rss.xml"]
+
+
+def test_generic_crawl_follows_redirect_chains_to_articles(tmp_path):
+    log = tmp_path / "sent"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.rawserver", str(log)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    try:
+        base = proc.stdout.readline().strip()
+        result = generic_crawl(base + "/", tmp_path / "data")
+        assert result.returncode == 0, result.stderr
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    titles = {r["title"] for r in rows(tmp_path / "data", "select title from articles")}
+    assert "跳轉之後的文章" in titles  # reachable only through /r/1 -> /r/2 -> /a/final.html
+    assert len(titles) == 5

@@ -81,16 +81,17 @@ def remove(element: etree._Element) -> None:
 
 
 _NOISE_XPATH = etree.XPath(
-    "|".join(f"//{tag}" for tag in sorted(DROP_TAGS)) + "|//*[@hidden]|//*[@style]|//comment()|//processing-instruction()"
+    "|".join(f"//{tag}" for tag in sorted(DROP_TAGS))
+    + "|//*[@hidden]|//*[@style]|//comment()|//processing-instruction()"
 )
 
 
 def strip_noise(root: etree._Element) -> None:
     """Drop scripts, styles, forms' widgets, comments and hidden elements (one XPath pass in C)."""
     for el in _NOISE_XPATH(root):
-        if isinstance(el.tag, str) and el.tag not in DROP_TAGS and el.get("hidden") is None:
-            if not _HIDDEN.search(el.get("style") or ""):
-                continue  # a visible element that merely has a style attribute
+        visible = not _HIDDEN.search(el.get("style") or "") if isinstance(el.tag, str) else False
+        if visible and el.tag not in DROP_TAGS and el.get("hidden") is None:
+            continue  # a visible element that merely has a style attribute
         remove(el)
 
 
