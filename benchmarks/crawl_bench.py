@@ -29,24 +29,43 @@ def start_site(articles: int) -> tuple[subprocess.Popen, str]:
     return proc, proc.stdout.readline().strip()
 
 
+def _descendants(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            try:
+                children = [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                continue
+            out += children
+            todo += children
+    return out
+
+
+def _hwm(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def run_measured(cmd: list[str], cwd: Path = ROOT) -> tuple[float, int, str]:
-    """Wall seconds, peak RSS (KiB, from /proc VmHWM) and stdout of a child process."""
+    """Wall seconds, peak RSS (KiB: the process plus its extraction workers) and stdout of a child."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = 0
-    status = Path(f"/proc/{proc.pid}/status")
+    peaks: dict[int, int] = {}
     while proc.poll() is None:
-        try:
-            for line in status.read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    peak = max(peak, int(line.split()[1]))
-        except OSError:
-            pass
+        for pid in [proc.pid, *_descendants(proc.pid)]:
+            peaks[pid] = max(peaks.get(pid, 0), _hwm(pid))
         time.sleep(0.05)
     out, err = proc.communicate()
     if proc.returncode not in (0, 1):
         raise RuntimeError(err[-2000:])
-    return time.perf_counter() - start, peak, out
+    return time.perf_counter() - start, sum(peaks.values()), out
 
 
 def full_crawl(base: str, data: Path, *extra: str) -> tuple[float, int]:

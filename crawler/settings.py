@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from crawler import __version__
 from crawler.offline import use_bundled_suffix_list
 
@@ -54,6 +56,8 @@ NEWSARCHIVE_DB = None  # default: DATA_DIR/news.db
 NEWSARCHIVE_TARGET_SCRIPT = "hans"
 NEWSARCHIVE_PROGRESS_INTERVAL = 0  # seconds between progress lines on stderr; 0: none
 NEWSARCHIVE_ALLOW_PRIVATE_ADDRESSES = False
+# Worker processes for extraction, off the reactor thread (0: extract in the crawl process).
+NEWSARCHIVE_EXTRACT_WORKERS = min(4, (os.cpu_count() or 1) - 1)
 ARCHIVE_WARC_ENABLED = True
 ARCHIVE_WARC_DIR = None  # default: DATA_DIR/warc
 ARCHIVE_WARC_MAX_SIZE = 1_000_000_000

@@ -7,11 +7,14 @@ run schedules goes into the database's frontier first, so a killed run is carrie
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
@@ -112,8 +115,23 @@ class NewsSpider(scrapy.Spider):
             spider.crawl_id or resumable_crawl(store, spider.site_folder) or new_crawl_id(spider.site_folder)
         )
         spider.state = CrawlState(store, spider.crawl_id)
+        workers = crawler.settings.getint("NEWSARCHIVE_EXTRACT_WORKERS", 0)
+        spider.extract_pool = None
+        if workers > 0:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # forkserver: workers never inherit the reactor's threads and sockets.
+            spider.extract_pool = ProcessPoolExecutor(
+                workers, mp_context=multiprocessing.get_context("forkserver")
+            )
+            crawler.signals.connect(spider._close_pool, signal=signals.spider_closed)
         spider.now = datetime.now(UTC)
         return spider
+
+    def _close_pool(self, spider):
+        if self.extract_pool is not None:
+            self.extract_pool.shutdown(wait=True, cancel_futures=True)
 
     async def start(self):
         pending = self.state.pending()
@@ -160,23 +178,29 @@ class NewsSpider(scrapy.Spider):
         yield from self._follow(links, response)
         self.state.done(response.meta["frontier_url"])
 
-    def parse_page(self, response):
+    async def parse_page(self, response):
         """Generic mode: any page; an article when the extractor says so. Links are followed either way."""
         other = self._not_a_page(response)  # computed once: following a redirect schedules it
         if other is not None:
-            yield from other
+            for item in other:
+                yield item
             return
         links, feeds = discover(
             response.url, response.body, self._content_type(response), self.profile.encoding
         )
-        yield from self._follow(feeds, response, kind="feed")
-        article = yield from self._extract(response)
-        if article is not None and article.is_article:
-            yield from self._store(article, response)
-        elif article is not None:
+        for request in self._follow(feeds, response, kind="feed"):
+            yield request
+        article, failure = await self._extract(response)
+        if failure is not None:
+            yield failure
+        elif article.is_article:
+            for item in self._store(article, response):
+                yield item
+        else:
             self.crawler.stats.inc_value("newsarchive/not_article")
             self.state.done(response.meta["frontier_url"])
-        yield from self._follow(links, response)
+        for request in self._follow(links, response):
+            yield request
 
     def parse_robots(self, response):
         yield from self._follow(robots_sitemaps(response.url, response.body), response, kind="feed")
@@ -189,15 +213,20 @@ class NewsSpider(scrapy.Spider):
         yield from self._follow([self._local(u) for u in xml_links(response.url, response.body)], response)
         self.state.done(response.meta["frontier_url"])
 
-    def parse_article(self, response):
+    async def parse_article(self, response):
         other = self._not_a_page(response)  # computed once: following a redirect schedules it
         if other is not None:
-            yield from other
+            for item in other:
+                yield item
             return
-        article = yield from self._extract(response)
-        if article is not None:
-            yield from self._store(article, response)
-            yield from self._follow([r.url for r in article.related], response)
+        article, failure = await self._extract(response)
+        if failure is not None:
+            yield failure
+            return
+        for item in self._store(article, response):
+            yield item
+        for request in self._follow([r.url for r in article.related], response):
+            yield request
 
     # -- shared steps of the page callbacks ---------------------------------------------
 
@@ -213,23 +242,31 @@ class NewsSpider(scrapy.Spider):
             ]
         return None
 
-    def _extract(self, response):
-        """Generator: yields a failure item when extraction fails; returns the article (or None)."""
+    async def _extract(self, response):
+        """(article, None), or (None, a failure item): a bad page is a failures row, never a crash.
+
+        With NEWSARCHIVE_EXTRACT_WORKERS > 0 the extractor runs in worker processes, so pages are
+        parsed on another core while the reactor goes on downloading and storing.
+        """
+        args = (response.url, response.body, self.profile)
+        kwargs = {
+            "content_type": self._content_type(response),
+            "target_script": self.target_script,
+            "now": self.now,
+        }
         try:
-            return extract(
-                response.url,
-                response.body,
-                self.profile,
-                content_type=self._content_type(response),
-                target_script=self.target_script,
-                now=self.now,
-            )
-        except Exception as exc:  # a bad page is a failures row, never a crash
+            if self.extract_pool is None:
+                article = extract(*args, **kwargs)
+            else:
+                article = await asyncio.wrap_future(
+                    self.extract_pool.submit(partial(extract, *args, **kwargs))
+                )
+        except Exception as exc:
             self.logger.warning("extraction failed for %s: %r", response.url, exc)
-            yield FailureItem(
+            return None, FailureItem(
                 self.crawl_id, response.meta["frontier_url"], "extract", f"{type(exc).__name__}: {exc}"
             )
-            return None
+        return article, None
 
     def _store(self, article, response):
         url = response.meta["frontier_url"]
