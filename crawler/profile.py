@@ -211,3 +211,20 @@ def get_profile(name: str, extra_dirs: list[str] | tuple[str, ...] = ()) -> Prof
     except KeyError:
         known = ", ".join(sorted(profiles)) or "none"
         raise ProfileError(f"no site profile named {name!r} (known: {known})") from None
+
+
+def as_list(value) -> list[str]:
+    if not value:
+        return []
+    return [v for v in value.split(",") if v] if isinstance(value, str) else list(value)
+
+
+def adhoc_profile(start_urls: list[str], allow_domains: list[str]) -> Profile:
+    """The profile of a crawl from start URLs alone: their hosts, no patterns, generic extraction."""
+    for url in start_urls:
+        if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+            raise ProfileError(f"--start-url {url!r} is not an http(s) URL")
+    domains = tuple(d.lower() for d in allow_domains) or tuple(
+        dict.fromkeys(urlsplit(u).hostname.lower() for u in start_urls)
+    )
+    return Profile(name="adhoc", domains=domains, start_urls=tuple(start_urls), description="ad hoc crawl")

@@ -25,29 +25,12 @@ from crawler.incremental import older_than, young_enough
 from crawler.links import discover, is_feed_url, page_links, rebase, robots_sitemaps, same_site, xml_links
 from crawler.lock import acquire
 from crawler.paths import db_path, store_for
-from crawler.profile import Profile, ProfileError, get_profile
+from crawler.profile import adhoc_profile, as_list, get_profile
 from crawler.urls import canonical_url, trap_reason
 from spiders.items import ArticleItem, FailureItem, UnchangedItem
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 MAX_QUERY_VARIANTS = 20
-
-
-def _as_list(value) -> list[str]:
-    if not value:
-        return []
-    return [v for v in value.split(",") if v] if isinstance(value, str) else list(value)
-
-
-def adhoc_profile(start_urls: list[str], allow_domains: list[str]) -> Profile:
-    """The profile of a crawl from start URLs alone: their hosts, no patterns, generic extraction."""
-    for url in start_urls:
-        if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
-            raise ProfileError(f"--start-url {url!r} is not an http(s) URL")
-    domains = tuple(d.lower() for d in allow_domains) or tuple(
-        dict.fromkeys(urlsplit(u).hostname.lower() for u in start_urls)
-    )
-    return Profile(name="adhoc", domains=domains, start_urls=tuple(start_urls), description="ad hoc crawl")
 
 
 def new_crawl_id(site: str) -> str:
@@ -75,7 +58,7 @@ class NewsSpider(scrapy.Spider):
         if site:
             original = get_profile(site, dirs)
         elif start_urls:
-            original = adhoc_profile(_as_list(start_urls), _as_list(allow_domains))
+            original = adhoc_profile(as_list(start_urls), as_list(allow_domains))
         else:
             raise ValueError(
                 "NewsSpider needs a site profile (-a site=NAME) or start URLs (-a start_urls=URL,...)"

@@ -126,7 +126,7 @@ def run_crawl(args) -> int:
     if args.allow_domain and not args.start_url:
         raise UsageError("--allow-domain goes with --start-url (a profile names its own domains)")
     if args.start_url:
-        from spiders.news import adhoc_profile
+        from crawler.profile import adhoc_profile
 
         adhoc_profile(args.start_url, args.allow_domain)  # a bad URL fails here, as a usage error
     single = get_profile(args.sites[0], args.profiles) if len(args.sites) == 1 else None

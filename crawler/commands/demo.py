@@ -70,7 +70,10 @@ def report(db: Path, warc_dir: Path) -> str:
         f"Stored: {articles} articles in {db} ({', '.join(f'{k}: {v}' for k, v in sorted(by_script.items()))})",
         f"WARC files: {len(warcs)} in {warc_dir} ({size / 1024:.0f} KiB)",
         "",
-        "Try a query (the normalised columns are Simplified, whatever the page's script):",
+        "Search it, in either script (兩岸 finds 两岸 too):",
+        f"  {_here(Path(sys.executable).parent / 'newsarchive')} search 兩岸 --data-dir {db.parent}",
+        "",
+        "Or query it (the normalised columns are Simplified, whatever the page's script):",
         f"  {tool} {db} \"select published_at, title, editor from articles where body_norm like '%两岸%' limit 5\" --table",
         f'  {tool} {db} "select url, stage, reason from failures" --table',
     ]
