@@ -250,6 +250,13 @@ def dechunk(body: bytes) -> bytes:
 
 def http_head(first_line: str | bytes, headers: list[tuple[bytes, bytes]]) -> bytes:
     """Serialise a start line and headers the way they go over the wire."""
-    line = first_line.encode("latin-1") if isinstance(first_line, str) else first_line
+    if isinstance(first_line, str):
+        # Request targets are ASCII once percent-encoded; an IRI that slipped through goes as UTF-8.
+        try:
+            line = first_line.encode("latin-1")
+        except UnicodeEncodeError:
+            line = first_line.encode("utf-8", "surrogateescape")
+    else:
+        line = first_line
     out = [line] + [k + b": " + v for k, v in headers]
     return b"\r\n".join(out) + b"\r\n\r\n"

@@ -43,3 +43,43 @@ def test_cookie_domain_check_uses_the_bundled_suffix_list():
 
     assert tuple(cookies._split_domain.suffix_list_urls) == ()
     assert cookies._is_public_domain("com.cn") and not cookies._is_public_domain("news.sina.com.cn")
+
+
+def test_no_connection_is_made_to_a_forbidden_address_by_default(tmp_path):
+    """A listening socket records every connection; the default crawl must never reach it."""
+    import socket
+    import threading
+
+    from tests.conftest import run_cli
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(0.2)
+    port = listener.getsockname()[1]
+    accepted: list = []
+    stop = threading.Event()
+
+    def record():
+        while not stop.is_set():
+            try:
+                conn, addr = listener.accept()
+            except OSError:
+                continue
+            accepted.append(addr)
+            conn.close()
+
+    thread = threading.Thread(target=record, daemon=True)
+    thread.start()
+    try:
+        for start in (f"http://127.0.0.1:{port}/", f"http://localhost:{port}/news/"):
+            result = run_cli(
+                "crawl", "--start-url", start, "--data-dir", str(tmp_path / "data"), "--delay", "0"
+            )
+            assert result.returncode == 1  # nothing could be fetched: the crawl failed, and says why
+            assert "refused private address" in result.stdout + result.stderr
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        listener.close()
+    assert accepted == []
