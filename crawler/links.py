@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from crawler.decode import decode_html
 from crawler.extract.blocks import parse
-from crawler.extract.meta import absolute_links, base_url
+from crawler.extract.meta import absolute_links, base_url, join_url
 
 _LOC = re.compile(rb"<(?:loc|link)>\s*(?:<!\[CDATA\[)?\s*([^<\]\s]+)", re.I)
 _ATOM_LINK = re.compile(rb"<link[^>]+href=[\"']([^\"']+)", re.I)
@@ -32,7 +32,9 @@ def discover(
     for el in root.iter("link"):
         rel = (el.get("rel") or "").lower().split()
         if "alternate" in rel and (el.get("type") or "").lower() in _FEED_TYPES and el.get("href"):
-            feeds.append(urljoin(base or "", el.get("href").strip()))
+            feed = join_url(base, el.get("href"))
+            if feed:
+                feeds.append(feed)
     return absolute_links(root, base), feeds
 
 
@@ -42,7 +44,9 @@ def robots_sitemaps(robots_url: str, raw: bytes) -> list[str]:
     for line in raw.decode("utf-8", "replace").splitlines():
         key, _, value = line.partition(":")
         if key.strip().lower() == "sitemap" and value.strip():
-            out.append(urljoin(robots_url, value.strip()))
+            sitemap = join_url(robots_url, value)
+            if sitemap:
+                out.append(sitemap)
     return out
 
 
@@ -58,7 +62,7 @@ def xml_links(url: str, raw: bytes) -> list[str]:
     ]
     out, seen = [], set()
     for link in found:
-        link = urljoin(url, link.strip().replace("&amp;", "&"))
+        link = join_url(url, link.replace("&amp;", "&")) or ""
         if urlsplit(link).scheme in ("http", "https") and link not in seen:
             seen.add(link)
             out.append(link)

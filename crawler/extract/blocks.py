@@ -45,6 +45,7 @@ class Block:
 # Plain lxml.etree elements: lxml.html's element classes cost a lookup per node, unused here.
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True)
 _EMPTY = "<html><body></body></html>"
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def text_of(element: etree._Element) -> str:
@@ -53,7 +54,9 @@ def text_of(element: etree._Element) -> str:
 
 def parse(text: str) -> etree._Element:
     """Parse decoded HTML; an empty or unparsable document becomes an empty <html>."""
-    text = text.replace("\x00", "")
+    # Control characters are not allowed in an XML tree's text: lxml would refuse to set a
+    # node's text later (found by fuzzing). Browsers ignore them too.
+    text = _CONTROL.sub("", text)
     if not text.strip():
         text = _EMPTY
     # lxml refuses str input with an XML encoding declaration.

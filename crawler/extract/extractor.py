@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from functools import lru_cache
-from urllib.parse import urljoin
 
 from lxml import etree
 from lxml.cssselect import CSSSelector
@@ -35,6 +34,7 @@ from crawler.extract.meta import (
     SOURCE_META,
     UPDATE_META,
     PageMeta,
+    join_url,
     read_meta,
 )
 from crawler.extract.patterns import (
@@ -82,7 +82,9 @@ def _related_blocks(
 
     def add_links(block: Block) -> None:
         for href, anchor in block.links:
-            url = urljoin(base or "", href).split("#", 1)[0]
+            url = join_url(base, href)
+            if url is None:
+                continue
             if anchor and url not in seen and len(anchor) >= 4:
                 seen.add(url)
                 related.append(
@@ -205,7 +207,9 @@ def extract(
             continue
         text = block.text
         if block.image:
-            pending_image = Image(src=urljoin(meta.base or "", block.image), caption=block.image_alt)
+            pending_image = Image(
+                src=join_url(meta.base, block.image) or block.image, caption=block.image_alt
+            )
             images.append(pending_image)
             continue
         is_editor = EDITOR_LINE.match(text) or (

@@ -117,10 +117,18 @@ def read_meta(root: etree._Element, url: str | None) -> PageMeta:
     return meta
 
 
+def join_url(base: str | None, href: str) -> str | None:
+    """urljoin that gives None for a link no URL parser accepts (broken pages have them)."""
+    try:
+        return urljoin(base or "", href.strip()).split("#", 1)[0]
+    except ValueError:
+        return None
+
+
 def base_url(root: etree._Element, url: str | None) -> str | None:
     """The URL relative links resolve against: <base href> if the page has one."""
     base = root.find(".//base[@href]")
-    return urljoin(url or "", base.get("href").strip()) if base is not None else url
+    return (join_url(url, base.get("href")) or url) if base is not None else url
 
 
 def absolute_links(root: etree._Element, base: str | None) -> list[str]:
@@ -130,9 +138,8 @@ def absolute_links(root: etree._Element, base: str | None) -> list[str]:
         href = (el.get("href") or "").strip()
         if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
             continue
-        try:
-            link = urljoin(base or "", href).split("#", 1)[0]
-        except ValueError:
+        link = join_url(base, href)
+        if link is None:
             continue
         if link not in seen:
             seen.add(link)
