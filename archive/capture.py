@@ -22,7 +22,7 @@ from archive.cdxj import index_closed_file
 from archive.repair import repair_open_files
 from archive.warc import Exchange, Original, WarcWriter, http_head, sha1_digest
 from crawler import __version__
-from crawler.paths import store_for, warc_dir
+from crawler.paths import inside, safe_name, store_for, warc_dir
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ class WarcCaptureExtension:
         root = warc_dir(settings)
 
         def factory(spider) -> WarcWriter:
-            folder = root / getattr(spider, "site_folder", "adhoc")
+            folder = inside(root, safe_name(getattr(spider, "site_folder", "adhoc"), "adhoc"))
             return WarcWriter(
                 folder,
                 prefix=settings.get("ARCHIVE_WARC_PREFIX"),

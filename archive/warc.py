@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from crawler.paths import safe_name
+
 logger = logging.getLogger(__name__)
 
 WARC_VERSION = b"WARC/1.1"
@@ -93,9 +95,10 @@ class WarcWriter:
     def _open(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         stamp = self.clock().astimezone(UTC).strftime("%Y%m%d%H%M%S")
-        host = "".join(c if c.isalnum() or c in "-." else "-" for c in self.hostname)[:63] or "host"
+        host = safe_name(self.hostname, "host", 63)
+        prefix = safe_name(self.prefix, "newsarchive")
         while True:
-            name = f"{self.prefix}-{stamp}-{self._serial:05d}-{host}.warc.gz"
+            name = f"{prefix}-{stamp}-{self._serial:05d}-{host}.warc.gz"
             self._serial += 1
             path = self.directory / name
             if not path.exists() and not path.with_name(name + ".open").exists():

@@ -51,6 +51,13 @@ def _crawl_options(parser: argparse.ArgumentParser) -> None:
         help="allow fetching loopback and private addresses (off by default)",
     )
     parser.add_argument(
+        "--allow-address",
+        action="append",
+        default=[],
+        metavar="NET",
+        help="allow this private address or network only (e.g. 127.0.0.1 or 10.2.0.0/16); repeatable",
+    )
+    parser.add_argument(
         "--delay", type=float, help="seconds between requests to a host (0: no delay, no AutoThrottle)"
     )
     parser.add_argument("--concurrency", type=int, help="parallel requests per host")

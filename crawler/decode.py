@@ -139,3 +139,22 @@ def decode_html(raw: bytes, content_type: str | None = None, override: str | Non
         encoding = _sniff(raw)
     text = raw.decode(encoding, "replace")
     return Decoded(text=text, encoding=encoding, declared=declared, errors=text.count("\ufffd"))
+
+
+class NotText(ValueError):
+    """The bytes are no page at all: empty, or binary data (an image, an archive) under text/html."""
+
+
+_BINARY_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+BINARY_SHARE = 0.10  # pages with broken bytes stay under 5%; random bytes decode to about 25%
+
+
+def not_text_reason(raw: bytes, decoded: Decoded) -> str | None:
+    """Why these bytes cannot be a page, or None. Checked before parsing, on the first 64K characters."""
+    if not raw.strip():
+        return "empty body"
+    head = decoded.text[:65536]
+    bad = len(_BINARY_CHARS.findall(head))
+    if bad > BINARY_SHARE * len(head):
+        return f"binary data, not text: {bad * 100 // len(head)}% of the characters are control or undecodable bytes"
+    return None

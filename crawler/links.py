@@ -11,6 +11,18 @@ from crawler.extract.meta import absolute_links, base_url, join_url
 
 _LOC = re.compile(rb"<(?:loc|link)>\s*(?:<!\[CDATA\[)?\s*([^<\]\s]+)", re.I)
 _ATOM_LINK = re.compile(rb"<link[^>]+href=[\"']([^\"']+)", re.I)
+_ENTITY = re.compile(r"&[A-Za-z_][\w.-]*;")
+# XML's five predefined entities and character references: all a URL in a feed may use.
+_XML_REF = re.compile(r"&(amp|lt|gt|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});")
+_XML_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+def _xml_char(m: re.Match) -> str:
+    ref = m.group(1)
+    if ref in _XML_NAMED:
+        return _XML_NAMED[ref]
+    code = int(ref[2:], 16) if ref[1] in "xX" else int(ref[1:])
+    return chr(code) if 0 < code < 0x110000 else ""
 
 
 def page_links(
@@ -62,7 +74,10 @@ def xml_links(url: str, raw: bytes) -> list[str]:
     ]
     out, seen = [], set()
     for link in found:
-        link = join_url(url, link.replace("&amp;", "&")) or ""
+        link = _XML_REF.sub(_xml_char, link)
+        if _ENTITY.search(link):
+            continue  # an entity never expanded (a DOCTYPE's own, as in an entity bomb): no URL
+        link = join_url(url, link) or ""
         if urlsplit(link).scheme in ("http", "https") and link not in seen:
             seen.add(link)
             out.append(link)

@@ -16,6 +16,9 @@ NEWSPIDER_MODULE = "spiders"
 USER_AGENT = f"newsarchive/{__version__} (+https://github.com/newsarchive/newsarchive; archival crawler)"
 ROBOTSTXT_OBEY = True
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19 starts a code-execution HTTP server (token-protected, on localhost) in every crawl
+# and writes its token to the user's home: an unattended crawler wants neither.
+REMOTE_CONTROL_ENABLED = False
 
 # Politeness: a delay per host, adapted by AutoThrottle. `--delay 0` turns both off.
 DOWNLOAD_DELAY = 1.0
@@ -40,7 +43,15 @@ DOWNLOAD_HANDLERS = {
 }
 DOWNLOADER_MIDDLEWARES = {
     "crawler.safety.PrivateAddressMiddleware": 50,
+    # Retries wait (backoff, Retry-After) instead of hammering a struggling server.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.retry.BackoffRetryMiddleware": 550,
+    # Sees responses before HttpCompressionMiddleware (590) decompresses them.
+    "crawler.bodycheck.TruncatedBodyMiddleware": 595,
 }
+# The resolver connections use: forbidden addresses are withheld (see crawler/safety.py).
+TWISTED_DNS_RESOLVER = "crawler.safety.GuardedResolver"
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 EXTENSIONS = {
     "archive.capture.WarcCaptureExtension": 100,
     "crawler.progress.CrawlRecordExtension": 110,
@@ -56,6 +67,9 @@ NEWSARCHIVE_DB = None  # default: DATA_DIR/news.db
 NEWSARCHIVE_TARGET_SCRIPT = "hans"
 NEWSARCHIVE_PROGRESS_INTERVAL = 0  # seconds between progress lines on stderr; 0: none
 NEWSARCHIVE_ALLOW_PRIVATE_ADDRESSES = False
+NEWSARCHIVE_ALLOWED_ADDRESSES = []  # networks allowed although private, e.g. ["127.0.0.1/32"]
+NEWSARCHIVE_RETRY_BACKOFF = 1.0  # seconds before the first retry, doubled for each further one
+NEWSARCHIVE_RETRY_AFTER_MAX = 300  # a longer Retry-After gives the request up at once
 # Worker processes for extraction, off the reactor thread (0: extract in the crawl process).
 NEWSARCHIVE_EXTRACT_WORKERS = min(4, (os.cpu_count() or 1) - 1)
 ARCHIVE_WARC_ENABLED = True

@@ -17,15 +17,20 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import DNSLookupError
 
 from archive.crawlstate import CrawlState, resumable_crawl
+from crawler.bodycheck import BrokenBody
+from crawler.decode import NotText
 from crawler.extract import extract
 from crawler.extract.dates import CHINA, date_from_url
+from crawler.extract.extractor import PageTooLarge
 from crawler.incremental import older_than, young_enough
 from crawler.links import discover, is_feed_url, page_links, rebase, robots_sitemaps, same_site, xml_links
 from crawler.lock import acquire
 from crawler.paths import db_path, store_for
 from crawler.profile import adhoc_profile, as_list, get_profile
+from crawler.safety import REFUSED
 from crawler.urls import canonical_url, trap_reason
 from spiders.items import ArticleItem, FailureItem, UnchangedItem
 
@@ -244,6 +249,10 @@ class NewsSpider(scrapy.Spider):
                 article = await asyncio.wrap_future(
                     self.extract_pool.submit(partial(extract, *args, **kwargs))
                 )
+        except NotText as exc:
+            return None, FailureItem(self.crawl_id, response.meta["frontier_url"], "decode", str(exc))
+        except PageTooLarge as exc:
+            return None, FailureItem(self.crawl_id, response.meta["frontier_url"], "extract", str(exc))
         except Exception as exc:
             self.logger.warning("extraction failed for %s: %r", response.url, exc)
             return None, FailureItem(
@@ -277,11 +286,33 @@ class NewsSpider(scrapy.Spider):
             # Not a failure: we were asked not to fetch it, and we did not.
             self.crawler.stats.inc_value("newsarchive/robots_refused")
             return
+        if failure.check(BrokenBody):
+            yield FailureItem(self.crawl_id, url, "decode", failure.getErrorMessage())
+            return
+        yield FailureItem(self.crawl_id, url, "fetch", self._fetch_reason(failure))
+
+    def _fetch_reason(self, failure) -> str:
+        """One line a person can act on, for a request that brought no page."""
         if failure.check(HttpError):
-            reason = f"HTTP {failure.value.response.status}"
-        else:
-            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
-        yield FailureItem(self.crawl_id, url, "fetch", reason)
+            response = failure.value.response
+            reason = f"HTTP {response.status}"
+            asked = response.headers.get(b"Retry-After")
+            if asked:
+                cap = self.settings.getfloat("NEWSARCHIVE_RETRY_AFTER_MAX", 300)
+                reason += f" (Retry-After: {asked.decode('latin-1')}; we wait at most {cap:g} s)"
+            return reason
+        host = urlsplit(failure.request.url).hostname or ""
+        if failure.check(DNSLookupError) and host in REFUSED:
+            return f"refused private address {host} (resolves to {REFUSED[host]}; use --allow-private-addresses to permit)"
+        message = failure.getErrorMessage().strip()
+        if not message:
+            message = {
+                "ResponseDataLossError": "the connection closed before the whole body arrived",
+                "DownloadCancelledError": "download cancelled: the response grew past DOWNLOAD_MAXSIZE "
+                f"({self.settings.getint('DOWNLOAD_MAXSIZE'):,} bytes)",
+                "ConnectionLost": "the connection was lost",
+            }.get(failure.type.__name__, "no message")
+        return f"{failure.type.__name__}: {message}"
 
     def _redirected(self, response):
         """Follow a redirect through _schedule, like any link: domains, frontier, refetch rules."""
@@ -297,8 +328,22 @@ class NewsSpider(scrapy.Spider):
             )
             return
         target = response.urljoin(location.decode("latin-1"))
+        chain = [*response.meta.get("redirect_chain", ()), response.meta["frontier_url"]]
+        if target in chain:
+            loop = " -> ".join([*chain[chain.index(target) :], target])
+            yield FailureItem(
+                self.crawl_id, chain[0], "fetch", f"HTTP {response.status}: redirect loop {loop}"
+            )
+            return
         if not same_site(target, tuple(self.allowed_domains)):
+            # Not followed: outside the crawl's domains. Recorded, since the page is gone from here.
             self.crawler.stats.inc_value("newsarchive/redirect_offsite")
+            yield FailureItem(
+                self.crawl_id,
+                response.meta["frontier_url"],
+                "fetch",
+                f"HTTP {response.status}: redirected to another domain, not followed: {target}",
+            )
             return
         if self.generic:
             kind = "feed" if response.meta.get("kind") == "feed" else "page"
@@ -309,6 +354,7 @@ class NewsSpider(scrapy.Spider):
         request = self._schedule(target, kind, response.meta.get("depth", 0))
         if request is not None:
             request.meta["redirect_hops"] = hops
+            request.meta["redirect_chain"] = chain
             yield request
 
     # -- scheduling --------------------------------------------------------------------

@@ -63,10 +63,10 @@ def test_related(case):
         assert related[0].published_at == expected["related_first_date"]
 
 
-def test_every_spec_key_is_present_even_for_empty_input():
+def test_every_spec_key_is_present_even_for_a_page_without_content():
     from crawler.extract import extract
 
-    data = extract("http://example.test/", b"").to_dict()
+    data = extract("http://example.test/", b"<html><body></body></html>").to_dict()
     keys = {
         "url",
         "title",
@@ -89,8 +89,12 @@ def test_every_spec_key_is_present_even_for_empty_input():
     assert data["is_article"] is False and data["authors"] == [] and data["body"] is None
 
 
-def test_binary_garbage_does_not_raise():
+def test_binary_garbage_and_empty_bodies_raise_the_documented_not_text():
+    from crawler.decode import NotText
     from crawler.extract import extract
 
-    article = extract("http://example.test/x", bytes(range(256)) * 40, content_type="text/html")
-    assert article.is_article is False
+    with pytest.raises(NotText, match="binary data"):
+        extract("http://example.test/x", bytes(range(256)) * 40, content_type="text/html")
+    with pytest.raises(NotText, match="empty body"):
+        extract("http://example.test/x", b"")
+    assert isinstance(NotText("x"), ValueError)  # the CLI reports it as bad input (exit 2)

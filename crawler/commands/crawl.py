@@ -21,6 +21,7 @@ def crawl_settings(args, quiet: bool, profile=None):
         "ARCHIVE_WARC_DIR": str(warc),
         "NEWSARCHIVE_TARGET_SCRIPT": getattr(args, "target_script", "hans"),
         "NEWSARCHIVE_ALLOW_PRIVATE_ADDRESSES": bool(getattr(args, "allow_private_addresses", False)),
+        "NEWSARCHIVE_ALLOWED_ADDRESSES": _networks(getattr(args, "allow_address", None) or []),
         "NEWSARCHIVE_PROGRESS_INTERVAL": 0 if quiet else 5,
         "LOG_LEVEL": "INFO" if getattr(args, "log_file", None) else "ERROR",
         "LOG_FILE": getattr(args, "log_file", None),
@@ -50,6 +51,15 @@ def crawl_settings(args, quiet: bool, profile=None):
         opts[name] = value
     settings.setdict({k: v for k, v in opts.items() if v is not None}, priority="cmdline")
     return settings
+
+
+def _networks(values: list[str]) -> list[str]:
+    from crawler.safety import parse_networks
+
+    try:
+        return [str(net) for net in parse_networks(values)]
+    except ValueError as exc:
+        raise UsageError(f"--allow-address: {exc}") from None
 
 
 def run_spiders(settings, jobs: list[dict]) -> list[str]:
@@ -94,10 +104,17 @@ def summarise(db_path: Path, crawl_ids: list[str]) -> tuple[list[dict], str]:
             f"{row['articles_unchanged']} unchanged, {row['errors']} errors."
         )
         if row["errors"]:
+            stages = store.db.execute(
+                "select stage, count(*) from failures where crawl_id = ? group by stage order by 2 desc",
+                [row["id"]],
+            ).fetchall()
+            lines.append("  failures by stage: " + ", ".join(f"{n} {stage}" for stage, n in stages))
             failures = store.db.execute(
                 "select stage, url, reason from failures where crawl_id = ? order by id limit 5", [row["id"]]
             ).fetchall()
             lines += [f"  {stage} {url}: {reason}" for stage, url, reason in failures]
+            if row["errors"] > 5:
+                lines.append(f"  ... and {row['errors'] - 5} more (newsarchive stats, or the failures table)")
     store.close()
     return rows, "\n".join(lines)
 

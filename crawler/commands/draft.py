@@ -70,9 +70,10 @@ def draft(url: str, pages: int, allow_private: bool) -> str:
     for link in candidates:
         try:
             body, ctype = fetch(link, allow_private)
-        except OSError:
+            is_article = extract(link, body, content_type=ctype).is_article
+        except (OSError, ValueError):  # unreachable, or no page (empty, binary, too large)
             continue
-        if extract(link, body, content_type=ctype).is_article:
+        if is_article:
             articles.append(link)
     name = re.sub(r"[^a-z0-9_-]", "-", host.lower().removeprefix("www."))[:64].strip("-") or "site"
     article_pattern = path_pattern([urlsplit(a).path for a in articles]) if articles else None

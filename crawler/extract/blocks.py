@@ -63,9 +63,44 @@ def parse(text: str) -> etree._Element:
     text = re.sub(r"\A\s*<\?xml[^>]*\?>", "", text)
     try:
         root = etree.fromstring(text, _PARSER)
+        if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in _PARSER.error_log):
+            # libxml2 stops at 256 levels and drops the rest of the page; browsers keep it.
+            root = etree.fromstring(flatten_deep(text), _PARSER)
     except (etree.ParserError, ValueError, etree.XMLSyntaxError):
         root = None
     return root if root is not None else etree.fromstring(_EMPTY, _PARSER)
+
+
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*>")
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+MAX_DEPTH = 200
+
+
+def flatten_deep(text: str, limit: int = MAX_DEPTH) -> str:
+    """Drop the tags nested deeper than `limit` (their text stays), so that libxml2 keeps the page."""
+    out, pos, stack, dropped = [], 0, [], {}
+    for m in _TAG.finditer(text):
+        closing, name = m.group(1), m.group(2).lower()
+        if name in _VOID or m.group(0).endswith("/>"):
+            continue
+        keep = True
+        if not closing:
+            if len(stack) >= limit:
+                dropped[name] = dropped.get(name, 0) + 1
+                keep = False
+            else:
+                stack.append(name)
+        elif dropped.get(name):
+            dropped[name] -= 1
+            keep = False
+        elif name in stack:
+            while stack and stack.pop() != name:
+                pass
+        if not keep:
+            out.append(text[pos : m.start()])
+            pos = m.end()
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def remove(element: etree._Element) -> None:

@@ -13,7 +13,7 @@ from functools import lru_cache
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
-from crawler.decode import decode_html
+from crawler.decode import NotText, decode_html, not_text_reason
 from crawler.extract import dates
 from crawler.extract.article import Article, Image, RelatedLink
 from crawler.extract.blocks import Block, blocks_of, parse, remove, strip_noise, text_of
@@ -155,6 +155,15 @@ def _first_date(candidates, now, year=None) -> str | None:
     return None
 
 
+# Extraction needs about 100 bytes of memory per character of page: 2,000,000 characters
+# (some 6 MB of Chinese text) keep one page under about 250 MB. Real articles are far smaller.
+MAX_CHARS = 2_000_000
+
+
+class PageTooLarge(ValueError):
+    """The page is bigger than extraction will take on (its capture is still archived)."""
+
+
 def extract(
     url: str | None,
     raw: bytes,
@@ -164,9 +173,23 @@ def extract(
     encoding: str | None = None,
     target_script: str = "hans",
     now: datetime | None = None,
+    max_chars: int = MAX_CHARS,
 ) -> Article:
-    """Extract one page. `profile` (a crawler.profile.Profile or None) refines the generic rules."""
+    """Extract one page. `profile` (a crawler.profile.Profile or None) refines the generic rules.
+
+    Raises NotText for bytes that are no page (empty, binary), PageTooLarge for a page over
+    `max_chars` characters, and ValueError for an unknown `encoding`. Any other bytes give an
+    Article, perhaps one that is not an article (`is_article` False).
+    """
     decoded = decode_html(raw, content_type, override=encoding or getattr(profile, "encoding", None))
+    reason = not_text_reason(raw, decoded)
+    if reason:
+        raise NotText(reason)
+    if max_chars and len(decoded.text) > max_chars:
+        raise PageTooLarge(
+            f"page too large to extract: {len(decoded.text):,} characters (limit {max_chars:,}); "
+            "its capture is in the WARC"
+        )
     root = parse(decoded.text)
     meta = read_meta(root, url)
     selectors = getattr(profile, "selectors", None) or {}
