@@ -103,7 +103,7 @@ class WarcCaptureExtension:
         self.writer = self.writer_factory(spider)
         self.store = store_for(self.crawler)
         # A killed run leaves `.open` files behind: close them before writing new ones.
-        for repair in repair_open_files(self.writer.directory):
+        for repair in repair_open_files(self.writer.directory, safe_name(self.writer.prefix, "newsarchive")):
             if repair.records and self.writer.on_close is not None:
                 self.writer.on_close(repair.path)
             self.stats.inc_value("archive/files_repaired")

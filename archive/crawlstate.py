@@ -23,6 +23,7 @@ class CrawlState:
     def __init__(self, store: ArticleStore, crawl_id: str):
         self.db = store.db
         self.crawl_id = crawl_id
+        self.on_done = None  # a shared (Redis) frontier's acknowledgement, when there is one
 
     def pending(self) -> list[tuple[str, str, int]]:
         """(url, kind, depth) scheduled by this run and not done yet, in the order they were added."""
@@ -44,6 +45,8 @@ class CrawlState:
             "update frontier set done_at = ? where crawl_id = ? and url = ? and done_at is null",
             [utcnow(), self.crawl_id, url],
         )
+        if self.on_done is not None:
+            self.on_done(url)
 
     def record_fetch(
         self, url: str, status: int, etag: str | None, last_modified: str | None, at: str

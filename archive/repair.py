@@ -40,9 +40,12 @@ def whole_records_end(data: bytes) -> tuple[int, int]:
     return pos, records
 
 
-def repair_open_files(directory: Path) -> list[Repair]:
+def repair_open_files(directory: Path, prefix: str | None = None) -> list[Repair]:
+    """Close the `.open` files a killed writer left; only those named `prefix-<timestamp>-...`
+    when a prefix is given (workers sharing a folder each repair their own)."""
     repairs = []
-    for path in sorted(directory.glob("*.warc.gz.open")):
+    pattern = f"{prefix}-{'[0-9]' * 14}-*.warc.gz.open" if prefix else "*.warc.gz.open"
+    for path in sorted(directory.glob(pattern)):
         data = path.read_bytes()
         end, records = whole_records_end(data)
         final = path.with_name(path.name.removesuffix(".open"))

@@ -51,6 +51,20 @@ def _crawl_options(parser: argparse.ArgumentParser) -> None:
         help="allow fetching loopback and private addresses (off by default)",
     )
     parser.add_argument(
+        "--redis",
+        metavar="URL",
+        help="be one worker of a shared crawl: frontier and seen-set in this Redis "
+        "(redis://host:port/db); this worker's rows go to DATA_DIR/shards/WORKER/news.db",
+    )
+    parser.add_argument("--worker-id", help="this worker's name with --redis (default: HOST-PID)")
+    parser.add_argument(
+        "--redis-idle",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="with --redis: stop once no request was queued and no worker busy for this long (default 30)",
+    )
+    parser.add_argument(
         "--allow-address",
         action="append",
         default=[],
@@ -163,6 +177,15 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
 
     p = sub.add_parser(
+        "merge",
+        help="fold the workers' shards of a shared crawl (--redis) into one dataset",
+        description="Merge worker shards (default: every DATA_DIR/shards/*/news.db) into DATA_DIR/news.db. "
+        "Idempotent; run it once the workers have stopped.",
+    )
+    _common(p)
+    p.add_argument("shards", nargs="*", metavar="SHARD.db", help="shard databases (default: all)")
+
+    p = sub.add_parser(
         "reextract",
         help="rebuild the article rows from the WARC files",
         description="Rebuild the article rows from the WARC files alone, with the current extractor.",
@@ -263,10 +286,10 @@ def main(argv: list[str] | None = None) -> int:
             from crawler.commands import research
 
             return getattr(research, f"run_{args.command}")(args)
-        if args.command in ("search", "export", "verify", "reextract"):
-            from crawler.commands import research
+        if args.command == "merge":
+            from crawler.commands.merge import run_merge
 
-            return getattr(research, f"run_{args.command}")(args)
+            return run_merge(args)
         if args.command == "profile-draft":
             from crawler.commands.draft import run_draft
 

@@ -15,6 +15,16 @@ def crawl_settings(args, quiet: bool, profile=None):
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     db, warc = data_paths(args)
+    redis_url = getattr(args, "redis", None)
+    if redis_url:
+        from crawler.distributed import default_worker_id, redis_settings
+        from crawler.paths import safe_name
+
+        worker = safe_name(args.worker_id or default_worker_id(), "worker")
+        site = profile.name if profile is not None else "adhoc"
+        if not args.db:  # each worker its own shard; the WARC folder is shared
+            db = Path(args.data_dir) / "shards" / worker / "news.db"
+        settings.setdict(redis_settings(redis_url, site, worker, args.redis_idle), priority="cmdline")
     opts = {
         "NEWSARCHIVE_DATA_DIR": str(Path(args.data_dir)),
         "NEWSARCHIVE_DB": str(db),
@@ -140,6 +150,15 @@ def run_crawl(args) -> int:
         raise UsageError("name a SITE profile or give --start-url URL")
     if args.sites and args.start_url:
         raise UsageError("give SITE profiles or --start-url, not both")
+    if getattr(args, "redis", None):
+        if len(args.sites) > 1:
+            raise UsageError("--redis crawls one site (one SITE profile, or --start-url)")
+        try:
+            import scrapy_redis  # noqa: F401
+        except ImportError:
+            raise UsageError("--redis needs scrapy-redis: pip install 'newsarchive[distributed]'") from None
+    elif getattr(args, "worker_id", None):
+        raise UsageError("--worker-id goes with --redis")
     if args.allow_domain and not args.start_url:
         raise UsageError("--allow-domain goes with --start-url (a profile names its own domains)")
     if args.start_url:
