@@ -1,0 +1,166 @@
+"""Two workers share one crawl through a real redis-server; `merge` folds their shards."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, crawl_args, run_cli
+from tests.servers import redis_server
+
+ARTICLES = 44  # the demo site's
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url
+
+
+def worker(base_url: str, data: Path, redis: str, name: str, *extra: str) -> subprocess.Popen:
+    args = crawl_args(
+        base_url, data, "--quiet", "--redis", redis, "--worker-id", name, "--redis-idle", "2", *extra
+    )
+    return subprocess.Popen(
+        [sys.executable, "-m", "crawler", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+def fetched(shard: Path) -> list[str]:
+    db = sqlite3.connect(shard)
+    try:
+        return [u for (u,) in db.execute("select url from captures where record_type != 'request'")]
+    finally:
+        db.close()
+
+
+def count(db_path: Path, sql: str) -> int:
+    db = sqlite3.connect(db_path)
+    try:
+        return db.execute(sql).fetchone()[0]
+    finally:
+        db.close()
+
+
+def test_two_workers_share_the_crawl_and_merge_into_one_dataset(demo_site, redis_url, tmp_path):
+    import redis
+
+    data = tmp_path / "data"
+    workers = [worker(demo_site, data, redis_url, name) for name in ("w1", "w2")]
+    for proc in workers:
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+    shards = sorted((data / "shards").glob("*/news.db"))
+    assert [s.parent.name for s in shards] == ["w1", "w2"]
+    pages = [fetched(s) for s in shards]
+    assert all(pages), "each worker fetched part of the site"
+    everything = [u for p in pages for u in p if not u.endswith("/robots.txt")]
+    assert len(everything) == len(set(everything)), "a page was fetched twice"
+    # Each worker writes its own WARC files, its id in their names.
+    names = [p.name for p in (data / "warc" / "demo").glob("*.warc.gz")]
+    assert {n.split("-")[1] for n in names} == {"w1", "w2"}
+
+    result = run_cli("merge", "--data-dir", str(data))
+    assert result.returncode == 0, result.stderr
+    assert f"{ARTICLES} new articles" in result.stdout
+    merged = data / "news.db"
+    assert count(merged, "select count(*) from articles") == ARTICLES
+    assert count(merged, "select count(distinct url) from article_versions") == ARTICLES
+    assert count(merged, "select count(*) from articles_fts") == ARTICLES
+    assert run_cli("verify", "--data-dir", str(data)).returncode == 0
+    again = run_cli("merge", "--data-dir", str(data))  # idempotent
+    assert "0 new articles, 0 updated, 0 versions, 0 captures" in again.stdout
+    assert count(merged, "select count(*) from article_versions") == ARTICLES
+    # Search finds merged articles, in either script.
+    import json
+
+    hant = json.loads(run_cli("search", "兩岸", "--data-dir", str(data), "--json", "--limit", "0").stdout)
+    hans = json.loads(run_cli("search", "两岸", "--data-dir", str(data), "--json", "--limit", "0").stdout)
+    assert hant and hant == hans
+    # The last worker out cleared the shared frontier: a next run starts afresh.
+    left = [k.decode() for k in redis.Redis.from_url(redis_url).keys("newsarchive:demo:*")]
+    assert left == []
+
+
+def test_a_killed_worker_s_requests_are_finished_by_the_other(demo_site, redis_url, tmp_path):
+    data = tmp_path / "data"
+    slow = ("--delay", "0.15", "--concurrency", "1")  # slow enough to be killed mid-crawl
+    w1 = worker(demo_site, data, redis_url, "k1", *slow)
+    log = tmp_path / "k2.log"
+    w2 = worker(demo_site, data, redis_url, "k2", *slow, "--log-file", str(log))
+    shard = data / "shards" / "k1" / "news.db"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if shard.exists() and count(shard, "select count(*) from articles") >= 3:
+                break
+        except sqlite3.OperationalError:
+            pass  # the worker is still creating its shard
+
+        time.sleep(0.1)
+    assert w1.poll() is None, "the worker finished before it could be killed"
+    w1.send_signal(signal.SIGKILL)
+    w1.wait(timeout=10)
+    killed_at = count(shard, "select count(*) from articles")
+    out, err = w2.communicate(timeout=300)
+    assert w2.returncode == 0, err
+    # What k1 held when it died went back onto the queue, once its heartbeat had stopped.
+    assert "requests of worker k1 back onto the queue" in log.read_text()
+    result = run_cli("merge", "--data-dir", str(data))
+    assert result.returncode == 0, result.stderr
+    merged = data / "news.db"
+    assert count(merged, "select count(*) from articles") == ARTICLES
+    assert count(merged, "select count(distinct url) from articles") == ARTICLES
+    assert (
+        killed_at < ARTICLES
+        and count(data / "shards" / "k2" / "news.db", "select count(*) from articles") >= ARTICLES - killed_at
+    )
+    assert "torn WARC files repaired" in result.stdout  # k1 died with its WARC file open
+    verify = run_cli("verify", "--data-dir", str(data))
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def test_merge_refuses_a_running_worker_and_missing_shards(tmp_path):
+    from crawler.lock import acquire, release_all
+
+    result = run_cli("merge", "--data-dir", str(tmp_path))
+    assert result.returncode == 2 and "no shards" in result.stderr
+    shard = tmp_path / "shards" / "busy"
+    shard.mkdir(parents=True)
+    sqlite3.connect(shard / "news.db").close()
+    acquire(shard, "demo")
+    try:
+        result = run_cli("merge", "--data-dir", str(tmp_path))
+        assert result.returncode == 2 and "still crawling 'demo'" in result.stderr
+    finally:
+        release_all()
+
+
+def test_the_seen_set_is_atomic_and_compact(redis_url):
+    import redis
+    import scrapy
+
+    from crawler.distributed import CompactDupeFilter
+
+    server = redis.Redis.from_url(redis_url)
+    seen = CompactDupeFilter(server, key="newsarchive:test:seen")
+    first = [scrapy.Request(f"http://news.example/a/{n}.html") for n in range(500)]
+    assert not any(seen.request_seen(r) for r in first)
+    assert all(seen.request_seen(scrapy.Request(r.url)) for r in first)
+    assert not seen.request_seen(scrapy.Request("http://news.example/a/new.html"))
+    buckets = list(server.scan_iter(match="newsarchive:test:seen:*"))
+    assert buckets and all(server.object("encoding", k) == b"listpack" for k in buckets)
+    seen.clear()
+    assert list(server.scan_iter(match="newsarchive:test:seen:*")) == []
