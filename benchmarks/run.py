@@ -6,6 +6,8 @@
    beside a bare Scrapy spider, with WARC writing off, an unchanged second run, peak memory
    at 1,000 and 10,000 articles.
 3. search_bench: search at 100,000 generated articles (NEWSARCHIVE_BENCH_ARTICLES).
+4. redis_bench: the shared seen-set's bytes per URL against scrapy-redis' plain set, and
+   pages/s with one and two workers (NEWSARCHIVE_BENCH_REDIS_SITE articles).
 """
 
 from __future__ import annotations
@@ -58,3 +60,6 @@ if __name__ == "__main__":
     import search_bench
 
     search_bench.main(int(os.environ.get("NEWSARCHIVE_BENCH_ARTICLES", "100000")))
+    import redis_bench
+
+    redis_bench.main(int(os.environ.get("NEWSARCHIVE_BENCH_REDIS_SITE", "2000")))
