@@ -45,6 +45,37 @@ def seen_set_bytes(url: str, sizes=(100_000, 1_000_000)) -> None:
     server.flushall()
 
 
+def _pages(db_path: Path) -> int:
+    import sqlite3
+
+    if not db_path.exists():
+        return 0
+    db = sqlite3.connect(db_path)
+    try:
+        return db.execute("select sum(pages) from crawls").fetchone()[0] or 0
+    finally:
+        db.close()
+
+
+def _span(dbs: list[Path]) -> float:
+    import sqlite3
+    from datetime import datetime
+
+    stamps = []
+    for path in dbs:
+        if path.exists():
+            db = sqlite3.connect(path)
+            stamps += [
+                s
+                for row in db.execute("select min(fetched_at), max(fetched_at) from captures")
+                for s in row
+                if s
+            ]
+            db.close()
+    times = [datetime.fromisoformat(s.replace("Z", "+00:00")) for s in stamps]
+    return max(1.0, (max(times) - min(times)).total_seconds())
+
+
 def workers_rate(url: str, articles: int) -> None:
     """The bench site crawled by one worker, then by two sharing the frontier."""
     from benchsite import PROFILE
@@ -52,7 +83,7 @@ def workers_rate(url: str, articles: int) -> None:
 
     site, base = start_site(articles)
     try:
-        for count in (1, 2):
+        for count in (0, 1, 2):  # 0: a plain crawl without Redis, the baseline
             with tempfile.TemporaryDirectory() as tmp:
                 data = Path(tmp)
                 (data / "profiles").mkdir()
@@ -60,27 +91,24 @@ def workers_rate(url: str, articles: int) -> None:
                 args = [
                     sys.executable, "-m", "crawler", "crawl", "bench", "--profiles", str(data / "profiles"),
                     "--base-url", base, "--data-dir", str(data), "--allow-private-addresses", "--delay", "0",
-                    "--concurrency", str(CONCURRENCY), "--quiet", "--redis", url, "--redis-idle", "2",
+                    "--concurrency", str(CONCURRENCY), "--quiet",
                 ]  # fmt: skip
+                shared = ["--redis", url, "--redis-idle", "2"]
                 start = time.perf_counter()
-                procs = [
-                    subprocess.Popen(
-                        [*args, "--worker-id", f"b{n}"], cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL
-                    )
-                    for n in range(count)
-                ]
+                commands = [[*args, *shared, "--worker-id", f"b{n}"] for n in range(count)] or [args]
+                procs = [subprocess.Popen(c, cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL) for c in commands]
                 for proc in procs:
                     proc.wait()
-                seconds = time.perf_counter() - start - 2  # the idle wait before stopping is not crawling
-                import sqlite3
-
-                pages = 0
-                for shard in (data / "shards").glob("*/news.db"):
-                    db = sqlite3.connect(shard)
-                    pages += db.execute("select sum(pages) from crawls").fetchone()[0] or 0
-                    db.close()
+                wall = time.perf_counter() - start
+                dbs = [*(data / "shards").glob("*/news.db"), data / "news.db"]
+                pages = sum(_pages(db) for db in dbs)
+                # From the first fetch to the last (whole seconds): a worker's wait for other
+                # workers before it stops (up to --redis-idle plus Scrapy's 5 s idle check) is no crawling.
+                seconds = _span(dbs)
+                label = f"{count} worker{'s' if count > 1 else ''} through Redis" if count else "plain crawl"
                 print(
-                    f"  {count} worker{'s' if count > 1 else ''}: {pages} pages in {seconds:.1f} s, {pages / seconds:.0f} pages/s"
+                    f"  {label}: {pages} pages fetched in {seconds:.0f} s, {pages / seconds:.0f} pages/s "
+                    f"(wall time with start and stop {wall:.1f} s)"
                 )
     finally:
         site.terminate()
