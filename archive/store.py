@@ -30,6 +30,26 @@ def utcnow() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+class Prepared:
+    """What storing an article needs beyond the article: its content hash and search-index row.
+
+    Computed by `prepare`, in the extraction worker during a crawl, so that the crawl process
+    (the reactor thread) only writes rows.
+    """
+
+    __slots__ = ("content_hash", "index")
+
+    def __init__(self, content_hash: str, index: dict[str, str]):
+        self.content_hash = content_hash
+        self.index = index
+
+
+def prepare(article: Article) -> Prepared:
+    return Prepared(
+        content_hash(article.body_norm or article.body), index_columns(article.title_norm, article.body_norm)
+    )
+
+
 @dataclass(frozen=True)
 class WarcPointer:
     filename: str
@@ -139,8 +159,10 @@ def _migrate_2(db: sqlite_utils.Database) -> None:
         _index(db, rowid, title, body)
 
 
-def _index(db: sqlite_utils.Database, rowid: int, title: str | None, body: str | None) -> None:
-    cols = index_columns(title, body)
+def _index(
+    db: sqlite_utils.Database, rowid: int, title: str | None, body: str | None, cols: dict | None = None
+) -> None:
+    cols = cols or index_columns(title, body)
     db.execute("delete from articles_fts where rowid = ?", [rowid])
     db.execute(
         "insert into articles_fts (rowid, bi_title, bi_body, uni) values (?, ?, ?, ?)",
@@ -292,10 +314,18 @@ class ArticleStore:
     # -- articles ----------------------------------------------------------------------
 
     def save_article(
-        self, article: Article, *, site: str, crawl_id: str, fetched_at: str, warc: WarcPointer
+        self,
+        article: Article,
+        *,
+        site: str,
+        crawl_id: str,
+        fetched_at: str,
+        warc: WarcPointer,
+        prepared: Prepared | None = None,
     ) -> str:
         """Store an extracted article; returns "new", "changed" or "unchanged"."""
-        digest = content_hash(article.body_norm or article.body)
+        prepared = prepared or prepare(article)
+        digest = prepared.content_hash
         with self.transaction():
             existing = self.db.execute(
                 "select version, content_hash from articles where url = ?", [article.url]
@@ -350,7 +380,7 @@ class ArticleStore:
                 }
             )
             rowid = self.db.execute("select rowid from articles where url = ?", [article.url]).fetchone()[0]
-            _index(self.db, rowid, article.title_norm, article.body_norm)  # the index moves with the row
+            _index(self.db, rowid, None, None, prepared.index)  # the index moves with the row
             self.db.execute("delete from related where article_url = ?", [article.url])
             self.db["related"].insert_all(
                 {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from functools import cache
 
 _SPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
@@ -49,22 +50,23 @@ def detect_script(text: str | None) -> str:
     """
     if not text:
         return "none"
-    chars = sorted(set(CJK.findall(text[:20000])))
-    if not chars:
+    counts = Counter(CJK.findall(text[:20000]))
+    if not counts:
         return "none"
+    new = sorted(ch for ch in counts if ch not in _SCRIPT_OF)
+    if new:
+        maps = [_char_map(new, c) for c in ("t2s.json", "s2tw.json", "s2hk.json")]
+        for ch, to_s, to_tw, to_hk in zip(new, *maps, strict=True):
+            # Simplified only when every Traditional standard rewrites it: 峰 or 台 are
+            # mere variants that Taiwan or Hong Kong keep, so they prove nothing.
+            _SCRIPT_OF[ch] = "t" if to_s != ch else ("s" if to_tw != ch and to_hk != ch else "")
     trad = simp = 0
-    counts = {}
-    for ch in CJK.findall(text[:20000]):
-        counts[ch] = counts.get(ch, 0) + 1
-    for ch, to_s, to_tw, to_hk in zip(
-        chars, *(_char_map(chars, c) for c in ("t2s.json", "s2tw.json", "s2hk.json")), strict=True
-    ):
-        if to_s != ch:
-            trad += counts[ch]
-        # Simplified only when every Traditional standard rewrites it: 峰 or 台 are
-        # mere variants that Taiwan or Hong Kong keep, so they prove nothing.
-        elif to_tw != ch and to_hk != ch:
-            simp += counts[ch]
+    for ch, n in counts.items():
+        kind = _SCRIPT_OF[ch]
+        if kind == "t":
+            trad += n
+        elif kind == "s":
+            simp += n
     if trad == simp == 0:
         return "none"
     share = trad / (trad + simp)
@@ -75,10 +77,17 @@ def detect_script(text: str | None) -> str:
     return "mixed"
 
 
+# What each Han character tells of the script ("t", "s" or ""), learnt once per process.
+_SCRIPT_OF: dict[str, str] = {}
+
+
 def _char_map(chars: list[str], config: str) -> list[str]:
     """Convert characters one by one (no phrase context), so the result lines up."""
     out = _converter(config).convert("\n".join(chars)).split("\n")
     return out if len(out) == len(chars) else list(chars)
+
+
+_LETTER = re.compile(r"[^\W\d_]")  # what str.isalpha() accepts, Han characters included
 
 
 def lang_of(text: str | None, script: str) -> str | None:
@@ -86,7 +95,7 @@ def lang_of(text: str | None, script: str) -> str | None:
     if not text:
         return None
     han = len(CJK.findall(text))
-    letters = sum(ch.isalpha() for ch in text[:5000])
+    letters = len(_LETTER.findall(text, 0, 5000))
     if han == 0:
         return "en" if letters > 20 else None
     if han < 0.1 * max(letters, 1):

@@ -52,6 +52,7 @@ class ArticleStorePipeline:
                 crawl_id=item.crawl_id,
                 fetched_at=item.fetched_at,
                 warc=WarcPointer(item.warc_filename, item.warc_offset, item.warc_record_id),
+                prepared=item.prepared,
             )
         except Exception as exc:  # a store failure must not lose the others
             logger.exception("could not store %s", item.article.url)

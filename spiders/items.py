@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from crawler.extract.article import Article
+
+if TYPE_CHECKING:
+    from archive.store import Prepared
 
 
 @dataclass(frozen=True)
@@ -17,6 +21,7 @@ class ArticleItem:
     warc_offset: int
     warc_record_id: str
     frontier_url: str  # the URL the run scheduled (before any redirect)
+    prepared: Prepared | None = None  # hash and index row, computed beside the extraction
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError
 
 from archive.crawlstate import CrawlState, resumable_crawl
+from archive.store import prepare
 from crawler.bodycheck import BrokenBody
 from crawler.decode import NotText
 from crawler.extract import extract
@@ -36,6 +37,12 @@ from spiders.items import ArticleItem, FailureItem, UnchangedItem
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 MAX_QUERY_VARIANTS = 20
+
+
+def extract_for_store(*args, **kwargs):
+    """extract() and what storing its result needs, in one call (run in the extraction workers)."""
+    article = extract(*args, **kwargs)
+    return article, (prepare(article) if article.is_article else None)
 
 
 def new_crawl_id(site: str) -> str:
@@ -178,11 +185,11 @@ class NewsSpider(scrapy.Spider):
         )
         for request in self._follow(feeds, response, kind="feed"):
             yield request
-        article, failure = await self._extract(response)
+        extracted, failure = await self._extract(response)
         if failure is not None:
             yield failure
-        elif article.is_article:
-            for item in self._store(article, response):
+        elif extracted[0].is_article:
+            for item in self._store(extracted, response):
                 yield item
         else:
             self.crawler.stats.inc_value("newsarchive/not_article")
@@ -207,13 +214,13 @@ class NewsSpider(scrapy.Spider):
             for item in other:
                 yield item
             return
-        article, failure = await self._extract(response)
+        extracted, failure = await self._extract(response)
         if failure is not None:
             yield failure
             return
-        for item in self._store(article, response):
+        for item in self._store(extracted, response):
             yield item
-        for request in self._follow([r.url for r in article.related], response):
+        for request in self._follow([r.url for r in extracted[0].related], response):
             yield request
 
     # -- shared steps of the page callbacks ---------------------------------------------
@@ -244,10 +251,10 @@ class NewsSpider(scrapy.Spider):
         }
         try:
             if self.extract_pool is None:
-                article = extract(*args, **kwargs)
+                article, prepared = extract_for_store(*args, **kwargs)
             else:
-                article = await asyncio.wrap_future(
-                    self.extract_pool.submit(partial(extract, *args, **kwargs))
+                article, prepared = await asyncio.wrap_future(
+                    self.extract_pool.submit(partial(extract_for_store, *args, **kwargs))
                 )
         except NotText as exc:
             return None, FailureItem(self.crawl_id, response.meta["frontier_url"], "decode", str(exc))
@@ -258,9 +265,10 @@ class NewsSpider(scrapy.Spider):
             return None, FailureItem(
                 self.crawl_id, response.meta["frontier_url"], "extract", f"{type(exc).__name__}: {exc}"
             )
-        return article, None
+        return (article, prepared), None
 
-    def _store(self, article, response):
+    def _store(self, extracted, response):
+        article, prepared = extracted
         url = response.meta["frontier_url"]
         if older_than(article.published_at, self.since):
             self.crawler.stats.inc_value("newsarchive/older_than_since")
@@ -276,6 +284,7 @@ class NewsSpider(scrapy.Spider):
             offset,
             record_id,
             url,
+            prepared,
         )
 
     def failed(self, failure):

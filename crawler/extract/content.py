@@ -68,6 +68,7 @@ def best_container(
     layouts put everything in one <td>).
     """
     scores: dict[etree._Element, float] = {}
+    chains: dict = {}
     # The article text follows its headline: text in the few blocks after the heading that
     # carries the title counts double, so a short article beats a long list beside it.
     near = -1
@@ -79,10 +80,8 @@ def best_container(
             continue
         if w > 0 and near >= 0 and near < i <= near + NEAR_TITLE:
             w *= 2
-        el = block.element
-        while el is not None:
+        for el in _ancestry(block.element, chains):
             scores[el] = scores.get(el, 0.0) + w
-            el = el.getparent()
     if not scores:
         return None
     best_el, best = max(scores.items(), key=lambda kv: (kv[1], order.get(kv[0], 0)))
@@ -93,6 +92,16 @@ def best_container(
             best, (first, last) = run[0], run[1:]
             region = (order[first], end[last])
     return region if best > 0 else None
+
+
+def _ancestry(element, chains: dict) -> tuple:
+    """The element and its ancestors; blocks share most of theirs, so each chain is built once."""
+    chain = chains.get(element)
+    if chain is None:
+        parent = element.getparent()
+        chain = (element,) if parent is None else (element, *_ancestry(parent, chains))
+        chains[element] = chain
+    return chain
 
 
 def _best_run(children: list, scores: dict) -> tuple[float, object, object] | None:
