@@ -18,8 +18,8 @@ from pathlib import Path
 import sqlite_utils
 
 from crawler.extract.article import Article
+from crawler.prepared import Prepared, prepare
 from crawler.searchtext import index_columns
-from crawler.text import content_hash
 
 logger = logging.getLogger(__name__)
 
@@ -28,26 +28,6 @@ SCHEMA_VERSION = 4
 
 def utcnow() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-class Prepared:
-    """What storing an article needs beyond the article: its content hash and search-index row.
-
-    Computed by `prepare`, in the extraction worker during a crawl, so that the crawl process
-    (the reactor thread) only writes rows.
-    """
-
-    __slots__ = ("content_hash", "index")
-
-    def __init__(self, content_hash: str, index: dict[str, str]):
-        self.content_hash = content_hash
-        self.index = index
-
-
-def prepare(article: Article) -> Prepared:
-    return Prepared(
-        content_hash(article.body_norm or article.body), index_columns(article.title_norm, article.body_norm)
-    )
 
 
 @dataclass(frozen=True)

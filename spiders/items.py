@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from crawler.extract.article import Article
 
 if TYPE_CHECKING:
-    from archive.store import Prepared
+    from crawler.prepared import Prepared
 
 
 @dataclass(frozen=True)

@@ -20,16 +20,15 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError
 
 from archive.crawlstate import CrawlState, resumable_crawl
-from archive.store import prepare
 from crawler.bodycheck import BrokenBody
 from crawler.decode import NotText
-from crawler.extract import extract
 from crawler.extract.dates import CHINA, date_from_url
 from crawler.extract.extractor import PageTooLarge
 from crawler.incremental import older_than, young_enough
 from crawler.links import discover, is_feed_url, page_links, rebase, robots_sitemaps, same_site, xml_links
 from crawler.lock import acquire
 from crawler.paths import db_path, store_for
+from crawler.prepared import extract_for_store
 from crawler.profile import adhoc_profile, as_list, get_profile
 from crawler.safety import REFUSED
 from crawler.urls import canonical_url, trap_reason
@@ -37,12 +36,6 @@ from spiders.items import ArticleItem, FailureItem, UnchangedItem
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 MAX_QUERY_VARIANTS = 20
-
-
-def extract_for_store(*args, **kwargs):
-    """extract() and what storing its result needs, in one call (run in the extraction workers)."""
-    article = extract(*args, **kwargs)
-    return article, (prepare(article) if article.is_article else None)
 
 
 def new_crawl_id(site: str) -> str:
