@@ -174,6 +174,11 @@ def test_article_lines_are_not_boilerplate(line):
         ("2022年01月27日", "成文日期：", False),  # a label's value, not a new post
         ("記者從現場了解到，評論區已經關閉。", "", False),
         ("市民在2005年6月13日晚上看到了流星雨。", "", False),
+        ("你可能還想看", "", True),  # a recommendation widget follows the article
+        ("您可能感兴趣的文章：", "", True),
+        ("猜你喜歡", "", True),
+        ("喜歡", "", False),
+        ("我想看看這座城市的變化。", "", False),
     ],
 )
 def test_end_of_article_lines(line, previous, ends):
@@ -188,6 +193,8 @@ def test_end_of_article_lines(line, previous, ends):
         (["犬儒病(上)", "胡平", "——當代中國的精神危機"], ["胡平"]),
         (["正文", "中時", "謝明俊"], ["謝明俊"]),
         (["人物", "數字報"], []),
+        (["誰來為拆房埋單", "劉國棟 周煒"], ["劉國棟", "周煒"]),  # two names on the line
+        (["劉國棟 周煒 數字報"], []),  # every word must be a name
     ],
 )
 def test_lone_name_lines(lines, expected):
@@ -219,3 +226,66 @@ def test_labeled_dates(text, expected):
     from crawler.extract.dates import labeled_date
 
     assert labeled_date(text, NOW) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("常書香 馬丹陽", ["常書香", "馬丹陽"]),
+        ("作者：王小明", ["王小明"]),
+        ("赵  培", ["赵培"]),  # a name spaced out, as citation metadata does
+        ("中文学术期刊,汉斯出版社,Hans Publishers", []),
+        ("本報記者", []),
+        ("", []),
+    ],
+)
+def test_names_only(text, expected):
+    from crawler.extract.fields import names_only
+
+    assert names_only(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (["大家剪出了“廉洁”两字，过一个平安的新春佳节。（常书香 马丹阳 ）"], ["常书香", "马丹阳"]),
+        (["最後一段。(王強)"], ["王強"]),
+        (["會議在北京舉行（下午三點）"], []),  # not names
+        (["正文第一段。"], []),
+    ],
+)
+def test_trailing_names(lines, expected):
+    from crawler.extract.fields import trailing_names
+
+    assert trailing_names(lines) == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (["BUSINESS 2004年7月16日08:19 [ 黃宇 ] 來源：[ 國際金融報 ]"], ["黃宇"]),
+        (["【打印】【關閉】"], []),  # square brackets, but no date or source on the line
+        (["2004年7月16日 [ 推薦 ]"], []),
+    ],
+)
+def test_bracketed_name(lines, expected):
+    from crawler.extract.fields import bracketed_name
+
+    assert bracketed_name(lines) == expected
+
+
+def test_author_marked_elements_before_the_comments():
+    from crawler.extract import extract
+
+    page = (
+        "<html><head><meta charset='utf-8'><title>市政府公布新措施</title></head><body>"
+        "<h1>市政府公布新措施</h1><div class='author'><a href='/reporter/9'>謝明俊</a></div>"
+        "<div class='content'>"
+        + "<p>市政府今天公布了一系列便民措施，涉及交通、教育和醫療等多個方面，市民普遍表示歡迎。</p>" * 4
+        + "</div><div class='comments'><div class='comment-author'>林小華</div><p>好消息。</p></div></body></html>"
+    ).encode()
+    assert extract("http://news.example/a/1.html", page).authors == ("謝明俊",)
+    no_byline = page.replace(
+        b"<div class='author'><a href='/reporter/9'>\xe8\xac\x9d\xe6\x98\x8e\xe4\xbf\x8a</a></div>", b""
+    )
+    assert "林小華" not in extract("http://news.example/a/1.html", no_byline).authors

@@ -19,14 +19,17 @@ from crawler.extract.article import Article, Image, RelatedLink
 from crawler.extract.blocks import Block, blocks_of, parse, remove, strip_noise, text_of
 from crawler.extract.content import best_container, ends_article, is_boilerplate, region_of, within
 from crawler.extract.fields import (
+    bracketed_name,
     clean_title,
     lone_name,
+    names_only,
     parse_authors,
     parse_dateline,
     parse_editor,
     parse_source,
     photo_credits,
     split_names,
+    trailing_names,
 )
 from crawler.extract.meta import (
     AUTHOR_META,
@@ -53,6 +56,40 @@ _END_AFTER = 80  # characters of article text before an end marker is believed
 CLAUSE_END = re.compile(r"[，。！？；：…」”』）)、,.!?;:]$")
 # Profile selectors are few and reused on every page: compile each once.
 _css = lru_cache(maxsize=512)(CSSSelector)
+
+
+# Elements that name the author by their markup: class or id "author"/"byline", itemprop, rel.
+_AUTHOR_EL = etree.XPath(
+    "//*[contains(translate(@class, 'AUTHORBYLINE', 'authorbyline'), 'author')"
+    " or contains(translate(@class, 'AUTHORBYLINE', 'authorbyline'), 'byline')"
+    " or contains(translate(@id, 'AUTHORBYLINE', 'authorbyline'), 'author')"
+    " or contains(@itemprop, 'author') or @rel = 'author']"
+)
+
+
+def author_elements(root: etree._Element, order: dict, limit: int | None) -> list[str]:
+    """Names from the first author-marked element that holds nothing but names, above the
+    article or beside its first lines (comment threads mark their authors the same way)."""
+    for el in _AUTHOR_EL(root):
+        position = order.get(el)
+        if position is None or (limit is not None and position > limit):
+            continue
+        text = clean_line(text_of(el))
+        if text and len(text) <= 30:
+            names = names_only(text)
+            if names:
+                return names
+    return []
+
+
+def _meta_authors(meta) -> list[str]:
+    value = meta.first(("citation_author", "citation_authors", *AUTHOR_META)) or meta.jsonld_value("author")
+    if not value:
+        return []
+    if not CJK.search(value):  # a Latin name, as it is (never a list of publishers)
+        value = value.strip()
+        return [value] if re.fullmatch(r"[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){1,3}", value) else []
+    return names_only(value)
 
 
 def _select_text(root: etree._Element, css: str | None) -> str | None:
@@ -219,7 +256,8 @@ def extract(
     header_lines: list[str] = []
     first_body_index = None
     pending_image: Image | None = None
-    ended, body_chars = False, 0
+    ended, body_chars, prose = False, 0, False
+    body_orders: list[int] = []  # document positions of the body lines
     for i, block in enumerate(blocks):
         inside = within(block, container)
         if not inside:
@@ -259,10 +297,13 @@ def extract(
         if block.heading and title and clean_line(text) == title:
             header_lines.append(text)
             continue
-        if first_body_index is None and _is_byline(text):
+        if not prose and _is_byline(text):
+            # Metadata before the first real paragraph (a site line or a date may come first).
             header_lines.append(text)
             continue
         if is_boilerplate(text, extra) or (block.link_ratio > 0.5 and not block.heading):
+            if first_body_index is None:
+                header_lines.append(text)  # not article text, but it may name the date or author
             continue
         if (
             pending_image is not None
@@ -278,7 +319,9 @@ def extract(
         if first_body_index is None:
             first_body_index = i
         body_lines.append(text)
+        body_orders.append(block.order)
         body_chars += len(text)
+        prose = prose or len(text) >= 25
 
     lead, body_lines = _split_lead(body_lines)
     header_lines += lead
@@ -323,10 +366,13 @@ def extract(
         (split_names(re.sub(r"^.*?[:：]", "", authors_sel)) if authors_sel else [])
         or parse_authors(header)
         or dateline_names
+        or author_elements(root, order, body_orders[min(2, len(body_orders) - 1)] if body_orders else None)
         or parse_authors(first_para)
         or parse_authors("\n".join(body_lines[-2:]))
-        or split_names(meta.first(AUTHOR_META) or meta.jsonld_value("author") or "")
-        or lone_name(header_lines[-6:])
+        or trailing_names(body_lines[-2:])
+        or bracketed_name(header_lines[-6:])
+        or _meta_authors(meta)
+        or lone_name(header_lines[-6:] + body_lines[:1])
         or photo_credits([i.caption for i in images])
     )
 

@@ -6,6 +6,7 @@ import re
 
 from crawler.extract.patterns import (
     AUTHOR,
+    BRACKETED_NAME,
     DATELINE,
     EDITOR,
     NOT_NAMES,
@@ -14,6 +15,7 @@ from crawler.extract.patterns import (
     REPORTED_BY,
     SOURCE,
     SURNAMES,
+    TRAILING_NAMES,
 )
 from crawler.text import clean_line, convert
 
@@ -71,10 +73,46 @@ def looks_like_name(word: str) -> bool:
 
 
 def lone_name(lines: list[str]) -> list[str]:
-    """A byline that is only the author's name, on its own line above the article."""
+    """A byline that is only the authors' names (one to four), on its own line near the headline."""
     for line in lines:
-        if looks_like_name(line.strip()):
-            return [line.strip()]
+        names = re.split(r"[ \u3000\xa0、，,]+", line.strip())
+        if 1 <= len(names) <= 4 and all(looks_like_name(n) for n in names):
+            return names
+    return []
+
+
+def names_only(text: str | None) -> list[str]:
+    """Names when the text is nothing but names (an author element, a meta tag): 張三 李四, 赵 培."""
+    if not text:
+        return []
+    text = re.sub(r"^.*?(?:作者|記者|记者|撰文|文)\s*[:：/／|｜]?\s*", "", text.strip())
+    if re.fullmatch(r"[\u4e00-\u9fff][ \u3000\xa0]+[\u4e00-\u9fff]{1,2}", text):
+        text = re.sub(r"[ \u3000\xa0]", "", text)  # a name spaced out: 赵 培
+    names = [n for n in re.split(r"[ \u3000\xa0、，,;；]+", text) if n]
+    if 1 <= len(names) <= 6 and all(looks_like_name(n) for n in names):
+        return names
+    return []
+
+
+def trailing_names(lines: list[str]) -> list[str]:
+    """Reporters named in brackets at the very end of the story: ……佳节。（常书香 马丹阳）"""
+    for line in reversed(lines):
+        m = TRAILING_NAMES.search(line)
+        if m:
+            names = re.split(r"[ 、，,\u3000\xa0]+", m["names"].strip())
+            if all(looks_like_name(n) for n in names):
+                return names
+            return []
+    return []
+
+
+def bracketed_name(lines: list[str]) -> list[str]:
+    """A name in square brackets on a line that also gives the date or the source."""
+    for line in lines:
+        if re.search(r"\d{4}|來源|来源|發布|发布", line):
+            for m in BRACKETED_NAME.finditer(line):
+                if looks_like_name(m["names"]):
+                    return [m["names"]]
     return []
 
 

@@ -62,15 +62,21 @@ SOURCE = re.compile(
 
 # "作者：張三", "記者 王五 李四", "文/趙六", "撰文｜錢七"
 AUTHOR = re.compile(
-    r"(?:(?:作者|記者|记者|撰文|撰稿人|撰稿|採寫|采写|實習生|实习生|通訊員|通讯员|執筆人|执笔人|執筆|执笔)[ \t\u3000]*[:：]?"
-    r"|文[ \t\u3000]*[/／|｜:：])[ \t\u3000]*"
-    r"(?P<names>[\u4e00-\u9fff·]{2,4}(?:[ \t\u3000]*[、，,][ \t\u3000]*[\u4e00-\u9fff·]{2,4}|[ \t\u3000]+[\u4e00-\u9fff·]{2,4}){0,5})"
+    r"(?:(?:作者|記者|记者|撰文|撰稿人|撰稿|採寫|采写|實習生|实习生|通訊員|通讯员|執筆人|执笔人|執筆|执笔)[ \t\u3000\xa0]*[:：]?"
+    r"|文[ \t\u3000\xa0]*[/／|｜:：])[ \t\u3000\xa0]*"
+    r"(?P<names>[\u4e00-\u9fff·]{2,4}(?:[ \t\u3000\xa0]*[、，,][ \t\u3000\xa0]*[\u4e00-\u9fff·]{2,4}|[ \t\u3000\xa0]+[\u4e00-\u9fff·]{2,4}){0,5})"
 )
 # "（姚峰 上海報道）", "(记者 李明 北京报道)": reporters named at the end of a story
 REPORTED_BY = re.compile(
     r"[（(]\s*(?:記者|记者)?\s*(?P<names>[\u4e00-\u9fff·]{2,4}(?:[ 、，,\u3000]+[\u4e00-\u9fff·]{2,4}){0,4})"
     r"[ \u3000]+[\u4e00-\u9fff]{2,6}(?:報道|报道|報導|报导)\s*[）)]"
 )
+# "……佳節。（常書香 馬丹陽）": the reporters' names alone in brackets closing a story
+TRAILING_NAMES = re.compile(
+    r"[（(][ \u3000\xa0]*(?P<names>[\u4e00-\u9fff]{2,4}(?:[ 、，,\u3000\xa0]+[\u4e00-\u9fff]{2,4}){0,3})[ \u3000\xa0]*[）)]\s*$"
+)
+# "2004年7月16日08:19 [ 黃宇 ] 來源：": a name in square brackets on the date line
+BRACKETED_NAME = re.compile(r"[\[【][ \u3000\xa0]*(?P<names>[\u4e00-\u9fff]{2,4})[ \u3000\xa0]*[\]】]")
 # "王煌忠攝", "記者陳嘉寧／攝影": a photographer's credit under a picture
 PHOTO_CREDIT = re.compile(
     r"(?:記者|记者)?(?P<names>[\u4e00-\u9fff·]{2,3})\s*[／/]?\s*(?:攝影|摄影|攝|摄)\s*$"
@@ -129,6 +135,9 @@ END_OF_ARTICLE = [
         r"(?:已被|被)(?:閱讀|阅读|瀏覽|浏览)\s*\d+\s*次",
         r"^[（(]?\s*(?:責任編輯|责任编辑)",
         r"^(?:版權聲明|版权声明|免責聲明|免责声明)",
+        # Recommendation widgets: they follow the article (unlike a 相关阅读 box, which may sit inside it).
+        r"^\s*(?:你|您)?(?:可能|或許|或许)(?:還|还|也)?(?:想看|喜歡|喜欢|感興趣|感兴趣)(?:的)?(?:內容|内容|文章|新聞|新闻)?\s*[:：]?\s*$",
+        r"^\s*(?:猜你喜歡|猜你喜欢|猜您喜歡|猜您喜欢|為你推薦|为你推荐|為您推薦|为您推荐|大家都在看|熱門推薦|热门推荐)\s*[:：]?\s*$",
     )
 ]
 
