@@ -220,6 +220,8 @@ def test_photo_credits(captions, expected):
         ("ggjjzhzz 发表于 2005-9-15 11:46:00", "2005-09-15T11:46:00+08:00"),
         ("发布日期： 9/17/2004 5:54:13 AM", "2004-09-17T05:54:13+08:00"),
         ("沒有標籤 2005-9-15", None),
+        ("出生日期\n1975年1月28日（農曆1974年臘月十七）", None),  # a life's date, not the page's
+        ("會議時間：2021年3月1日 發布時間：2021年2月20日", "2021-02-20"),
     ],
 )
 def test_labeled_dates(text, expected):
@@ -289,3 +291,15 @@ def test_author_marked_elements_before_the_comments():
         b"<div class='author'><a href='/reporter/9'>\xe8\xac\x9d\xe6\x98\x8e\xe4\xbf\x8a</a></div>", b""
     )
     assert "林小華" not in extract("http://news.example/a/1.html", no_byline).authors
+
+
+def test_modified_metadata_beats_a_date_in_the_text():
+    from crawler.extract import extract
+
+    page = (
+        "<html><head><meta charset='utf-8'><title>蔡某某_百科</title>"
+        "<meta itemprop='dateUpdate' content='2020-02-14 10:47:36'></head><body><h1>蔡某某</h1>"
+        "<div class='summary'><p>蔡某某，1975年1月28日出生於新加坡，華語流行樂女歌手、音樂製作人、詞曲創作人。</p>"
+        "<p>她在二〇〇〇年代發行了多張專輯，並多次獲得音樂獎項的肯定，作品廣受歡迎。</p></div></body></html>"
+    ).encode()
+    assert extract("http://wiki.example/item/1", page).published_at.startswith("2020-02-14")

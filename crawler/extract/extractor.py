@@ -346,9 +346,10 @@ def extract(
     if published is None and dateline:
         published = dates.parse_date(dateline, now=now)
     if published is None:
-        published = _first_date(body_lines[:3] + body_lines[-3:], now)
-    if published is None:
+        # A page's own "modified" metadata beats a date that merely occurs in its text.
         published = _first_date([meta.first(UPDATE_META), meta.jsonld_value("dateModified")], now)
+    if published is None:
+        published = _first_date(body_lines[:3] + body_lines[-3:], now)
     if published is None:
         # Some pages print the date from a script (showDate("2020/04/17 ...")): look at the source.
         published = dates.labeled_date(decoded.text[:200_000], now)
