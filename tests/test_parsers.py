@@ -117,6 +117,7 @@ def test_parse_source(text, expected):
         ("首屆峰會聚世界目光 - 新聞頻道 - 海峽網", [], "首屆峰會聚世界目光"),
         ("首屆峰會聚世界目光｜海峽網", ["首屆峰會聚世界目光"], "首屆峰會聚世界目光"),
         ("沒有後綴的標題", [], "沒有後綴的標題"),
+        ("蔡某某_百度百科", ["登錄", "蔡某某", "目錄"], "蔡某某"),  # a short name, shown as a heading
     ],
 )
 def test_clean_title(title, h1s, expected):

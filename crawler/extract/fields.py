@@ -155,5 +155,9 @@ def clean_title(title: str | None, h1s: list[str] | None = None) -> str | None:
     parts = [p for p in _TITLE_SEP.split(title) if p]
     if len(parts) <= 1:
         return title
+    headings = {clean_line(h) for h in h1s or ()}
+    named = [p for p in parts if p in headings]
+    if named:  # the piece the page also shows as a heading ("蔡健雅_百度百科" and <h1>蔡健雅)
+        return named[0]
     # The article title is the longest piece; site and channel names are short.
     return max(parts, key=len)
