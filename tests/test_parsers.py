@@ -196,6 +196,9 @@ def test_end_of_article_lines(line, previous, ends):
         (["人物", "數字報"], []),
         (["誰來為拆房埋單", "劉國棟 周煒"], ["劉國棟", "周煒"]),  # two names on the line
         (["劉國棟 周煒 數字報"], []),  # every word must be a name
+        (["云南省"], []),  # a common surname first, but a place
+        (["关于我们"], []),  # page furniture
+        (["時政研討"], []),
     ],
 )
 def test_lone_name_lines(lines, expected):
@@ -304,3 +307,27 @@ def test_modified_metadata_beats_a_date_in_the_text():
         "<p>她在二〇〇〇年代發行了多張專輯，並多次獲得音樂獎項的肯定，作品廣受歡迎。</p></div></body></html>"
     ).encode()
     assert extract("http://wiki.example/item/1", page).published_at.startswith("2020-02-14")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("记者王敬 北京报道", ["王敬"]),
+        ("南都见习记者 林子沛", ["林子沛"]),
+        ("王小明 分享到", ["王小明"]),
+    ],
+)
+def test_split_names_drops_labels_and_furniture(text, expected):
+    from crawler.extract.fields import split_names
+
+    assert split_names(text) == expected
+
+
+def test_blog_owner_only_on_blogs():
+    from crawler.extract.fields import blog_owner
+
+    assert blog_owner("http://blog.example.com/a?p=1", "海姑娘 | blog.example.com", []) == ["海姑娘"]
+    assert blog_owner(
+        "http://blog.example.com/?p=9", "播客熱潮", ["[太小心]的博客", "太小心的博客", "一般的博客"]
+    ) == ["太小心"]
+    assert blog_owner("http://news.example.com/a/1.html", "新聞", ["太小心的博客"]) == []

@@ -19,6 +19,7 @@ from crawler.extract.article import Article, Image, RelatedLink
 from crawler.extract.blocks import Block, blocks_of, parse, remove, strip_noise, text_of
 from crawler.extract.content import best_container, ends_article, is_boilerplate, region_of, within
 from crawler.extract.fields import (
+    blog_owner,
     bracketed_name,
     clean_title,
     lone_name,
@@ -375,6 +376,7 @@ def extract(
         or _meta_authors(meta)
         or lone_name(header_lines[-6:] + body_lines[:1])
         or photo_credits([i.caption for i in images])
+        or blog_owner(url, meta.title, [page_text, *(a.get("title") or "" for a in root.iter("a"))])
     )
 
     editor_sel = _select_text(root, selectors.get("editor"))

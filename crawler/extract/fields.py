@@ -9,6 +9,7 @@ from crawler.extract.patterns import (
     BRACKETED_NAME,
     DATELINE,
     EDITOR,
+    NOT_NAME_END,
     NOT_NAMES,
     OUTLET_SUFFIX,
     PHOTO_CREDIT,
@@ -36,11 +37,24 @@ def parse_editor(text: str | None) -> str | None:
     return clean_line(m["name"]) if m else None
 
 
+_LABEL_PREFIX = re.compile(
+    r"^(?:本報|本报|本網|本网)?(?:見習|见习|實習|实习|特約|特约)?(?:記者|记者|通訊員|通讯员|實習生|实习生)"
+)
+
+
 def split_names(names: str) -> list[str]:
     out = []
     for part in re.split(r"[\s、，,]+", names):
+        if re.search(r"(?:報道|报道|報導|报导)$", part) and len(part) >= 4:
+            continue  # 北京报道: where from, not who
         part = re.sub(r"(?:報道|报道|攝影|摄影|攝|摄|報導)$", "", part.strip("·"))
-        if 2 <= len(part) <= 4 and part not in NOT_NAMES and not OUTLET_SUFFIX.search(part):
+        part = _LABEL_PREFIX.sub("", part)  # 记者王敬 -> 王敬
+        if (
+            2 <= len(part) <= 4
+            and part not in NOT_NAMES
+            and not OUTLET_SUFFIX.search(part)
+            and not NOT_NAME_END.search(part)
+        ):
             out.append(part)
     return out
 
@@ -69,7 +83,7 @@ def looks_like_name(word: str) -> bool:
     if not 2 <= len(word) <= 4 or not all("\u4e00" <= c <= "\u9fff" for c in word):
         return False
     first = convert(word[0], "hans") or word[0]
-    return first in SURNAMES and word not in NOT_NAMES
+    return first in SURNAMES and word not in NOT_NAMES and not NOT_NAME_END.search(word)
 
 
 def lone_name(lines: list[str]) -> list[str]:
@@ -161,3 +175,27 @@ def clean_title(title: str | None, h1s: list[str] | None = None) -> str | None:
         return named[0]
     # The article title is the longest piece; site and channel names are short.
     return max(parts, key=len)
+
+
+_BLOG_OF = re.compile(
+    r"[\[【「]?(?P<name>[^\s\[\]【】「」<>()（）:：,，。|｜]{2,20}?)[\]】」]?的(?:博客|部落格)"
+)
+_NOT_OWNERS = frozenset(
+    "新的 我的 你的 他的 她的 自己的 一般的 有聲 有声 個人 个人 註冊新 注册新 熱門 热门 最新".split()
+)
+
+
+def blog_owner(url: str | None, title: str | None, texts: list[str]) -> list[str]:
+    """On a blog (the URL says so), its owner: "海姑娘 | blog.example.com", "[太小心]的博客"."""
+    if not url or "blog" not in url.lower():
+        return []
+    m = re.match(r"^\s*(?P<name>[^|｜\s]{2,20})\s*[|｜]\s*blog\.", title or "", re.I)
+    if m:
+        return [m["name"]]
+    counts: dict[str, int] = {}
+    for text in texts:
+        for m in _BLOG_OF.finditer(text or ""):
+            name = m["name"].lstrip("的")
+            if name not in _NOT_OWNERS and not name.endswith(("的", "個", "个")):
+                counts[name] = counts.get(name, 0) + 1
+    return [max(counts, key=counts.get)] if counts else []
