@@ -45,8 +45,8 @@ _LABEL_PREFIX = re.compile(
 def split_names(names: str) -> list[str]:
     out = []
     for part in re.split(r"[\s、，,]+", names):
-        if re.search(r"(?:報道|报道|報導|报导)$", part) and len(part) >= 4:
-            continue  # 北京报道: where from, not who
+        if re.search(r"(?:報道|报道|報導|报导)$", part) and not looks_like_name(part[:-2]):
+            continue  # 北京报道: where from, not who (李四报道 stays a name)
         part = re.sub(r"(?:報道|报道|攝影|摄影|攝|摄|報導)$", "", part.strip("·"))
         part = _LABEL_PREFIX.sub("", part)  # 记者王敬 -> 王敬
         if (

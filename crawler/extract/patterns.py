@@ -107,7 +107,10 @@ NOT_NAMES = frozenset(
     "首頁 首页 登錄 登录 註冊 注册 搜索 新聞 新闻 評論 评论 熱點 热点 推薦 推荐 專題 专题 更多 返回 頂部 顶部 "
     "打印 關閉 关闭 收藏 複製 复制 鏈接 链接 見習 见习 實習 实习 特約 特约 中美 全文 正文 原文 上一篇 下一篇 "
     "字體 字体 大中小 聯繫我們 联系我们 網站地圖 网站地图 版權 版权 宣傳 宣传 國際 国际 國內 国内 經濟 经济 "
-    "社會 社会 文化 體育 体育 娛樂 娱乐 科技 財經 财经 時尚 时尚 汽車 汽车 房產 房产 健康 教育 旅遊 旅游".split()
+    "社會 社会 文化 體育 体育 娛樂 娱乐 科技 財經 财经 時尚 时尚 汽車 汽车 房產 房产 健康 教育 旅遊 旅游 "
+    # cities that start with a surname character (北京报道: the place of a byline)
+    "南京 南寧 南宁 南昌 武漢 武汉 成都 海口 香港 澳門 澳门 台北 高雄 台中 台南 華盛頓 华盛顿 東京 东京 "
+    "倫敦 伦敦 巴黎 紐約 纽约 莫斯科 柏林 江門 江门 金華 金华 石家莊 石家庄 常德 岳陽 岳阳 鄭州 郑州".split()
 )
 # Last characters that make a word a place, a body or a thing rather than a person's name.
 NOT_NAME_END = re.compile(
