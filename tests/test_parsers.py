@@ -153,6 +153,7 @@ def test_boilerplate_lines(line):
         "四月福州，繁花似錦、福氣滿滿。",
         "國家互聯網信息辦公室副主任說，峰會是推進數字中國建設的重要載體。",
         "记者从市住建部门获悉，项目近日取得新进展。",
+        "美国唱片工会表示：“播客在使用其它音乐时，一定要获得版权所有者或制作人的许可。”",
     ],
 )
 def test_article_lines_are_not_boilerplate(line):
