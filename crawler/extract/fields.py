@@ -197,5 +197,6 @@ def blog_owner(url: str | None, title: str | None, texts: list[str]) -> list[str
         for m in _BLOG_OF.finditer(text or ""):
             name = m["name"].lstrip("的")
             if name not in _NOT_OWNERS and not name.endswith(("的", "個", "个")):
-                counts[name] = counts.get(name, 0) + 1
+                # "[太小心]的博客" names the owner on purpose; "比一般的博客" is running text.
+                counts[name] = counts.get(name, 0) + (3 if m.group(0)[0] in "[【「" else 1)
     return [max(counts, key=counts.get)] if counts else []
