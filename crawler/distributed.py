@@ -143,7 +143,10 @@ class SharedScheduler(Scheduler):
 
     def enqueue_request(self, request):
         url = request.meta.get("frontier_url")
-        if url in self.raw_of:  # a retry of a request we hold: the new copy replaces it
+        if request.dont_filter and url in self.raw_of:
+            # A retry of a request we hold: the new copy (which the seen-set lets through)
+            # replaces it. A link to a page we hold is no such thing: the seen-set drops it,
+            # and the held copy must stay listed until it is done, or a kill would lose it.
             self.ack(url)
         return super().enqueue_request(request)
 
