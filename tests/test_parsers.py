@@ -335,7 +335,7 @@ def test_blog_owner_only_on_blogs():
     from crawler.extract.fields import blog_owner
 
     assert blog_owner("http://blog.example.com/a?p=1", "海姑娘 | blog.example.com", []) == ["海姑娘"]
-    assert blog_owner(
-        "http://blog.example.com/?p=9", "播客熱潮", ["比一般的博客要難", "[太小心]的博客"]
-    ) == ["太小心"]
+    assert blog_owner("http://blog.example.com/?p=9", "播客熱潮", ["比一般的博客要難", "[太小心]的博客"]) == [
+        "太小心"
+    ]
     assert blog_owner("http://news.example.com/a/1.html", "新聞", ["太小心的博客"]) == []
