@@ -232,6 +232,8 @@ def test_photo_credits(captions, expected):
         ("沒有標籤 2005-9-15", None),
         ("出生日期\n1975年1月28日（農曆1974年臘月十七）", None),  # a life's date, not the page's
         ("會議時間：2021年3月1日 發布時間：2021年2月20日", "2021-02-20"),
+        ("item_id: 1, publish_time: '2019-09-08 11:42:03', group_id: 2", "2019-09-08T11:42:03+08:00"),
+        ('{"pubDate": "2020-01-02 10:00"}', "2020-01-02T10:00:00+08:00"),
     ],
 )
 def test_labeled_dates(text, expected):
@@ -339,3 +341,16 @@ def test_blog_owner_only_on_blogs():
         "太小心"
     ]
     assert blog_owner("http://news.example.com/a/1.html", "新聞", ["太小心的博客"]) == []
+
+
+def test_a_title_cut_short_by_an_unescaped_quote_is_taken_whole():
+    from crawler.extract import extract
+
+    page = (
+        "<html><head><meta charset='utf-8'><title>獎金711萬元！\"中國獎項\"首位女性得主_網易新聞</title>"
+        '<meta property="og:title" content="獎金711萬元！" 中國獎項"首位女性得主"=""></head><body>'
+        "<div class='content'>"
+        + "<p>她在頒獎典禮上表示，這份榮譽屬於整個研究團隊，她將繼續在實驗室工作下去。</p>" * 3
+        + "</div></body></html>"
+    ).encode()
+    assert extract("http://news.example/a/1.html", page).title == '獎金711萬元！"中國獎項"首位女性得主'

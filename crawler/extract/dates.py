@@ -36,7 +36,10 @@ US = re.compile(
 # A date after a label that says it is the publication time.
 LABELED = re.compile(
     r"(?:發表於|发表于|發布於|发布于|發佈於|发布时间|發布時間|發佈時間|发表时间|發表時間|出版时间|出版時間|"
-    r"刊登时间|刊登時間|更新时间|更新時間|发布日期|發布日期|發佈日期|日期|时间|時間|Date|date)\s*[:：=(\"']{0,3}\s*"
+    r"刊登时间|刊登時間|更新时间|更新時間|发布日期|發布日期|發佈日期|日期|时间|時間|"
+    # the same labels in page scripts and data attributes: publish_time: '2019-09-08 ...'
+    r"[Pp]ublish_?[Tt]ime|[Pp]ublish_?[Dd]ate|[Pp]ub_?[Dd]ate|[Pp]ub_?[Tt]ime|[Pp]ost_?[Dd]ate|"
+    r"Date|date)[\"']?[\s:：=(\"']{0,5}"
 )
 MONTH_DAY = re.compile(r"(?<!\d)(?P<m>[01]?\d)\s*月\s*(?P<d>[0-3]?\d)\s*日" + _TIME)
 SHORT = re.compile(r"(?<![\d-])(?P<m>[01]?\d)-(?P<d>[0-3]\d)\s+(?P<H>[0-2]?\d):(?P<M>[0-5]\d)(?!\d)")

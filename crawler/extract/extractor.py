@@ -83,6 +83,15 @@ def author_elements(root: etree._Element, order: dict, limit: int | None) -> lis
     return []
 
 
+def _page_title(meta) -> str | None:
+    """og:title, unless it is <title> cut short (an unescaped quote ends the attribute early:
+    content="奖金711万元！"中国诺贝尔奖"...)."""
+    og, title = (meta.og_title or "").strip(), (meta.title or "").strip()
+    if og and title and len(title) > len(og) and title.startswith(og):
+        return title
+    return og or title or None
+
+
 def _meta_authors(meta) -> list[str]:
     value = meta.first(("citation_author", "citation_authors", *AUTHOR_META)) or meta.jsonld_value("author")
     if not value:
@@ -239,7 +248,7 @@ def extract(
     h1s = [clean_line(text_of(el)) for el in root.iter("h1", "h2", "h3")]
     title = (
         _select_text(root, selectors.get("title"))
-        or clean_title(meta.og_title or meta.title, h1s)
+        or clean_title(_page_title(meta), h1s)
         or (h1s[0] if h1s else None)
     )
 
