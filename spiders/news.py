@@ -8,6 +8,7 @@ run schedules goes into the database's frontier first, so a killed run is carrie
 from __future__ import annotations
 
 import asyncio
+import os
 import uuid
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -28,7 +29,7 @@ from crawler.incremental import older_than, young_enough
 from crawler.links import discover, is_feed_url, page_links, rebase, robots_sitemaps, same_site, xml_links
 from crawler.lock import acquire
 from crawler.paths import db_path, store_for
-from crawler.prepared import extract_for_store
+from crawler.prepared import exit_with_parent, extract_for_store
 from crawler.profile import adhoc_profile, as_list, get_profile
 from crawler.safety import REFUSED
 from crawler.urls import canonical_url, trap_reason
@@ -111,7 +112,10 @@ class NewsSpider(scrapy.Spider):
 
             # forkserver: workers never inherit the reactor's threads and sockets.
             spider.extract_pool = ProcessPoolExecutor(
-                workers, mp_context=multiprocessing.get_context("forkserver")
+                workers,
+                mp_context=multiprocessing.get_context("forkserver"),
+                initializer=exit_with_parent,
+                initargs=(os.getpid(),),
             )
             crawler.signals.connect(spider._close_pool, signal=signals.spider_closed)
         spider.now = datetime.now(UTC)

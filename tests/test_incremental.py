@@ -150,12 +150,33 @@ def _wait_for_warc(data: Path, size: int, proc: subprocess.Popen) -> None:
     raise AssertionError("the crawl ended before reaching the kill point")
 
 
+def _descendants(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        for task in Path(f"/proc/{todo.pop()}/task").glob("*"):
+            try:
+                children = [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                continue
+            out += children
+            todo += children
+    return out
+
+
 @pytest.mark.parametrize("kill_at", [2_000, 30_000, 80_000])
 def test_killed_crawl_is_carried_on_and_ends_with_every_article_once(demo_site, tmp_path, kill_at):
     proc = _start_slow(demo_site, tmp_path)
     _wait_for_warc(tmp_path, kill_at, proc)
+    helpers = _descendants(proc.pid)  # the extraction worker and its forkserver
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    # They follow the crawl within seconds instead of lingering for good.
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in helpers):
+        time.sleep(0.2)
+    assert not [pid for pid in helpers if Path(f"/proc/{pid}").exists()]
+    if kill_at >= 30_000:  # by then articles have been extracted: the pool exists
+        assert helpers
     killed = crawls(tmp_path)[0]
     assert killed["status"] == "running"  # as the killed process left it
     done_before = {r["url"] for r in rows(tmp_path, "select url from frontier where done_at is not null")}
