@@ -240,6 +240,16 @@ def test_browse_serves_the_search_through_datasette(demo_crawl):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+    # Stopping browse stops Datasette with it: nothing answers on the port any more.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).close()
+        except OSError:
+            break
+        time.sleep(0.2)
+    else:
+        raise AssertionError("Datasette outlived newsarchive browse")
 
 
 def test_missing_database_is_a_usage_error(tmp_path):

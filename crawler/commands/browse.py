@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -80,7 +81,16 @@ def run_browse(args) -> int:
                 filter(None, [str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH")])
             ),
         }
+        child = subprocess.Popen(cmd, env=env)
+
+        def stop(signum, frame):  # a terminated browse must not leave Datasette running
+            child.terminate()
+
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, stop)
         try:
-            return subprocess.call(cmd, env=env)
+            return child.wait()
         except KeyboardInterrupt:
+            child.terminate()
+            child.wait()
             return 0
