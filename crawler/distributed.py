@@ -25,8 +25,9 @@ import os
 import socket
 import time
 
+from redis.exceptions import RedisError
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy.utils.request import fingerprint
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
@@ -107,6 +108,7 @@ class SharedScheduler(Scheduler):
     def open(self, spider):
         super().open(spider)
         self.raw_of: dict[str, bytes] = {}
+        self.redis_error: Exception | None = None
         self.idle_since: float | None = None
         self.moved_back = 0
         self._beat()
@@ -123,6 +125,14 @@ class SharedScheduler(Scheduler):
     def close(self, reason):
         if getattr(self, "heart", None) is not None and self.heart.running:
             self.heart.stop()
+        if self.redis_error is not None:
+            return  # what this worker held stays listed; a live worker requeues it
+        try:
+            self._close(reason)
+        except RedisError as exc:
+            logger.error("could not tidy the shared frontier on closing: %s", exc)
+
+    def _close(self, reason):
         if reason == "finished":
             # The engine had nothing in flight: whatever is still listed was dealt with.
             self.server.delete(self._processing(self.worker))
@@ -136,6 +146,12 @@ class SharedScheduler(Scheduler):
         super().close(reason)
 
     def _beat(self) -> None:
+        try:
+            self._heartbeat()
+        except RedisError as exc:
+            self._lost(exc)
+
+    def _heartbeat(self) -> None:
         state = "idle" if self.idle_since is not None else "busy"
         self.server.set(self._alive(self.worker), state, ex=ALIVE_TTL)
         if self.idle_since is not None and len(self.queue):
@@ -149,6 +165,15 @@ class SharedScheduler(Scheduler):
     # -- requests ------------------------------------------------------------------------
 
     def enqueue_request(self, request):
+        if self.redis_error is not None:
+            return False  # stopping: the URL stays pending in this worker's own frontier
+        try:
+            return self._enqueue(request)
+        except RedisError as exc:
+            self._lost(exc)
+            return False
+
+    def _enqueue(self, request):
         url = request.meta.get("frontier_url")
         if request.dont_filter and url in self.raw_of:
             # A retry of a request we hold: the new copy (which the seen-set lets through)
@@ -157,8 +182,19 @@ class SharedScheduler(Scheduler):
             self.ack(url)
         return super().enqueue_request(request)
 
+    def _lost(self, exc: Exception) -> None:
+        if self.redis_error is None:
+            logger.error("lost the shared frontier (Redis): %s; this worker stops", exc)
+        self.redis_error = exc
+
     def next_request(self):
-        raw = self.server.lmove(self.queue.key, self._processing(self.worker), "RIGHT", "LEFT")
+        if self.redis_error is not None:
+            return None
+        try:
+            raw = self.server.lmove(self.queue.key, self._processing(self.worker), "RIGHT", "LEFT")
+        except RedisError as exc:
+            self._lost(exc)
+            return None
         if raw is None:
             return None
         request = self.queue._decode_request(raw)
@@ -176,7 +212,13 @@ class SharedScheduler(Scheduler):
             self.server.lrem(self._processing(self.worker), 1, raw)
 
     def has_pending_requests(self) -> bool:
-        return len(self.queue) > 0
+        if self.redis_error is not None:
+            return False
+        try:
+            return len(self.queue) > 0
+        except RedisError as exc:
+            self._lost(exc)
+            return False
 
     # -- other workers ---------------------------------------------------------------------
 
@@ -204,6 +246,15 @@ class SharedScheduler(Scheduler):
         return out
 
     def _on_idle(self, spider):
+        if self.redis_error is not None:
+            raise CloseSpider("redis_unreachable")
+        try:
+            self._idle_check()
+        except RedisError as exc:
+            self._lost(exc)
+            raise CloseSpider("redis_unreachable") from None
+
+    def _idle_check(self) -> None:
         now = time.monotonic()
         if self.idle_since is None:
             self.idle_since = now

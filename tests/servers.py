@@ -50,6 +50,7 @@ def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 30) -> Non
 def redis_server(workdir: Path):
     """A throwaway redis-server; yields its URL."""
     program = need("redis-server")
+    Path(workdir).mkdir(parents=True, exist_ok=True)
     port = free_port()
     proc = subprocess.Popen(
         [

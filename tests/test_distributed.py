@@ -164,3 +164,25 @@ def test_the_seen_set_is_atomic_and_compact(redis_url):
     assert buckets and all(server.object("encoding", k) == b"listpack" for k in buckets)
     seen.clear()
     assert list(server.scan_iter(match="newsarchive:test:seen:*")) == []
+
+
+def test_a_worker_stops_with_a_clear_error_when_redis_goes_away(demo_site, tmp_path):
+    unreachable = run_cli(*crawl_args(demo_site, tmp_path / "a", "--redis", "redis://127.0.0.1:1/0"))
+    assert unreachable.returncode == 1 and "cannot use Redis at redis://127.0.0.1:1/0" in unreachable.stderr
+    data = tmp_path / "data"
+    with redis_server(tmp_path / "redis") as url:
+        proc = worker(demo_site, data, url, "lonely", "--delay", "0.2", "--concurrency", "1")
+        shard = data / "shards" / "lonely" / "news.db"
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if shard.exists() and count(shard, "select count(*) from articles") >= 2:
+                    break
+            except sqlite3.OperationalError:
+                pass
+            time.sleep(0.1)
+    # The server is gone: the worker stops instead of waiting for ever, and says why.
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1
+    assert count(shard, "select count(*) from crawls where status = 'failed'") == 1
+    assert count(shard, "select count(*) from articles") >= 2  # what it stored is kept

@@ -72,6 +72,19 @@ def _networks(values: list[str]) -> list[str]:
         raise UsageError(f"--allow-address: {exc}") from None
 
 
+def _redis_problem(url: str) -> str | None:
+    """Why the shared frontier cannot be reached, or None."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=5).ping()
+    except ValueError as exc:  # a malformed URL
+        raise UsageError(f"--redis: {exc}") from None
+    except redis.exceptions.RedisError as exc:
+        return str(exc)
+    return None
+
+
 def run_spiders(settings, jobs: list[dict]) -> list[str]:
     """Run NewsSpider once per job in this process; returns the crawl ids (new or resumed)."""
     from scrapy.crawler import CrawlerProcess
@@ -157,6 +170,10 @@ def run_crawl(args) -> int:
             import scrapy_redis  # noqa: F401
         except ImportError:
             raise UsageError("--redis needs scrapy-redis: pip install 'newsarchive[distributed]'") from None
+        problem = _redis_problem(args.redis)
+        if problem:
+            print(f"newsarchive crawl: cannot use Redis at {args.redis}: {problem}", file=sys.stderr)
+            return 1
     elif getattr(args, "worker_id", None):
         raise UsageError("--worker-id goes with --redis")
     if args.allow_domain and not args.start_url:
