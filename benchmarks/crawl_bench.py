@@ -16,6 +16,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+sys.path.insert(0, str(ROOT))
+from tests.servers import descendants, status_kib  # noqa: E402
+
 CONCURRENCY = 8
 
 
@@ -29,38 +32,14 @@ def start_site(articles: int) -> tuple[subprocess.Popen, str]:
     return proc, proc.stdout.readline().strip()
 
 
-def _descendants(pid: int) -> list[int]:
-    out, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        for task in Path(f"/proc/{current}/task").glob("*"):
-            try:
-                children = [int(c) for c in (task / "children").read_text().split()]
-            except OSError:
-                continue
-            out += children
-            todo += children
-    return out
-
-
-def _hwm(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
 def run_measured(cmd: list[str], cwd: Path = ROOT) -> tuple[float, int, str]:
     """Wall seconds, peak RSS (KiB: the process plus its extraction workers) and stdout of a child."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peaks: dict[int, int] = {}
     while proc.poll() is None:
-        for pid in [proc.pid, *_descendants(proc.pid)]:
-            peaks[pid] = max(peaks.get(pid, 0), _hwm(pid))
+        for pid in [proc.pid, *descendants(proc.pid)]:
+            peaks[pid] = max(peaks.get(pid, 0), status_kib(pid, "VmHWM"))
         time.sleep(0.05)
     out, err = proc.communicate()
     if proc.returncode not in (0, 1):

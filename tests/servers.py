@@ -1,4 +1,5 @@
-"""Real servers for the tests that need them (Redis, Scrapyd), started on 127.0.0.1 and stopped.
+"""Real servers for the tests that need them (Redis, Scrapyd), started on 127.0.0.1 and stopped,
+and the process-tree helpers that tests and benchmarks share.
 
 A missing server program skips its tests locally; CI sets NEWSARCHIVE_REQUIRE_SERVERS=1, and
 there a missing program is a failure, not a skip.
@@ -77,3 +78,28 @@ def redis_server(workdir: Path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below pid (Linux /proc), children first."""
+    out, todo = [], [pid]
+    while todo:
+        for task in Path(f"/proc/{todo.pop()}/task").glob("*"):
+            try:
+                children = [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                continue
+            out += children
+            todo += children
+    return out
+
+
+def status_kib(pid: int, field: str) -> int:
+    """A memory figure of /proc/PID/status (VmRSS, VmHWM...) in KiB; 0 once the process is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0

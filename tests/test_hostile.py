@@ -22,6 +22,7 @@ import pytest
 
 from tests.conftest import ROOT, run_cli
 from tests.hostileserver import BAD, GOOD
+from tests.servers import descendants, status_kib
 
 # path on the site -> (stage, words the reason must contain)
 EXPECTED = {
@@ -85,19 +86,8 @@ class Recorder:
 
 
 def _tree_rss(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in bytes (Linux /proc)."""
-    total, todo = 0, [pid]
-    while todo:
-        p = todo.pop()
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
-            for task in Path(f"/proc/{p}/task").iterdir():
-                todo += [int(c) for c in (task / "children").read_text().split()]
-        except (OSError, ValueError):
-            continue
-    return total
+    """Resident memory of a process and all its descendants, in bytes."""
+    return sum(status_kib(p, "VmRSS") for p in [pid, *descendants(pid)]) * 1024
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from crawler.demo.site import build_articles
 from tests.conftest import ROOT, crawl_args, crawl_demo, run_cli
+from tests.servers import descendants
 from tests.test_crawl_e2e import rows
 
 DEMO = build_articles()
@@ -150,24 +151,11 @@ def _wait_for_warc(data: Path, size: int, proc: subprocess.Popen) -> None:
     raise AssertionError("the crawl ended before reaching the kill point")
 
 
-def _descendants(pid: int) -> list[int]:
-    out, todo = [], [pid]
-    while todo:
-        for task in Path(f"/proc/{todo.pop()}/task").glob("*"):
-            try:
-                children = [int(c) for c in (task / "children").read_text().split()]
-            except OSError:
-                continue
-            out += children
-            todo += children
-    return out
-
-
 @pytest.mark.parametrize("kill_at", [2_000, 30_000, 80_000])
 def test_killed_crawl_is_carried_on_and_ends_with_every_article_once(demo_site, tmp_path, kill_at):
     proc = _start_slow(demo_site, tmp_path)
     _wait_for_warc(tmp_path, kill_at, proc)
-    helpers = _descendants(proc.pid)  # the extraction worker and its forkserver
+    helpers = descendants(proc.pid)  # the extraction worker and its forkserver
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     # They follow the crawl within seconds instead of lingering for good.
