@@ -181,6 +181,9 @@ def test_a_worker_stops_with_a_clear_error_when_redis_goes_away(demo_site, tmp_p
             except sqlite3.OperationalError:
                 pass
             time.sleep(0.1)
+        # A second worker with the same id is refused while the first one lives.
+        twin = run_cli(*crawl_args(demo_site, tmp_path / "b", "--redis", url, "--worker-id", "lonely"))
+        assert twin.returncode == 1 and "worker id 'lonely' is in use" in twin.stderr
     # The server is gone: the worker stops instead of waiting for ever, and says why.
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 1

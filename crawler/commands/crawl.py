@@ -72,12 +72,21 @@ def _networks(values: list[str]) -> list[str]:
         raise UsageError(f"--allow-address: {exc}") from None
 
 
-def _redis_problem(url: str) -> str | None:
-    """Why the shared frontier cannot be reached, or None."""
+def _redis_problem(url: str, site: str, worker: str | None) -> str | None:
+    """Why this worker cannot join the shared crawl, or None."""
     import redis
 
+    from crawler.distributed import keys
+    from crawler.paths import safe_name
+
     try:
-        redis.Redis.from_url(url, socket_connect_timeout=5).ping()
+        server = redis.Redis.from_url(url, socket_connect_timeout=5)
+        server.ping()
+        if worker and server.exists(f"{keys(site)['base']}:alive:{safe_name(worker, 'worker')}"):
+            return (
+                f"worker id {worker!r} is in use by a live worker of {site!r} "
+                "(or one that died less than 5 s ago); give another --worker-id"
+            )
     except ValueError as exc:  # a malformed URL
         raise UsageError(f"--redis: {exc}") from None
     except redis.exceptions.RedisError as exc:
@@ -170,7 +179,8 @@ def run_crawl(args) -> int:
             import scrapy_redis  # noqa: F401
         except ImportError:
             raise UsageError("--redis needs scrapy-redis: pip install 'newsarchive[distributed]'") from None
-        problem = _redis_problem(args.redis)
+        site = get_profile(args.sites[0], args.profiles).name if args.sites else "adhoc"
+        problem = _redis_problem(args.redis, site, args.worker_id)
         if problem:
             print(f"newsarchive crawl: cannot use Redis at {args.redis}: {problem}", file=sys.stderr)
             return 1
