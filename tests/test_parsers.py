@@ -83,6 +83,9 @@ def test_parse_dateline(paragraph, dateline, names):
         ("記者陳嘉寧／桃園機場報導", ["陳嘉寧"]),
         ("记者调查发现，问题不少。", []),  # glued to the label and no surname: not a name
         ("……不可回避的问题。（姚峰 上海报道）", ["姚峰"]),
+        ("作者： 放飞&心情", ["放飞&心情"]),  # a forum user name, kept whole
+        ("作者：小明2008 來源：論壇", ["小明2008"]),
+        ("作者：張三 李四", ["張三", "李四"]),
     ],
 )
 def test_parse_authors(text, expected):

@@ -59,12 +59,22 @@ def split_names(names: str) -> list[str]:
     return out
 
 
+_HANDLE = re.compile(r"[^\s<>，,。;；|｜()（）:：]{2,24}")
+_HANDLE_MARK = re.compile(r"[\u4e00-\u9fff][&＆_@.\-~][\w\u4e00-\u9fff]|[\u4e00-\u9fff][A-Za-z0-9]|[A-Za-z0-9][\u4e00-\u9fff]")
+
+
 def parse_authors(text: str | None) -> list[str]:
     """Every reporter named in bylines of the text, in order (記者 甲 乙 ... 實習生 丙)."""
     if not text:
         return []
     found: list[str] = []
     for m in AUTHOR.finditer(text):
+        handle = _HANDLE.match(text, m.start("names"))
+        if handle and m.group(0).lstrip().startswith("作者") and _HANDLE_MARK.search(handle.group(0)):
+            # A forum or blog user name after 作者： ("放飞&心情", "ggjj_88"): one author, whole.
+            if handle.group(0) not in found:
+                found.append(handle.group(0))
+            continue
         names = split_names(m["names"])
         if (
             m.end("names") - m.start("names")
