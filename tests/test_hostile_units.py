@@ -111,3 +111,12 @@ def test_feed_urls_take_xml_references_and_drop_undeclared_entities():
     assert xml_links("http://site.example/sitemap.xml", feed) == [
         "http://site.example/n/1.html?a=1&b=2&c=3&copy=4"
     ]
+
+
+def test_link_discovery_reads_only_the_first_megabytes_of_a_page():
+    from crawler.links import LINK_BYTES, page_links
+
+    head = b"<html><body><a href='/a/1.html'>first</a>"
+    padding = b"<p>" + b"x" * 1000 + b"</p>"
+    page = head + padding * (LINK_BYTES // len(padding) + 10) + b"<a href='/a/2.html'>far</a></body></html>"
+    assert page_links("http://news.example/", page) == ["http://news.example/a/1.html"]

@@ -60,7 +60,9 @@ def split_names(names: str) -> list[str]:
 
 
 _HANDLE = re.compile(r"[^\s<>，,。;；|｜()（）:：]{2,24}")
-_HANDLE_MARK = re.compile(r"[\u4e00-\u9fff][&＆_@.\-~][\w\u4e00-\u9fff]|[\u4e00-\u9fff][A-Za-z0-9]|[A-Za-z0-9][\u4e00-\u9fff]")
+_HANDLE_MARK = re.compile(
+    r"[\u4e00-\u9fff][&＆_@.\-~][\w\u4e00-\u9fff]|[\u4e00-\u9fff][A-Za-z0-9]|[A-Za-z0-9][\u4e00-\u9fff]"
+)
 
 
 def parse_authors(text: str | None) -> list[str]:
