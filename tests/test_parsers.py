@@ -306,6 +306,25 @@ def test_author_marked_elements_before_the_comments():
         b"<div class='author'><a href='/reporter/9'>\xe8\xac\x9d\xe6\x98\x8e\xe4\xbf\x8a</a></div>", b""
     )
     assert "林小華" not in extract("http://news.example/a/1.html", no_byline).authors
+    # The readers' comment thread, marked by its class, is not article text either.
+    assert "好消息" not in extract("http://news.example/a/1.html", page).body
+
+
+def test_comment_threads_go_but_code_comments_and_commentaries_stay():
+    from crawler.extract import extract
+
+    para = "<p>市政府今天公布了一系列便民措施，涉及交通、教育和醫療等多個方面，市民普遍表示歡迎。</p>"
+    page = (
+        "<html><head><meta charset='utf-8'><title>評論：便民措施要落到實處</title></head><body>"
+        "<h1>評論：便民措施要落到實處</h1><div class='commentary'>"
+        + para
+        * 3
+        + "<pre><span class='hljs-comment'># 程式註解也是正文的一部分</span></pre></div>"
+        "<div id='comment-list'><p>網友甲：支持，希望盡快落實到每個社區。</p></div></body></html>"
+    ).encode()
+    body = extract("http://news.example/a/2.html", page).body
+    assert "便民措施" in body and "程式註解" in body
+    assert "網友甲" not in body
 
 
 def test_modified_metadata_beats_a_date_in_the_text():

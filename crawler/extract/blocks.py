@@ -121,12 +121,29 @@ def remove(element: etree._Element) -> None:
 _NOISE_XPATH = etree.XPath(
     "|".join(f"//{tag}" for tag in sorted(DROP_TAGS))
     + "|//*[@hidden]|//*[@style]|//comment()|//processing-instruction()"
+    + "|//*[contains(@class, 'omment') or contains(@id, 'omment') or contains(@class, 'repl')]"
 )
+# A readers' comment thread, by its class or id ("comments", "comment-list", "replyList"),
+# never "commentary" (an opinion piece) nor anything holding a headline.
+_COMMENT_SECTION = re.compile(
+    r"(?:comments?|comment[-_]?(?:list|box|area|wrap|section|form|s)|cmt|replies|reply[-_]?list)", re.I
+)
+
+
+def _is_comment_section(el: etree._Element) -> bool:
+    tokens = f"{el.get('class') or ''} {el.get('id') or ''}".split()
+    # Whole class or id tokens only: "hljs-comment" is a code comment, "commentary" an opinion piece.
+    if not any(_COMMENT_SECTION.fullmatch(t) for t in tokens):
+        return False
+    return next(el.iter("h1"), None) is None  # a page wrapped in one "comment" box keeps its article
 
 
 def strip_noise(root: etree._Element) -> None:
     """Drop scripts, styles, forms' widgets, comments and hidden elements (one XPath pass in C)."""
     for el in _NOISE_XPATH(root):
+        if isinstance(el.tag, str) and _is_comment_section(el):
+            remove(el)
+            continue
         visible = not _HIDDEN.search(el.get("style") or "") if isinstance(el.tag, str) else False
         if visible and el.tag not in DROP_TAGS and el.get("hidden") is None:
             continue  # a visible element that merely has a style attribute
