@@ -121,13 +121,15 @@ def remove(element: etree._Element) -> None:
 _NOISE_XPATH = etree.XPath(
     "|".join(f"//{tag}" for tag in sorted(DROP_TAGS))
     + "|//*[@hidden]|//*[@style]|//comment()|//processing-instruction()"
-    + "|//*[contains(@class, 'omment') or contains(@id, 'omment') or contains(@class, 'repl')]"
 )
 # A readers' comment thread, by its class or id ("comments", "comment-list", "replyList"),
 # never "commentary" (an opinion piece) nor anything holding a headline.
 _COMMENT_SECTION = re.compile(
     r"(?:comments?|comment[-_]?(?:list|box|area|wrap|section|form|s)|cmt|replies|reply[-_]?list)", re.I
 )
+
+
+_SECTION_TAGS = frozenset("div section ul ol aside dl table form".split())
 
 
 def _is_comment_section(el: etree._Element) -> bool:
@@ -141,9 +143,6 @@ def _is_comment_section(el: etree._Element) -> bool:
 def strip_noise(root: etree._Element) -> None:
     """Drop scripts, styles, forms' widgets, comments and hidden elements (one XPath pass in C)."""
     for el in _NOISE_XPATH(root):
-        if isinstance(el.tag, str) and _is_comment_section(el):
-            remove(el)
-            continue
         visible = not _HIDDEN.search(el.get("style") or "") if isinstance(el.tag, str) else False
         if visible and el.tag not in DROP_TAGS and el.get("hidden") is None:
             continue  # a visible element that merely has a style attribute
@@ -187,6 +186,9 @@ class _Walker:
         if tag.__class__ is not str:
             tag = ""
         is_block = tag in BLOCK_TAGS
+        if tag in _SECTION_TAGS and (el.get("class") or el.get("id")) and _is_comment_section(el):
+            self.end[el] = self._counter - 1  # a readers' comment thread: not walked at all
+            return
         if is_block:
             if self._parts:
                 self.flush(block, heading)
