@@ -3,7 +3,7 @@
 Merging is idempotent: a shard merged twice, or two shards that both hold a page, leave each
 capture, failure and version once. An article found in several shards gets the union of its
 versions, in the order they were fetched, with consecutive identical texts collapsed; its
-row is the newest version's. Shards are read, never changed.
+row is the newest version's. Shards are only read (after being brought to the current schema).
 """
 
 from __future__ import annotations

@@ -47,6 +47,11 @@ def keys(site: str) -> dict[str, str]:
     return {"queue": f"{base}:queue", "seen": f"{base}:seen", "base": base}
 
 
+def alive_key(base: str, worker: str) -> str:
+    """The heartbeat key of a worker: present while it lives, "busy" or "idle"."""
+    return f"{base}:alive:{worker}"
+
+
 def redis_settings(url: str, site: str, worker: str, idle: float) -> dict:
     """The settings that turn a crawl into one worker of a shared crawl of `site`."""
     k = keys(site)
@@ -101,7 +106,7 @@ class SharedScheduler(Scheduler):
         return f"{self.base}:processing:{worker}"
 
     def _alive(self, worker: str) -> str:
-        return f"{self.base}:alive:{worker}"
+        return alive_key(self.base, worker)
 
     # -- life cycle ----------------------------------------------------------------------
 
@@ -259,7 +264,8 @@ class SharedScheduler(Scheduler):
         if self.idle_since is None:
             self.idle_since = now
             self._beat()
-        requeued = sum(self._requeue(w) for w, state in self._workers().items() if state is None)
-        others_busy = any(state == "busy" for w, state in self._workers().items() if w != self.worker)
+        workers = self._workers()
+        requeued = sum(self._requeue(w) for w, state in workers.items() if state is None)
+        others_busy = any(state == "busy" for w, state in workers.items() if w != self.worker)
         if requeued or len(self.queue) or others_busy or now - self.idle_since < self.idle_timeout:
             raise DontCloseSpider

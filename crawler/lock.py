@@ -45,6 +45,22 @@ def acquire(data_dir: Path | str, site: str) -> Path:
     return path
 
 
+def running_site(data_dir: Path | str) -> str | None:
+    """A site some live process holds the lock of in this data directory, or None."""
+    for path in sorted((Path(data_dir) / "locks").glob("*.lock")):
+        if str(path.resolve()) in _HELD:
+            return path.stem
+        fd = os.open(path, os.O_RDWR)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        except BlockingIOError:
+            return path.stem
+        finally:
+            os.close(fd)
+    return None
+
+
 def release_all() -> None:
     for fd in _HELD.values():
         os.close(fd)

@@ -15,6 +15,27 @@ from pathlib import Path
 from crawler.extract import extract
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
+# The keys of the SPEC's `extract` JSON object, written out (not derived from the code).
+SPEC_KEYS = frozenset(
+    {
+        "url",
+        "title",
+        "published_at",
+        "source",
+        "authors",
+        "editor",
+        "dateline",
+        "body",
+        "images",
+        "related",
+        "script",
+        "title_norm",
+        "body_norm",
+        "lang",
+        "encoding",
+        "is_article",
+    }
+)
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
 
 

@@ -64,6 +64,10 @@ BAD = [
 OTHER = ["/links.html", "/feed.xml", "/bomb.xml", "/sitemap.xml", "/chain/start.html"]
 
 
+# Misbehaviours the socket handler acts out itself (huge bodies, stalls, silence, a reset).
+ACTED = ("/bad/huge.html", "/bad/huge-chunked.html", "/bad/stall.html", "/bad/silent.html", "/bad/reset.html")
+
+
 def article(n: int, title: str, charset: str | None = "utf-8", paragraphs: int = 4) -> str:
     meta = f"<meta charset='{charset}'>" if charset else ""
     body = "".join(f"<p>{PARAGRAPHS[i % 4].format(n=n)}</p>" for i in range(paragraphs))
@@ -189,9 +193,7 @@ class Site:
             return response(
                 "200 OK", self.bomb, [("Content-Type", "text/html"), ("Content-Encoding", "gzip")]
             )
-        if path in ("/bad/huge.html", "/bad/huge-chunked.html", "/bad/stall.html", "/bad/silent.html"):
-            return path
-        if path == "/bad/reset.html":
+        if path in ACTED:
             return path
         if path == "/bad/500.html":
             return html(b"oops", status="500 Internal Server Error")

@@ -54,6 +54,19 @@ def count(db_path: Path, sql: str) -> int:
         db.close()
 
 
+def wait_for_articles(shard: Path, n: int, timeout: float = 120) -> None:
+    """Until a worker's shard holds n articles (the worker may still be creating it)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if shard.exists() and count(shard, "select count(*) from articles") >= n:
+                return
+        except sqlite3.OperationalError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"{shard} never held {n} articles")
+
+
 def test_two_workers_share_the_crawl_and_merge_into_one_dataset(demo_site, redis_url, tmp_path):
     import redis
 
@@ -101,15 +114,7 @@ def test_a_killed_worker_s_requests_are_finished_by_the_other(demo_site, redis_u
     log = tmp_path / "k2.log"
     w2 = worker(demo_site, data, redis_url, "k2", *slow, "--log-file", str(log))
     shard = data / "shards" / "k1" / "news.db"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if shard.exists() and count(shard, "select count(*) from articles") >= 3:
-                break
-        except sqlite3.OperationalError:
-            pass  # the worker is still creating its shard
-
-        time.sleep(0.1)
+    wait_for_articles(shard, 3)
     assert w1.poll() is None, "the worker finished before it could be killed"
     w1.send_signal(signal.SIGKILL)
     w1.wait(timeout=10)
@@ -173,14 +178,7 @@ def test_a_worker_stops_with_a_clear_error_when_redis_goes_away(demo_site, tmp_p
     with redis_server(tmp_path / "redis") as url:
         proc = worker(demo_site, data, url, "lonely", "--delay", "0.2", "--concurrency", "1")
         shard = data / "shards" / "lonely" / "news.db"
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if shard.exists() and count(shard, "select count(*) from articles") >= 2:
-                    break
-            except sqlite3.OperationalError:
-                pass
-            time.sleep(0.1)
+        wait_for_articles(shard, 2)
         # A second worker with the same id is refused while the first one lives.
         twin = run_cli(*crawl_args(demo_site, tmp_path / "b", "--redis", url, "--worker-id", "lonely"))
         assert twin.returncode == 1 and "worker id 'lonely' is in use" in twin.stderr

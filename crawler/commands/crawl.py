@@ -76,13 +76,13 @@ def _redis_problem(url: str, site: str, worker: str | None) -> str | None:
     """Why this worker cannot join the shared crawl, or None."""
     import redis
 
-    from crawler.distributed import keys
+    from crawler.distributed import alive_key, keys
     from crawler.paths import safe_name
 
     try:
         server = redis.Redis.from_url(url, socket_connect_timeout=5)
         server.ping()
-        if worker and server.exists(f"{keys(site)['base']}:alive:{safe_name(worker, 'worker')}"):
+        if worker and server.exists(alive_key(keys(site)["base"], safe_name(worker, "worker"))):
             return (
                 f"worker id {worker!r} is in use by a live worker of {site!r} "
                 "(or one that died less than 5 s ago); give another --worker-id"

@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-import fcntl
-import os
 import sys
 from pathlib import Path
 
 from crawler.cli import UsageError, data_paths
-
-
-def _running(shard_dir: Path) -> str | None:
-    """A crawl still holding one of this shard's site locks, or None."""
-    for lock in sorted((shard_dir / "locks").glob("*.lock")):
-        fd = os.open(lock, os.O_RDWR)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            fcntl.flock(fd, fcntl.LOCK_UN)
-        except BlockingIOError:
-            return lock.stem
-        finally:
-            os.close(fd)
-    return None
+from crawler.lock import running_site
 
 
 def run_merge(args) -> int:
@@ -37,7 +22,7 @@ def run_merge(args) -> int:
     for shard in shards:
         if not shard.is_file():
             raise UsageError(f"no shard database at {shard}")
-        site = _running(shard.parent)
+        site = running_site(shard.parent)
         if site:
             raise UsageError(
                 f"worker {shard.parent.name} is still crawling {site!r}; merge once it has stopped"
