@@ -376,3 +376,83 @@ def test_a_title_cut_short_by_an_unescaped_quote_is_taken_whole():
         + "</div></body></html>"
     ).encode()
     assert extract("http://news.example/a/1.html", page).title == '獎金711萬元！"中國獎項"首位女性得主'
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[散文隨筆] 春夜\nyun_88 發表於 2006-3-2 10:11:00", ["yun_88"]),
+        ("海上明月 发表于 2005-9-15 11:46", ["海上明月"]),
+        ("(本文发表于 2005-9-15 首页)", []),  # the article itself, not a poster
+        ("发表于 2005-9-15 11:46", []),  # no one named
+        ("小李 发表于首页 批评与建议", []),  # not followed by a date
+    ],
+)
+def test_posted_by(text, expected):
+    from crawler.extract.fields import posted_by
+
+    assert posted_by(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (["丁香：我在山城教書的那些年", "我在山城教書的那些年", "丁香"], ["丁香"]),
+        (["丁香：我在山城教书的那些年", "丁香", "一九九零年秋天，我到了山城。"], ["丁香"]),
+        # a speaker quoted in a headline is no byline unless the name stands alone below it
+        (["外交部：堅決反對任何干涉", "外交部發言人在記者會上表示……"], []),
+        (["丁香", "丁香：我在山城教书的那些年"], []),  # the lone line must come under the headline
+    ],
+)
+def test_headline_name(lines, expected):
+    from crawler.extract.fields import headline_name
+
+    assert headline_name(lines) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("索 引 號：1122/2021-00017\n發文機關：\n臺南市政府\n成文日期：2021年03月02日", ["臺南市政府"]),
+        ("发文机关： 湖东省人民政府、湖东省军区 成文日期：", ["湖东省人民政府", "湖东省军区"]),
+        ("來源：本報 作者：張三", []),
+    ],
+)
+def test_issuer(text, expected):
+    from crawler.extract.fields import issuer
+
+    assert issuer(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("发文机关：湖东省人民政府\n成文日期：2022年01月27日\n发布日期：2022年01月28日", "2022-01-27"),
+        ("發文字號：東府字〔2021〕3號 成文日期： 2021-03-02 發布日期：2021-03-05", "2021-03-02"),
+        # 成文日期 without the marks of a government document is left to the other rules
+        ("成文日期：2022年01月27日 发布日期：2022年01月28日", None),
+        ("发文机关：湖东省人民政府 发布日期：2022年01月28日", None),
+    ],
+)
+def test_document_date(text, expected):
+    from crawler.extract.dates import document_date
+
+    assert document_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "paragraph"),
+    [
+        # hard-wrapped running text (one <br> or <p> per 38 characters): a sentence ends inside
+        ("會議。按照慣例，會議安排了一天時間，讓與會者去風景點遊玩", True),
+        ("会议。按照惯例，会议安排了一天时间，让与会者去风景点游玩", True),
+        ("一、理解这场运动的一个重要内容", True),
+        ("二、問題的由來", True),
+        ("市政府公布新措施，推动老城区改造工程全面开工建设", False),  # a title: no sentence ends inside
+        ("首页 > 新闻中心 > 正文", False),
+    ],
+)
+def test_hard_wrapped_lines_count_as_paragraphs(line, paragraph):
+    from crawler.extract.extractor import _is_paragraph
+
+    assert _is_paragraph(line) is paragraph

@@ -184,3 +184,17 @@ def date_from_url(url: str | None, now: datetime | None = None) -> str | None:
 
 def year_of(value: str | None) -> int | None:
     return int(value[:4]) if value and value[:4].isdigit() else None
+
+
+_DOCUMENT = re.compile(r"發文機關|发文机关|發文字號|发文字号|發文單位|发文单位")
+_WRITTEN = re.compile(r"(?:成文日期|成文時間|成文时间)[ \t\u3000\xa0]*[:：]")
+
+
+def document_date(text: str | None, now: datetime | None = None) -> str | None:
+    """The date of a government document (成文日期), when the page is one: its metadata table
+    names the issuing body or the document number. The date the website put it up (发布日期)
+    comes later and is not the one the document is cited by."""
+    if not text or not _DOCUMENT.search(text):
+        return None
+    m = _WRITTEN.search(text)
+    return parse_date(text[m.end() : m.end() + 40], now=now) if m else None

@@ -22,6 +22,8 @@ from crawler.extract.fields import (
     blog_owner,
     bracketed_name,
     clean_title,
+    headline_name,
+    issuer,
     lone_name,
     names_only,
     parse_authors,
@@ -29,6 +31,7 @@ from crawler.extract.fields import (
     parse_editor,
     parse_source,
     photo_credits,
+    posted_by,
     split_names,
     trailing_names,
 )
@@ -167,6 +170,9 @@ def _is_byline(text: str) -> bool:
     """A metadata line above the article text: labels (來源：, 作者：) or a date, no sentence."""
     if SENTENCE_END.search(text) or len(text) >= 120:
         return False
+    dateline = DATELINE.match(text)
+    if dateline and len(text) - dateline.end() >= 8:
+        return False  # 【本报讯】 and the story's first words: a hard-wrapped first paragraph
     return (
         bool(META_LINE.search(text))
         or bool(BYLINE.search(text))
@@ -176,7 +182,17 @@ def _is_byline(text: str) -> bool:
 
 def _is_paragraph(text: str) -> bool:
     """Running text: a sentence, not a label, breadcrumb, byline or date."""
-    return len(text) >= 40 or (len(text) >= 6 and bool(CLAUSE_END.search(text)))
+    return (
+        len(text) >= 40
+        or (len(text) >= 6 and bool(CLAUSE_END.search(text)))
+        # a hard-wrapped line of running text: a sentence ends inside it
+        or (len(text) >= 20 and bool(_INNER_SENTENCE_END.search(text)))
+        or bool(_SECTION_NUMBER.match(text))
+    )
+
+
+_INNER_SENTENCE_END = re.compile(r"[\u4e00-\u9fff][。！？；][\u4e00-\u9fff“「]")
+_SECTION_NUMBER = re.compile(r"[一二三四五六七八九十]{1,3}、[\u4e00-\u9fff]")
 
 
 def _split_lead(lines: list[str]) -> tuple[list[str], list[str]]:
@@ -191,6 +207,26 @@ def _split_lead(lines: list[str]) -> tuple[list[str], list[str]]:
         if not (len(line) < 60 and not SENTENCE_END.search(line) and _is_byline(line))
     ]
     return lead + [line for line in rest[:4] if line not in keep], keep + rest[4:]
+
+
+# A <title> that greets the visitor names the site, not the page.
+_BANNER = re.compile(
+    r"^(?:欢迎光临|歡迎光臨|欢迎访问|歡迎訪問|欢迎来到|歡迎來到|谢谢您访问|謝謝您訪問|welcome to)", re.I
+)
+
+
+def _headline(lines: list[str], extra) -> str | None:
+    """The longest line above the text that reads as a headline: no label, date, menu or crumb."""
+    candidates = [
+        line
+        for line in lines
+        if 6 <= len(line) <= 60
+        and not _is_byline(line)
+        and dates.parse_date(line) is None
+        and not is_boilerplate(line, extra)
+        and not re.search(r"[|｜>»/]", line)
+    ]
+    return max(candidates, key=len) if candidates else None
 
 
 def _first_date(candidates, now, year=None) -> str | None:
@@ -336,6 +372,8 @@ def extract(
     header_lines += lead
     body = join_paragraphs(body_lines) or None
     header = "\n".join(header_lines[-30:])
+    if title and not selectors.get("title") and _BANNER.match(title):
+        title = _headline(header_lines[-8:], extra) or title
     first_para = body_lines[0] if body_lines else None
     dateline, dateline_names = parse_dateline(first_para)
     page_text = "\n".join(b.text for b in blocks)
@@ -343,9 +381,9 @@ def extract(
     date_sel = _select_text(root, selectors.get("published_at"))
     lead_text = header + "\n" + "\n".join(body_lines[:3])
     published = (
-        _first_date(
-            [date_sel, meta.first(DATE_META), meta.jsonld_value("datePublished"), *meta.time_elements], now
-        )
+        _first_date([date_sel], now)
+        or dates.document_date(page_text, now)
+        or _first_date([meta.first(DATE_META), meta.jsonld_value("datePublished"), *meta.time_elements], now)
         or dates.labeled_date(lead_text, now)
         or _first_date([header], now)
         or dates.labeled_date(page_text, now)
@@ -375,6 +413,7 @@ def extract(
     authors = (
         (split_names(re.sub(r"^.*?[:：]", "", authors_sel)) if authors_sel else [])
         or parse_authors(header)
+        or posted_by(header)
         or dateline_names
         or author_elements(root, order, body_orders[min(2, len(body_orders) - 1)] if body_orders else None)
         or parse_authors(first_para)
@@ -383,6 +422,8 @@ def extract(
         or bracketed_name(header_lines[-6:])
         or _meta_authors(meta)
         or lone_name(header_lines[-6:] + body_lines[:1])
+        or headline_name(header_lines[-6:] + body_lines[:1])
+        or issuer(page_text)
         or photo_credits([i.caption for i in images])
         or (
             blog_owner(url, meta.title, [page_text, *(a.get("title") or "" for a in root.iter("a"))])

@@ -212,3 +212,43 @@ def blog_owner(url: str | None, title: str | None, texts: list[str]) -> list[str
                 # "[太小心]的博客" names the owner on purpose; "比一般的博客" is running text.
                 counts[name] = counts.get(name, 0) + (3 if m.group(0)[0] in "[【「" else 1)
     return [max(counts, key=counts.get)] if counts else []
+
+
+_POSTED_BY = re.compile(
+    r"(?:^|[ \t\u3000\xa0|｜])(?P<name>[^\s|｜:：，,。()（）\[\]【】]{2,24})[ \t\u3000\xa0]*(?:發表於|发表于)[ \t\u3000\xa0]*[:：]?[ \t\u3000\xa0]*(?:19|20)\d\d",
+    re.M,
+)
+
+
+def posted_by(text: str | None) -> list[str]:
+    """The poster on a blog or forum line: "ggjj_88 发表于 2005-9-15 11:46"."""
+    for m in _POSTED_BY.finditer(text or ""):
+        name = m["name"]
+        if name not in NOT_NAMES and not name.startswith(("本文", "此文", "文章", "原文", "最後", "最后")):
+            return [name]
+    return []
+
+
+_HEADLINE_NAME = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,4})[ \u3000]*[：:][ \u3000]*\S{4,}")
+
+
+def headline_name(lines: list[str]) -> list[str]:
+    """A columnist's name heading the headline ("茉莉：我是怎样……") and standing alone on a
+    line of its own under it: a pen name, which the surname test would not recognise."""
+    for i, line in enumerate(lines):
+        m = _HEADLINE_NAME.match(line.strip())
+        if m and m["name"] not in NOT_NAMES and any(other.strip() == m["name"] for other in lines[i + 1 :]):
+            return [m["name"]]
+    return []
+
+
+_ISSUER = re.compile(
+    r"(?:發文機關|发文机关|發文單位|发文单位|發布機構|发布机构)\s*[:：]\s*"
+    r"(?P<org>[\u4e00-\u9fff]{2,30}(?:[、，,][\u4e00-\u9fff]{2,30}){0,4})"
+)
+
+
+def issuer(text: str | None) -> list[str]:
+    """The issuing bodies of a government document (发文机关：吉林省人民政府), its authors."""
+    m = _ISSUER.search(text or "")
+    return re.split(r"[、，,]", m["org"]) if m else []

@@ -96,7 +96,8 @@ SURNAMES = frozenset(
 
 # A line naming the reporters: 記者 王五／台北報導, 光明日报记者 王建宏 张文攀
 BYLINE = re.compile(
-    r"(?:記者|记者|作者|撰文|編譯|编译|執筆|执笔)\s*[:：]?\s*[\u4e00-\u9fff·]{2,4}(?:\s|／|/|$)|^文\s*[/／|｜]"
+    r"(?:記者|记者|作者|撰文|編譯|编译|執筆|执笔|實習生|实习生|通訊員|通讯员)\s*[:：]?\s*[\u4e00-\u9fff·]{2,4}(?:\s|／|/|$)"
+    r"|^文\s*[/／|｜]"
 )
 
 # Words that look like names in author lists but are not.
@@ -125,7 +126,7 @@ OUTLET_SUFFIX = re.compile(
 # Dateline at the start of the first paragraph: 海峽網4月20日訊, 新华社北京4月20日电, 本報訊
 DATELINE = re.compile(
     r"^[【\[]?\s*(?P<dl>(?:[\u4e00-\u9fffA-Za-z·]{1,20}?\s*)?(?:(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日(?:\s*\d{1,2}\s*時|\s*\d{1,2}\s*时)?\s*)"
-    r"(?:電|电|訊|讯|消息)|本報訊|本报讯|本網訊|本网讯)\s*[】\]]?"
+    r"(?:電|电|訊|讯|消息|報道|报道|報導|报导)|本報訊|本报讯|本網訊|本网讯)\s*[】\]]?"
     r"(?:\s*[（(](?P<who>[^）)]{1,40})[）)])?"
 )
 
