@@ -385,6 +385,7 @@ def test_a_title_cut_short_by_an_unescaped_quote_is_taken_whole():
         ("海上明月 发表于 2005-9-15 11:46", ["海上明月"]),
         ("(本文发表于 2005-9-15 首页)", []),  # the article itself, not a poster
         ("发表于 2005-9-15 11:46", []),  # no one named
+        ("楼主 发表于 2005-9-15 11:46", []),  # a role, not a name
         ("小李 发表于首页 批评与建议", []),  # not followed by a date
     ],
 )

@@ -224,7 +224,9 @@ def posted_by(text: str | None) -> list[str]:
     """The poster on a blog or forum line: "ggjj_88 发表于 2005-9-15 11:46"."""
     for m in _POSTED_BY.finditer(text or ""):
         name = m["name"]
-        if name not in NOT_NAMES and not name.startswith(("本文", "此文", "文章", "原文", "最後", "最后")):
+        if name not in NOT_NAMES and not name.startswith(
+            ("本文", "此文", "文章", "原文", "最後", "最后", "樓主", "楼主", "網友", "网友", "匿名")
+        ):
             return [name]
     return []
 
