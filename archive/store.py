@@ -139,6 +139,17 @@ def _migrate_2(db: sqlite_utils.Database) -> None:
         _index(db, rowid, title, body)
 
 
+def _insert(db: sqlite_utils.Database, table: str, row: dict) -> None:
+    names = ", ".join(f'"{name}"' for name in row)
+    db.execute(f'insert into "{table}" ({names}) values ({", ".join("?" * len(row))})', list(row.values()))
+
+
+def _update(db: sqlite_utils.Database, table: str, row: dict, key: str) -> None:
+    sets = ", ".join(f'"{name}" = ?' for name in row if name != key)
+    values = [value for name, value in row.items() if name != key]
+    db.execute(f'update "{table}" set {sets} where "{key}" = ?', [*values, row[key]])
+
+
 def _index(
     db: sqlite_utils.Database, rowid: int, title: str | None, body: str | None, cols: dict | None = None
 ) -> None:
@@ -311,7 +322,9 @@ class ArticleStore:
                 "select version, content_hash from articles where url = ?", [article.url]
             ).fetchone()
             if existing and existing[1] == digest:
-                self.db["articles"].update(article.url, {"last_fetched_at": fetched_at})
+                self.db.execute(
+                    "update articles set last_fetched_at = ? where url = ?", [fetched_at, article.url]
+                )
                 return "unchanged"
             version = existing[0] + 1 if existing else 1
             row = {
@@ -341,11 +354,15 @@ class ArticleStore:
                 "warc_record_id": warc.record_id,
                 "crawl_id": crawl_id,
             }
+            # Plain statements here, not sqlite-utils' insert/update: this runs once a page in the
+            # crawl's reactor thread, where their savepoints and schema lookups cost 0.4 ms a page.
             if existing:
-                self.db["articles"].update(article.url, row)
+                _update(self.db, "articles", row, "url")
             else:
-                self.db["articles"].insert({**row, "first_seen_at": fetched_at})
-            self.db["article_versions"].insert(
+                _insert(self.db, "articles", {**row, "first_seen_at": fetched_at})
+            _insert(
+                self.db,
+                "article_versions",
                 {
                     "url": article.url,
                     "version": version,
@@ -357,20 +374,14 @@ class ArticleStore:
                     "warc_offset": warc.offset,
                     "warc_record_id": warc.record_id,
                     "crawl_id": crawl_id,
-                }
+                },
             )
             rowid = self.db.execute("select rowid from articles where url = ?", [article.url]).fetchone()[0]
             _index(self.db, rowid, None, None, prepared.index)  # the index moves with the row
             self.db.execute("delete from related where article_url = ?", [article.url])
-            self.db["related"].insert_all(
-                {
-                    "article_url": article.url,
-                    "position": n,
-                    "url": r.url,
-                    "title": r.title,
-                    "published_at": r.published_at,
-                }
-                for n, r in enumerate(article.related, 1)
+            self.db.conn.executemany(
+                "insert into related (article_url, position, url, title, published_at) values (?, ?, ?, ?, ?)",
+                [(article.url, n, r.url, r.title, r.published_at) for n, r in enumerate(article.related, 1)],
             )
         return "changed" if existing else "new"
 
