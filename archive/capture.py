@@ -148,32 +148,34 @@ class WarcCaptureExtension:
         ref, _ = self.writer.write_exchange(exchange, revisit_of=revisit, not_modified=not_modified)
         self.stats.inc_value(f"archive/records_{ref.record_type}")
         self.stats.inc_value("archive/bytes_written", ref.length)
-        self.store.add_capture(
-            {
-                "crawl_id": getattr(spider, "crawl_id", None),
-                "url": request.url,
-                "fetched_at": ref.date,
-                "status": response.status,
-                "content_type": (response.headers.get(b"Content-Type") or b"").decode("latin-1"),
-                "payload_digest": digest,
-                "record_type": ref.record_type,
-                "record_id": ref.record_id,
-                "warc_filename": ref.filename,
-                "warc_offset": ref.offset,
-                "warc_length": ref.length,
-                "refers_to": original["record_id"] if original else None,
-            }
-        )
-        state = getattr(spider, "state", None)
-        if state is not None:
-            header = response.headers.get
-            state.record_fetch(
-                request.url,
-                response.status,
-                _text(header(b"ETag")),
-                _text(header(b"Last-Modified")),
-                ref.date,
+        # One transaction for the capture row and the fetch state: one commit a page, not two.
+        with self.store.transaction():
+            self.store.add_capture(
+                {
+                    "crawl_id": getattr(spider, "crawl_id", None),
+                    "url": request.url,
+                    "fetched_at": ref.date,
+                    "status": response.status,
+                    "content_type": (response.headers.get(b"Content-Type") or b"").decode("latin-1"),
+                    "payload_digest": digest,
+                    "record_type": ref.record_type,
+                    "record_id": ref.record_id,
+                    "warc_filename": ref.filename,
+                    "warc_offset": ref.offset,
+                    "warc_length": ref.length,
+                    "refers_to": original["record_id"] if original else None,
+                }
             )
+            state = getattr(spider, "state", None)
+            if state is not None:
+                header = response.headers.get
+                state.record_fetch(
+                    request.url,
+                    response.status,
+                    _text(header(b"ETag")),
+                    _text(header(b"Last-Modified")),
+                    ref.date,
+                )
         # The record an article row will point at: the response holding this payload.
         if original is not None and not not_modified:
             pointer = (original["warc_filename"], original["warc_offset"], original["record_id"])

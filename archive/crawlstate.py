@@ -41,10 +41,18 @@ class CrawlState:
         return cur.rowcount > 0
 
     def done(self, url: str) -> None:
+        self.mark_done(url)
+        self.acknowledge(url)
+
+    def mark_done(self, url: str) -> None:
+        """The frontier row only: may run inside the transaction that stored the page."""
         self.db.execute(
             "update frontier set done_at = ? where crawl_id = ? and url = ? and done_at is null",
             [utcnow(), self.crawl_id, url],
         )
+
+    def acknowledge(self, url: str) -> None:
+        """Tell a shared frontier the page is done: only after its rows are committed."""
         if self.on_done is not None:
             self.on_done(url)
 

@@ -216,6 +216,17 @@ class ArticleStore:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
+        """All or nothing; inside another transaction, a savepoint of it (committed with it)."""
+        if self.db.conn.in_transaction:
+            self.db.execute("SAVEPOINT inner")
+            try:
+                yield
+            except BaseException:
+                self.db.execute("ROLLBACK TO inner")
+                self.db.execute("RELEASE inner")
+                raise
+            self.db.execute("RELEASE inner")
+            return
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -273,7 +284,7 @@ class ArticleStore:
     # -- captures ----------------------------------------------------------------------
 
     def add_capture(self, row: dict) -> None:
-        self.db["captures"].insert(row)
+        _insert(self.db, "captures", row)
 
     def original_for_digest(self, digest: str) -> dict | None:
         """The first response record archived with this payload digest, in any crawl."""

@@ -37,8 +37,15 @@ class ArticleStorePipeline:
             self.stats.inc_value("newsarchive/articles_unchanged")
             self._done(item.url)
         elif isinstance(item, ArticleItem):
-            self._store_article(item)
-            self._done(item.frontier_url)
+            state = getattr(self.crawler.spider, "state", None)
+            # The article and its frontier mark in one commit; the shared frontier (Redis) hears
+            # of it only after that commit.
+            with self.store.transaction():
+                self._store_article(item)
+                if state is not None:
+                    state.mark_done(item.frontier_url)
+            if state is not None:
+                state.acknowledge(item.frontier_url)
         return item
 
     def _store_article(self, item: ArticleItem) -> None:

@@ -68,3 +68,24 @@ def test_newer_schema_is_refused(tmp_path):
     store.close()
     with pytest.raises(RuntimeError, match="newer than this newsarchive"):
         ArticleStore(tmp_path / "news.db")
+
+
+def test_a_transaction_inside_another_is_a_savepoint_of_it(tmp_path):
+    store = ArticleStore(tmp_path / "news.db")
+    with store.transaction():
+        store.add_failure("c1", "http://a.example/1", "fetch", "outer")
+        with pytest.raises(ZeroDivisionError), store.transaction():
+            store.add_failure("c1", "http://a.example/2", "fetch", "inner, undone")
+            raise ZeroDivisionError
+        with store.transaction():
+            store.add_failure("c1", "http://a.example/3", "fetch", "inner, kept")
+        assert store.db.conn.in_transaction  # nothing committed before the outer block ends
+    other = ArticleStore(tmp_path / "news.db")  # a second connection sees the committed rows
+    urls = [r[0] for r in other.db.execute("select url from failures order by url")]
+    assert urls == ["http://a.example/1", "http://a.example/3"]
+    with pytest.raises(ZeroDivisionError), store.transaction():
+        store.add_failure("c1", "http://a.example/4", "fetch", "outer, undone")
+        with store.transaction():
+            store.add_failure("c1", "http://a.example/5", "fetch", "inner of an undone outer")
+        raise ZeroDivisionError
+    assert other.db.execute("select count(*) from failures").fetchone()[0] == 2
