@@ -32,18 +32,36 @@ def start_site(articles: int) -> tuple[subprocess.Popen, str]:
     return proc, proc.stdout.readline().strip()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a live process (/proc/PID/stat); 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# CPU seconds of the last measured run, per process: "crawl" (the reactor's process) and
+# "workers" (everything it started: the extraction worker and its forkserver).
+LAST_CPU: dict[str, float] = {}
+
+
 def run_measured(cmd: list[str], cwd: Path = ROOT) -> tuple[float, int, str]:
-    """Wall seconds, peak RSS (KiB: the process plus its extraction workers) and stdout of a child."""
+    """Wall seconds, peak RSS (KiB: the process plus its extraction workers) and stdout of a child.
+    The CPU time of each process, sampled until it ends, is left in LAST_CPU."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peaks: dict[int, int] = {}
+    cpu: dict[int, float] = {}
     while proc.poll() is None:
         for pid in [proc.pid, *descendants(proc.pid)]:
             peaks[pid] = max(peaks.get(pid, 0), status_kib(pid, "VmHWM"))
+            cpu[pid] = max(cpu.get(pid, 0.0), cpu_seconds(pid))
         time.sleep(0.05)
     out, err = proc.communicate()
     if proc.returncode not in (0, 1):
         raise RuntimeError(err[-2000:])
+    LAST_CPU.update(crawl=cpu.get(proc.pid, 0.0), workers=sum(v for k, v in cpu.items() if k != proc.pid))
     return time.perf_counter() - start, sum(peaks.values()), out
 
 
@@ -99,9 +117,13 @@ def main(articles: int = 5000, memory_sizes: tuple[int, ...] = (1000, 10000)) ->
             [sys.executable, str(HERE / "bare_spider.py"), base, str(CONCURRENCY)]
         )
         bare_pages = int(out.strip().splitlines()[-1])
+        bare_cpu = LAST_CPU["crawl"]
         with tempfile.TemporaryDirectory() as tmp:
             data = Path(tmp)
+            server_before = cpu_seconds(site.pid)
             full_s, full_peak = full_crawl(base, data)
+            server_cpu = cpu_seconds(site.pid) - server_before
+            full_cpu = dict(LAST_CPU)
             pages, stored = pages_of(data)
             warc_bytes = sum(p.stat().st_size for p in (data / "warc").rglob("*.warc.gz"))
             again_s, _ = full_crawl(base, data)
@@ -135,6 +157,22 @@ def main(articles: int = 5000, memory_sizes: tuple[int, ...] = (1000, 10000)) ->
         f"  {stored} articles stored ({results['store_rate']:.0f}/s through the whole pipeline); "
         f"WARC {results['warc_per_page'] / 1024:.1f} KiB a page; peak RSS bare {bare_peak / 1024:.0f} MB, "
         f"full {full_peak / 1024:.0f} MB"
+    )
+    ms = 1000 / max(pages, 1)
+    results.update(
+        cpu_bare_ms=bare_cpu * 1000 / max(bare_pages, 1),
+        cpu_crawl_ms=full_cpu["crawl"] * ms,
+        cpu_workers_ms=full_cpu["workers"] * ms,
+        cpu_server_ms=server_cpu * ms,
+    )
+    total = results["cpu_crawl_ms"] + results["cpu_workers_ms"] + results["cpu_server_ms"]
+    cores = os.cpu_count() or 1
+    print(
+        f"  CPU a page: bare spider {results['cpu_bare_ms']:.1f} ms; full crawl {results['cpu_crawl_ms']:.1f} ms "
+        f"in the crawl process, {results['cpu_workers_ms']:.1f} ms in its extraction worker, "
+        f"{results['cpu_server_ms']:.1f} ms in the bench server: {total:.1f} ms for {cores} cores, "
+        f"so at most {cores * 1000 / total:.0f} pages/s ({cores * 1000 / total / results['bare_rate']:.2f}x the bare "
+        "rate) however well the work overlaps"
     )
     print(
         f"  WARC writing: {(full_s - nowarc_s) / max(pages, 1) * 1000:+.2f} ms a page "
