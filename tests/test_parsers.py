@@ -86,6 +86,20 @@ def test_parse_dateline(paragraph, dateline, names):
         ("作者： 放飞&心情", ["放飞&心情"]),  # a forum user name, kept whole
         ("作者：小明2008 來源：論壇", ["小明2008"]),
         ("作者：張三 李四", ["張三", "李四"]),
+        # 丨 (U+4E28) as the separator, itself a Han character
+        ("文丨张三", ["张三"]),
+        ("撰文丨李四", ["李四"]),
+        ("作者丨趙六", ["趙六"]),
+        ("作者 | 陳某某", ["陳某某"]),
+        # the outlet's title between the label and the name
+        ("文/新京报记者 吴九", ["吴九"]),
+        ("文丨政能亮特约评论员 韩涵", ["韩涵"]),
+        ("作者：新華社記者 張三", ["張三"]),
+        # what follows an editor label is not an author; a place after a bar is not a name
+        ("文丨李明 编辑丨王刚", ["李明"]),
+        ("文/李明 編輯 王剛", ["李明"]),
+        ("記者：張三 | 台北", ["張三"]),
+        ("作者 | 來源 | 時間", []),
     ],
 )
 def test_parse_authors(text, expected):

@@ -216,7 +216,8 @@ _BANNER = re.compile(
 
 
 def _headline(lines: list[str], extra) -> str | None:
-    """The longest line above the text that reads as a headline: no label, date, menu or crumb."""
+    """The line above the text that reads as a headline (no label, date or crumb): one that
+    repeats another (茉莉：我是怎样…… over 我是怎样……), else the one nearest the text."""
     candidates = [
         line
         for line in lines
@@ -226,7 +227,10 @@ def _headline(lines: list[str], extra) -> str | None:
         and not is_boilerplate(line, extra)
         and not re.search(r"[|｜>»/]", line)
     ]
-    return max(candidates, key=len) if candidates else None
+    for line in candidates:
+        if any(other != line and other in line for other in candidates):
+            return line
+    return candidates[-1] if candidates else None
 
 
 def _first_date(candidates, now, year=None) -> str | None:
@@ -373,7 +377,12 @@ def extract(
     body = join_paragraphs(body_lines) or None
     header = "\n".join(header_lines[-30:])
     if title and not selectors.get("title") and _BANNER.match(title):
-        title = _headline(header_lines[-8:], extra) or title
+        first = (
+            body_lines[:1]
+            if body_lines and len(body_lines[0]) <= 40 and not re.search("[。！？]", body_lines[0])
+            else []
+        )
+        title = _headline(header_lines[-8:] + first, extra) or title
     first_para = body_lines[0] if body_lines else None
     dateline, dateline_names = parse_dateline(first_para)
     page_text = "\n".join(b.text for b in blocks)

@@ -42,9 +42,17 @@ _LABEL_PREFIX = re.compile(
 )
 
 
+_EDITOR_LABEL = re.compile(
+    r"^(?:責任編輯|责任编辑|責編|责编|編輯|编辑|編審|编审|審核|审核|校對|校对|監製|监制)$"
+)
+
+
 def split_names(names: str) -> list[str]:
     out = []
     for part in re.split(r"[\s、，,]+", names):
+        if _EDITOR_LABEL.match(part):
+            break  # 文丨李明 编辑丨王刚: the names after an editor label are not the authors
+
         if re.search(r"(?:報道|报道|報導|报导)$", part) and not looks_like_name(part[:-2]):
             continue  # 北京报道: where from, not who (李四报道 stays a name)
         part = re.sub(r"(?:報道|报道|攝影|摄影|攝|摄|報導)$", "", part.strip("·"))
@@ -80,7 +88,7 @@ def parse_authors(text: str | None) -> list[str]:
         names = split_names(m["names"])
         if (
             m.end("names") - m.start("names")
-            and m.string[m.start("names") - 1 : m.start("names")] not in " \t\u3000:：/／|｜"
+            and m.string[m.start("names") - 1 : m.start("names")] not in " \t\u3000\xa0:：/／|｜丨"
         ):
             # Glued to the label (记者王强): only believed when it reads as a surname and name.
             names = [n for n in names if looks_like_name(n)]

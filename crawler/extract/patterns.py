@@ -62,10 +62,17 @@ SOURCE = re.compile(
 )
 
 # "作者：張三", "記者 王五 李四", "文/趙六", "撰文｜錢七"
+_NAME = "[\u4e00-\u4e27\u4e29-\u9fff·]{2,4}"  # Han characters but 丨, which separates names
+_NAMES = (
+    rf"(?P<names>{_NAME}(?:[ \t\u3000\xa0]*[、，,][ \t\u3000\xa0]*{_NAME}|[ \t\u3000\xa0]+{_NAME}){{0,5}})"
+)
+# The separator may be 丨 (U+4E28, a Han character itself), and an outlet's reporter title may
+# come between label and names: "文丨新京报记者 吴九".
 AUTHOR = re.compile(
-    r"(?:(?:作者|記者|记者|撰文|撰稿人|撰稿|採寫|采写|實習生|实习生|通訊員|通讯员|執筆人|执笔人|執筆|执笔)[ \t\u3000\xa0]*[:：]?"
-    r"|文[ \t\u3000\xa0]*[/／|｜:：])[ \t\u3000\xa0]*"
-    r"(?P<names>[\u4e00-\u9fff·]{2,4}(?:[ \t\u3000\xa0]*[、，,][ \t\u3000\xa0]*[\u4e00-\u9fff·]{2,4}|[ \t\u3000\xa0]+[\u4e00-\u9fff·]{2,4}){0,5})"
+    r"(?:(?:作者|記者|记者|撰文|撰稿人|撰稿|採寫|采写|實習生|实习生|通訊員|通讯员|執筆人|执笔人|執筆|执笔)[ \t\u3000\xa0]*[:：丨|｜/／]?"
+    r"|文[ \t\u3000\xa0]*[/／|｜丨:：])[ \t\u3000\xa0]*"
+    r"(?:[\u4e00-\u9fff]{1,8}?(?:記者|记者|評論員|评论员|通訊員|通讯员|實習生|实习生)[ \t\u3000\xa0]*)?"
+    + _NAMES
 )
 # "（姚峰 上海報道）", "(记者 李明 北京报道)": reporters named at the end of a story
 REPORTED_BY = re.compile(
