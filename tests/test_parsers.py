@@ -34,6 +34,17 @@ NOW = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)  # 14:00 in China
         ("12月30日", None, "2025-12-30"),  # a month-day after today is last year's
         ("沒有日期", None, None),
         ("2018-02-30", None, None),
+        # Han numerals, as official documents date themselves
+        ("二〇二二年一月二十七日", None, "2022-01-27"),
+        ("一九九八年十二月三十一日", None, "1998-12-31"),
+        ("二〇一八年十月十日", None, "2018-10-10"),
+        ("二〇三〇年一月一日", None, None),
+        # English, as feeds and some meta tags write it
+        ("Mon, 20 May 2024 09:47:48 GMT", None, "2024-05-20T09:47:48+00:00"),
+        ("Tue, 21 May 2024 01:02:03 +0800", None, "2024-05-21T01:02:03+08:00"),
+        ("May 20, 2024", None, "2024-05-20"),
+        ("Sept. 3, 2019", None, "2019-09-03"),
+        ("Maybe 20, 2024", None, None),  # not a month
     ],
 )
 def test_parse_date(text, year, expected):

@@ -85,6 +85,37 @@ def _not_future(value: str | None, now: datetime | None) -> str | None:
     return value if datetime.fromisoformat(value) <= now + timedelta(hours=1) else None
 
 
+# 二〇二四年五月二十日: the date written in Han numerals, as official documents close.
+HAN = re.compile(
+    r"(?P<y>[〇○零一二三四五六七八九]{4})\s*年\s*(?P<m>[一二三四五六七八九十]{1,2})\s*月\s*(?P<d>[一二三四五六七八九十]{1,3})\s*日"
+)
+_HAN_DIGIT = {c: n for n, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
+
+
+def _han_number(text: str) -> int:
+    """一 to 三十一 (十, 十五, 二十, 二十一)."""
+    if "十" not in text:
+        return _HAN_DIGIT[text]
+    tens, _, units = text.partition("十")
+    return (_HAN_DIGIT[tens] if tens else 1) * 10 + (_HAN_DIGIT[units] if units else 0)
+
+
+# "May 20, 2024", "20 May 2024 09:47", RFC 2822 "Mon, 20 May 2024 09:47:48 GMT" (feeds, meta tags)
+_MONTHS = {m: n for n, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+_EN_MONTH = (
+    r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b\.?"
+)
+_EN_TIME = (
+    r"(?:,?\s+(?P<H>[0-2]?\d):(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d))?(?:\s*(?P<Z>GMT|UTC|Z|[+-]\d{2}:?\d{2}))?)?"
+)
+ENGLISH = re.compile(
+    rf"(?<![\w])(?:{_EN_MONTH}\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{{2}})"
+    rf"|(?P<d2>[0-3]?\d)\s+{_EN_MONTH.replace('mon', 'mon2')}\s+(?P<y2>(?:19|20)\d{{2}})){_EN_TIME}",
+    re.I,
+)
+
+
 def _norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
@@ -112,6 +143,17 @@ def parse_date(text: str | None, now: datetime | None = None, year: int | None =
         if hour is not None and m["ampm"]:
             hour = int(hour) % 12 + (12 if m["ampm"].lower() == "pm" else 0)
         return _not_future(_iso(int(m["y"]), int(m["m"]), int(m["d"]), hour, m["M"], m["S"]), now)
+    m = HAN.search(text)
+    if m:
+        year_digits = "".join(str(_HAN_DIGIT[c]) for c in m["y"])
+        return _not_future(_iso(int(year_digits), _han_number(m["m"]), _han_number(m["d"])), now)
+    m = ENGLISH.search(text)
+    if m:
+        month = _MONTHS[(m["mon"] or m["mon2"])[:3].lower()]
+        zone = "Z" if (m["Z"] or "").upper() in ("GMT", "UTC", "Z") else m["Z"]
+        return _not_future(
+            _iso(int(m["y"] or m["y2"]), month, int(m["d"] or m["d2"]), m["H"], m["M"], m["S"], zone), now
+        )
     m = RELATIVE.search(text)
     if m and now is not None:
         return _relative(m, now)
