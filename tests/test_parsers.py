@@ -73,6 +73,11 @@ def test_date_from_url(url, expected):
         ("本报讯（记者 李明 通讯员 张华）日前。", "本报讯", ["李明", "张华"]),
         ("本報訊 市政府今天宣布。", "本報訊", []),
         ("四月的福州，繁花似錦。", None, []),
+        ("〔記者林志明／台北報導〕財政部今天下午宣布。", "台北報導", ["林志明"]),
+        ("（记者王敬/高雄报道）高雄市政府今天表示。", "高雄报道", ["王敬"]),
+        ("新京报快讯（记者 吴九）今日有网友爆料。", "新京报快讯", ["吴九"]),
+        ("【海峽網2005年07月03日報導】一九八九年四月，我在山城。", "海峽網2005年07月03日報導", []),
+        ("快讯来了，大家看看。", None, []),
     ],
 )
 def test_parse_dateline(paragraph, dateline, names):
@@ -482,3 +487,22 @@ def test_hard_wrapped_lines_count_as_paragraphs(line, paragraph):
     from crawler.extract.extractor import _is_paragraph
 
     assert _is_paragraph(line) is paragraph
+
+
+def test_a_dateline_under_a_promotion_line_still_names_the_reporter():
+    from crawler.extract import extract
+
+    def page(second: str) -> bytes:
+        return (
+            "<html><head><meta charset='utf-8'><title>網友爆料資料外洩 官方闢謠</title></head><body>"
+            "<h1>網友爆料資料外洩 官方闢謠</h1><div class='content'>"
+            "<p>「年度人物評選」火熱進行中！點擊投票選出你心目中的商業領袖</p>"
+            f"<p>{second}今日有網友爆料，有大量帳號資料在網上低價出售，引起關注。</p>"
+            + "<p>官方晚間發布消息稱，網傳資訊不實，網站並未發生用戶資料外洩，請民眾放心。</p>" * 3
+            + "</div></body></html>"
+        ).encode()
+
+    article = extract("http://news.example/a/1.html", page("海峽快訊（記者 吳九）"))
+    assert (article.dateline, article.authors) == ("海峽快訊", ("吳九",))
+    # A later line that names nobody is running text, not the dateline.
+    assert extract("http://news.example/a/1.html", page("據海峽網4月20日報導，")).dateline is None

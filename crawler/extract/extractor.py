@@ -384,7 +384,13 @@ def extract(
         )
         title = _headline(header_lines[-8:] + first, extra) or title
     first_para = body_lines[0] if body_lines else None
+    # The dateline opens the story, though a promotion or a caption may come before it: a later
+    # line counts only when it also names the reporters (新京报快讯（记者 裴剑飞）).
     dateline, dateline_names = parse_dateline(first_para)
+    if dateline is None:
+        dateline, dateline_names = next(
+            (found for found in map(parse_dateline, body_lines[1:3]) if found[0] and found[1]), (None, [])
+        )
     page_text = "\n".join(b.text for b in blocks)
 
     date_sel = _select_text(root, selectors.get("published_at"))

@@ -6,6 +6,7 @@ import re
 
 from crawler.extract.patterns import (
     AUTHOR,
+    BRACKET_BYLINE,
     BRACKETED_NAME,
     DATELINE,
     EDITOR,
@@ -163,7 +164,7 @@ def parse_dateline(first_paragraph: str | None) -> tuple[str | None, list[str]]:
     """The dateline of the first paragraph and the reporters named in its brackets."""
     if not first_paragraph:
         return None, []
-    m = DATELINE.match(first_paragraph.strip())
+    m = DATELINE.match(first_paragraph.strip()) or BRACKET_BYLINE.match(first_paragraph.strip())
     if not m:
         return None, []
     who = m["who"] or ""

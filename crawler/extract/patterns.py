@@ -131,9 +131,14 @@ OUTLET_SUFFIX = re.compile(
 )
 
 # Dateline at the start of the first paragraph: 海峽網4月20日訊, 新华社北京4月20日电, 本報訊
+# Taiwanese papers open with reporter and place in brackets: 〔記者巫其倫／台北報導〕
+BRACKET_BYLINE = re.compile(
+    r"^[〔\[【（(]\s*(?:記者|记者)\s*(?P<who>[\u4e00-\u9fff·、 ]{2,20}?)\s*[／/]\s*"
+    r"(?P<dl>[\u4e00-\u9fff]{2,10}(?:報導|报导|報道|报道))\s*[〕\]】）)]"
+)
 DATELINE = re.compile(
     r"^[【\[]?\s*(?P<dl>(?:[\u4e00-\u9fffA-Za-z·]{1,20}?\s*)?(?:(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日(?:\s*\d{1,2}\s*時|\s*\d{1,2}\s*时)?\s*)"
-    r"(?:電|电|訊|讯|消息|報道|报道|報導|报导)|本報訊|本报讯|本網訊|本网讯)\s*[】\]]?"
+    r"(?:電|电|訊|讯|消息|報道|报道|報導|报导)|本報訊|本报讯|本網訊|本网讯|[\u4e00-\u9fff]{2,8}?(?:快訊|快讯))\s*[】\]]?"
     r"(?:\s*[（(](?P<who>[^）)]{1,40})[）)])?"
 )
 
