@@ -151,6 +151,10 @@ def test_parse_source(text, expected):
         ("首屆峰會聚世界目光｜海峽網", ["首屆峰會聚世界目光"], "首屆峰會聚世界目光"),
         ("沒有後綴的標題", [], "沒有後綴的標題"),
         ("蔡某某_百度百科", ["登錄", "蔡某某", "目錄"], "蔡某某"),  # a short name, shown as a heading
+        ("多維博客 » 播客熱潮迅速蔓延 挑戰傳統傳媒", [], "播客熱潮迅速蔓延 挑戰傳統傳媒"),
+        ("藝術史研究<世紀在線中國藝術網", [], "藝術史研究"),  # the site is the piece named like one
+        ("农机专家：为农机行业搭建现代化信息平台_振兴东北", [], "农机专家：为农机行业搭建现代化信息平台"),
+        ("日本無性婚姻問題嚴重(圖)-", [], "日本無性婚姻問題嚴重(圖)"),
     ],
 )
 def test_clean_title(title, h1s, expected):
@@ -509,3 +513,55 @@ def test_a_dateline_under_a_promotion_line_still_names_the_reporter():
     assert (article.dateline, article.authors) == ("海峽快訊", ("吳九",))
     # A later line that names nobody is running text, not the dateline.
     assert extract("http://news.example/a/1.html", page("據海峽網4月20日報導，")).dateline is None
+
+
+@pytest.mark.parametrize(
+    ("title", "weak"),
+    [
+        ("謝謝您訪問〖關注中國中心〗", True),
+        ("显示", True),
+        ("blog.example.com", True),
+        ("bjreader的博客", True),
+        ("China-Pub blog", True),
+        ("松花江网", True),
+        ("市政府公布新措施", False),
+        ("新华网评：稳经济需要加速度", False),
+    ],
+)
+def test_titles_that_name_the_site_or_nothing(title, weak):
+    from crawler.extract.extractor import _weak_title
+
+    assert _weak_title(title) is weak
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # a headline repeated shorter under it
+        (
+            ["首頁", "丁香：我在山城教書的那些年", "作者：", "我在山城教書的那些年"],
+            "丁香：我在山城教書的那些年",
+        ),
+        # the first line with a date under it; the share widget below the date loses
+        (
+            [
+                "您所在的位置 首页 专题频道 新春走基层",
+                "土豆不“土” 土豆无“土”",
+                "2022-02-13 09:57 光明网",
+                "官方微信平台",
+                "光明日报记者 王建宏",
+            ],
+            "土豆不“土” 土豆无“土”",
+        ),
+        # else the line nearest the text; menus, column tags, subtitles and section heads never
+        (
+            ["公民读本与先贤论著", "English", "【新春走基层】", "——当代中国的精神危机", "犬儒病(上)"],
+            "犬儒病(上)",
+        ),
+        (["首页", "English"], None),
+    ],
+)
+def test_headline_under_a_weak_title(lines, expected):
+    from crawler.extract.extractor import _headline
+
+    assert _headline(lines, ()) == expected

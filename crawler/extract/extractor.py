@@ -49,6 +49,7 @@ from crawler.extract.patterns import (
     DATELINE,
     EDITOR_LINE,
     META_LINE,
+    OUTLET_SUFFIX,
     PUNCT,
     RELATED_HEADING,
     SENTENCE_END,
@@ -209,15 +210,30 @@ def _split_lead(lines: list[str]) -> tuple[list[str], list[str]]:
     return lead + [line for line in rest[:4] if line not in keep], keep + rest[4:]
 
 
-# A <title> that greets the visitor names the site, not the page.
+# A <title> that names the site or nothing, not the page: a greeting, a generic word, a host
+# name, a blog's name, a bare outlet name ("松花江网").
 _BANNER = re.compile(
-    r"^(?:欢迎光临|歡迎光臨|欢迎访问|歡迎訪問|欢迎来到|歡迎來到|谢谢您访问|謝謝您訪問|welcome to)", re.I
+    r"^(?:欢迎光临|歡迎光臨|欢迎访问|歡迎訪問|欢迎来到|歡迎來到|谢谢您访问|謝謝您訪問|welcome to)"
+    r"|^(?:显示|顯示|首页|首頁|正文|无标题|無標題|无标题文档|無標題文件|untitled(?: document)?|index|home)$"
+    r"|^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+$"
+    r"|(?:的博客|的部落格|的blog|\sblog)$",
+    re.I,
 )
+
+
+def _weak_title(title: str) -> bool:
+    return bool(_BANNER.search(title)) or (len(title) <= 6 and bool(OUTLET_SUFFIX.search(title)))
 
 
 def _headline(lines: list[str], extra) -> str | None:
     """The line above the text that reads as a headline (no label, date or crumb): one that
-    repeats another (茉莉：我是怎样…… over 我是怎样……), else the one nearest the text."""
+    repeats another (茉莉：我是怎样…… over 我是怎样……), else the first one with a date or a
+    byline right under it, else the one nearest the text."""
+    dated = {
+        line
+        for i, line in enumerate(lines)
+        if any(_is_byline(below) or dates.parse_date(below) for below in lines[i + 1 : i + 3])
+    }
     candidates = [
         line
         for line in lines
@@ -226,11 +242,21 @@ def _headline(lines: list[str], extra) -> str | None:
         and dates.parse_date(line) is None
         and not is_boilerplate(line, extra)
         and not re.search(r"[|｜>»/]", line)
+        and not re.match(r"(?:——|--|[一二三四五六七八九十]{1,3}、)", line)  # a subtitle, a section
+        and not re.fullmatch(r"[\[【].*[\]】]", line)  # a column tag, a row of bracketed links
+        and not re.search(r"所在的?位置|当前位置|當前位置|首页|首頁", line)  # a breadcrumb
+        and len(CJK.findall(line)) >= 2
     ]
     for line in candidates:
         if any(other != line and other in line for other in candidates):
-            return line
-    return candidates[-1] if candidates else None
+            return _TRAILING_SEP.sub("", line)
+    headed = [line for line in candidates if line in dated]
+    if headed:  # the first: share widgets and the like come under the date line, not above it
+        return _TRAILING_SEP.sub("", headed[0])
+    return _TRAILING_SEP.sub("", candidates[-1]) if candidates else None
+
+
+_TRAILING_SEP = re.compile(r"[\s\-_|｜—]+$")
 
 
 def _first_date(candidates, now, year=None) -> str | None:
@@ -376,13 +402,16 @@ def extract(
     header_lines += lead
     body = join_paragraphs(body_lines) or None
     header = "\n".join(header_lines[-30:])
-    if title and not selectors.get("title") and _BANNER.match(title):
+    if title and not selectors.get("title") and _weak_title(title):
         first = (
             body_lines[:1]
-            if body_lines and len(body_lines[0]) <= 40 and not re.search("[。！？]", body_lines[0])
+            if body_lines
+            and len(body_lines[0]) <= 40
+            and "。" not in body_lines[0]
+            and not _INNER_SENTENCE_END.search(body_lines[0])
             else []
         )
-        title = _headline(header_lines[-8:] + first, extra) or title
+        title = _headline([line for line in header_lines if line][-12:] + first, extra) or title
     first_para = body_lines[0] if body_lines else None
     # The dateline opens the story, though a promotion or a caption may come before it: a later
     # line counts only when it also names the reporters (新京报快讯（记者 裴剑飞）).

@@ -21,7 +21,7 @@ from crawler.extract.patterns import (
 )
 from crawler.text import clean_line, convert
 
-_TITLE_SEP = re.compile(r"\s*(?:[_|｜–—]+|--+|\s-\s|－|::)\s*")
+_TITLE_SEP = re.compile(r"\s*(?:[_|｜–—»«<>＜＞]+|--+|\s-\s|－|::)\s*")
 
 
 def parse_source(text: str | None) -> str | None:
@@ -178,7 +178,7 @@ def clean_title(title: str | None, h1s: list[str] | None = None) -> str | None:
     """Title without the site-name suffix ("... _ 海峽網", "... - 新浪新聞")."""
     if not title:
         return None
-    title = clean_line(title)
+    title = re.sub(r"[\s\-_|｜—]+$", "", clean_line(title)) or clean_line(title)
     for h in h1s or ():
         h = clean_line(h)
         if len(h) >= 4 and h in title:
@@ -195,7 +195,7 @@ def clean_title(title: str | None, h1s: list[str] | None = None) -> str | None:
     if named:  # the piece the page also shows as a heading ("蔡健雅_百度百科" and <h1>蔡健雅)
         return named[0]
     # The article title is the longest piece; site and channel names are short.
-    return max(parts, key=len)
+    return max([p for p in parts if len(p) > 10 or not OUTLET_SUFFIX.search(p)] or parts, key=len)
 
 
 _BLOG_OF = re.compile(
