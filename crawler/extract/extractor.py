@@ -33,6 +33,7 @@ from crawler.extract.fields import (
     photo_credits,
     posted_by,
     split_names,
+    strip_trailing_separator,
     trailing_names,
 )
 from crawler.extract.meta import (
@@ -249,14 +250,11 @@ def _headline(lines: list[str], extra) -> str | None:
     ]
     for line in candidates:
         if any(other != line and other in line for other in candidates):
-            return _TRAILING_SEP.sub("", line)
+            return strip_trailing_separator(line)
     headed = [line for line in candidates if line in dated]
     if headed:  # the first: share widgets and the like come under the date line, not above it
-        return _TRAILING_SEP.sub("", headed[0])
-    return _TRAILING_SEP.sub("", candidates[-1]) if candidates else None
-
-
-_TRAILING_SEP = re.compile(r"[\s\-_|｜—]+$")
+        return strip_trailing_separator(headed[0])
+    return strip_trailing_separator(candidates[-1]) if candidates else None
 
 
 def _first_date(candidates, now, year=None) -> str | None:

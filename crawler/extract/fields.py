@@ -174,11 +174,19 @@ def parse_dateline(first_paragraph: str | None) -> tuple[str | None, list[str]]:
     )
 
 
+_TRAILING_SEPARATOR = re.compile(r"[\s\-_|｜—]+$")
+
+
+def strip_trailing_separator(text: str) -> str:
+    """A title left with the separator of a site name that was cut off: "标题-", "标题 - -"."""
+    return _TRAILING_SEPARATOR.sub("", text)
+
+
 def clean_title(title: str | None, h1s: list[str] | None = None) -> str | None:
     """Title without the site-name suffix ("... _ 海峽網", "... - 新浪新聞")."""
     if not title:
         return None
-    title = re.sub(r"[\s\-_|｜—]+$", "", clean_line(title)) or clean_line(title)
+    title = strip_trailing_separator(clean_line(title)) or clean_line(title)
     for h in h1s or ():
         h = clean_line(h)
         if len(h) >= 4 and h in title:
