@@ -45,6 +45,7 @@ NOW = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)  # 14:00 in China
         ("May 20, 2024", None, "2024-05-20"),
         ("Sept. 3, 2019", None, "2019-09-03"),
         ("Maybe 20, 2024", None, None),  # not a month
+        ("發信站: 水木社區 (Mon Jan  3 12:00:00 2005), 站內", None, "2005-01-03T12:00:00+08:00"),
     ],
 )
 def test_parse_date(text, year, expected):
@@ -116,6 +117,13 @@ def test_parse_dateline(paragraph, dateline, names):
         ("文/李明 編輯 王剛", ["李明"]),
         ("記者：張三 | 台北", ["張三"]),
         ("作者 | 來源 | 時間", []),
+        # no label: reporters and place opening the line, as Taiwanese sites write them
+        ("王小明／台北報導", ["王小明"]),
+        ("王小明、李大同/綜合報導", ["王小明", "李大同"]),
+        ("綜合外電／台北報導", []),
+        ("他說：北京／上海報導", []),
+        # a BBS post's id
+        ("發信人: ggjj (山城), 信區: Reader", ["ggjj"]),
     ],
 )
 def test_parse_authors(text, expected):
@@ -155,6 +163,7 @@ def test_parse_source(text, expected):
         ("藝術史研究<世紀在線中國藝術網", [], "藝術史研究"),  # the site is the piece named like one
         ("农机专家：为农机行业搭建现代化信息平台_振兴东北", [], "农机专家：为农机行业搭建现代化信息平台"),
         ("日本無性婚姻問題嚴重(圖)-", [], "日本無性婚姻問題嚴重(圖)"),
+        ("容器使用經驗 - 好看的hk - 博客园", ["好看的hk", "容器使用經驗"], "容器使用經驗"),
     ],
 )
 def test_clean_title(title, h1s, expected):
@@ -400,6 +409,9 @@ def test_blog_owner_only_on_blogs():
         "太小心"
     ]
     assert blog_owner("http://news.example.com/a/1.html", "新聞", ["太小心的博客"]) == []
+    # "post_owner_service": the owner between the post's title and the blog service's name
+    assert blog_owner("http://blog.example.com/s/1.html", "春天的故事_張三_某某博客", []) == ["張三"]
+    assert blog_owner("http://blog.example.com/s/1.html", "春天的故事_某某博客", []) == []
 
 
 def test_a_title_cut_short_by_an_unescaped_quote_is_taken_whole():

@@ -115,6 +115,12 @@ ENGLISH = re.compile(
     re.I,
 )
 
+# "Mon Jan  3 12:00:00 2005", as BBS posts (发信站) and C's asctime print it
+ASCTIME = re.compile(
+    rf"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\s+{_EN_MONTH}\s+(?P<d>[0-3]?\d)\s+"
+    r"(?P<H>[0-2]?\d):(?P<M>[0-5]\d):(?P<S>[0-5]\d)\s+(?P<y>(?:19|20)\d{2})"
+)
+
 
 def _norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
@@ -147,6 +153,10 @@ def parse_date(text: str | None, now: datetime | None = None, year: int | None =
     if m:
         year_digits = "".join(str(_HAN_DIGIT[c]) for c in m["y"])
         return _not_future(_iso(int(year_digits), _han_number(m["m"]), _han_number(m["d"])), now)
+    m = ASCTIME.search(text)
+    if m:
+        month = _MONTHS[m["mon"][:3].lower()]
+        return _not_future(_iso(int(m["y"]), month, int(m["d"]), m["H"], m["M"], m["S"]), now)
     m = ENGLISH.search(text)
     if m:
         month = _MONTHS[(m["mon"] or m["mon2"])[:3].lower()]

@@ -6,10 +6,12 @@ import re
 
 from crawler.extract.patterns import (
     AUTHOR,
+    BBS_POSTER,
     BRACKET_BYLINE,
     BRACKETED_NAME,
     DATELINE,
     EDITOR,
+    NAME_SLASH_PLACE,
     NOT_NAME_END,
     NOT_NAMES,
     OUTLET_SUFFIX,
@@ -96,6 +98,13 @@ def parse_authors(text: str | None) -> list[str]:
         found += [n for n in names if n not in found]
     for m in REPORTED_BY.finditer(text):
         found += [n for n in split_names(m["names"]) if n not in found]
+    for m in NAME_SLASH_PLACE.finditer(text):
+        names = re.split(r"[、，,]", m["names"])
+        if all(looks_like_name(n) for n in names):  # 綜合外電／台北報導 names nobody
+            found += [n for n in names if n not in found]
+    for m in BBS_POSTER.finditer(text):
+        if m["id"] not in found:
+            found.append(m["id"])
     return found
 
 
@@ -187,10 +196,9 @@ def clean_title(title: str | None, h1s: list[str] | None = None) -> str | None:
     if not title:
         return None
     title = strip_trailing_separator(clean_line(title)) or clean_line(title)
-    for h in h1s or ():
-        h = clean_line(h)
-        if len(h) >= 4 and h in title:
-            return h
+    shown = [h for h in map(clean_line, h1s or ()) if len(h) >= 4 and h in title]
+    if shown:  # the longest: a blog's name may be a heading too ("post - 好看的hk - 博客园")
+        return max(shown, key=len)
     # "标题-新华网": a site name glued on with a bare hyphen or underscore.
     m = re.match(r"^(?P<t>.{4,}?)\s*[-_－—|｜]\s*(?P<site>[^-_－—|｜]{2,12})$", title)
     if m and OUTLET_SUFFIX.search(m["site"].strip()):
@@ -221,6 +229,9 @@ def blog_owner(url: str | None, title: str | None, texts: list[str]) -> list[str
     m = re.match(r"^\s*(?P<name>[^|｜\s]{2,20})\s*[|｜]\s*blog\.", title or "", re.I)
     if m:
         return [m["name"]]
+    pieces = [p for p in _TITLE_SEP.split(title or "") if p]
+    if len(pieces) >= 3 and re.search(r"博客|部落格|blog", pieces[-1], re.I) and 2 <= len(pieces[-2]) <= 20:
+        return [pieces[-2]]  # "文章标题_张三_新浪博客": the owner between the post and the service
     counts: dict[str, int] = {}
     for text in texts:
         for m in _BLOG_OF.finditer(text or ""):

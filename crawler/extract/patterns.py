@@ -79,6 +79,14 @@ REPORTED_BY = re.compile(
     r"[（(]\s*(?:記者|记者)?\s*(?P<names>[\u4e00-\u9fff·]{2,4}(?:[ 、，,\u3000]+[\u4e00-\u9fff·]{2,4}){0,4})"
     r"[ \u3000]+[\u4e00-\u9fff]{2,6}(?:報道|报道|報導|报导)\s*[）)]"
 )
+# "王小明／台北報導", "王小明、李大同/綜合報導": reporters and place, no label, opening a line
+NAME_SLASH_PLACE = re.compile(
+    r"^[ \t\u3000\xa0]*(?P<names>[\u4e00-\u9fff]{2,4}(?:[、，,][\u4e00-\u9fff]{2,4}){0,3})[ \t\u3000\xa0]*[／/]"
+    r"[ \t\u3000\xa0]*[\u4e00-\u9fff]{2,6}(?:報導|报导|報道|报道)",
+    re.M,
+)
+# "发信人: ggjj (某某), 信区: Reader": the poster's id on a BBS post
+BBS_POSTER = re.compile(r"(?:發信人|发信人)\s*[:：]\s*(?P<id>[A-Za-z][A-Za-z0-9_.\-]{1,19})\b")
 # "……佳節。（常書香 馬丹陽）": the reporters' names alone in brackets closing a story
 TRAILING_NAMES = re.compile(
     r"[（(][ \u3000\xa0]*(?P<names>[\u4e00-\u9fff]{2,4}(?:[ 、，,\u3000\xa0]+[\u4e00-\u9fff]{2,4}){0,3})[ \u3000\xa0]*[）)]\s*$"
