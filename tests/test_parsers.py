@@ -577,3 +577,31 @@ def test_headline_under_a_weak_title(lines, expected):
     from crawler.extract.extractor import _headline
 
     assert _headline(lines, ()) == expected
+
+
+def test_the_combined_boilerplate_and_end_patterns_mean_what_the_lists_say():
+    """content.py joins the pattern lists into two regular expressions each (anchored ones
+    matched at the start only); on every block of the fixtures and every string of these
+    tables, the answer must be the lists' own."""
+    import ast
+    from pathlib import Path
+
+    from crawler.decode import decode_html
+    from crawler.extract.blocks import blocks_of, parse, strip_noise
+    from crawler.extract.content import ends_article, is_boilerplate
+    from crawler.extract.patterns import BOILERPLATE, DATE_ONLY_LINE, END_OF_ARTICLE
+
+    texts = [
+        node.value
+        for node in ast.walk(ast.parse(Path(__file__).read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    ]
+    for page in sorted(Path(__file__).parent.glob("fixtures/extract/*/page.html")):
+        root = parse(decode_html(page.read_bytes(), None).text)
+        strip_noise(root)
+        texts += [block.text for block in blocks_of(root)[0]]
+    assert len(texts) > 500
+    for text in texts:
+        assert is_boilerplate(text) == any(p.search(text) for p in BOILERPLATE), text
+        listed = any(p.search(text) for p in END_OF_ARTICLE) or bool(DATE_ONLY_LINE.match(text))
+        assert ends_article(text) == listed, text
