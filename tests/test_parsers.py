@@ -283,6 +283,9 @@ def test_photo_credits(captions, expected):
         ("會議時間：2021年3月1日 發布時間：2021年2月20日", "2021-02-20"),
         ("item_id: 1, publish_time: '2019-09-08 11:42:03', group_id: 2", "2019-09-08T11:42:03+08:00"),
         ('{"pubDate": "2020-01-02 10:00"}', "2020-01-02T10:00:00+08:00"),
+        # a reference's citation date is not the page's
+        ("[1] 某某專訪．新浪 [引用日期2014-05-19] 更新時間：2020-02-14 10:47", "2020-02-14T10:47:00+08:00"),
+        ("㎡ 面積 ㎡ 發布時間：2021-02-20", "2021-02-20"),  # characters NFKC would widen shift nothing
     ],
 )
 def test_labeled_dates(text, expected):

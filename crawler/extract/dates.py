@@ -205,7 +205,9 @@ def _relative(m: re.Match, now: datetime) -> str:
 # Words before 日期/时间 that make it the date of a life or an event, not of the page.
 _OTHER_EVENT = re.compile(
     r"(?:出生|誕生|诞生|逝世|去世|死亡|成立|創立|创立|建立|開始|开始|結束|结束|截止|活動|活动|會議|会议|"
-    r"比賽|比赛|考試|考试|報名|报名|開幕|开幕|上映|開業|开业)$"
+    r"比賽|比赛|考試|考试|報名|报名|開幕|开幕|上映|開業|开业|"
+    # the date a source was cited or looked up (引用日期 in an encyclopedia's references)
+    r"引用|訪問|访问|查閱|查阅|檢索|检索|下載|下载)$"
 )
 
 
@@ -213,9 +215,10 @@ def labeled_date(text: str | None, now: datetime | None = None) -> str | None:
     """The first date that follows a publication label (发布时间：, 發表於, 日期:)."""
     if not text:
         return None
-    normed = _norm(text)
-    for m in LABELED.finditer(normed):
-        if _OTHER_EVENT.search(normed, max(0, m.start() - 4), m.start()):
+    # The labels are searched in the text as it is: normalising a whole page cost 0.6 ms and
+    # could shift positions; each candidate date is normalised by parse_date.
+    for m in LABELED.finditer(text):
+        if _OTHER_EVENT.search(text, max(0, m.start() - 4), m.start()):
             continue  # 出生日期, 成立时间: the date of something else than the page
         value = parse_date(text[m.end() : m.end() + 40], now=now)
         if value and text[m.end() : m.end() + 40].lstrip()[:1].isdigit():
