@@ -608,3 +608,33 @@ def test_the_combined_boilerplate_and_end_patterns_mean_what_the_lists_say():
         assert is_boilerplate(text) == any(p.search(text) for p in BOILERPLATE), text
         listed = any(p.search(text) for p in END_OF_ARTICLE) or bool(DATE_ONLY_LINE.match(text))
         assert ends_article(text) == listed, text
+
+
+def test_a_page_drawn_by_scripts_takes_its_text_from_jsonld_article_body():
+    import json as _json
+
+    from crawler.extract import extract
+
+    paragraphs = [
+        "市政府今天宣布，老城區的騎樓整修工程將於下個月動工，預計明年底完成。",
+        "工程分三期進行，第一期先處理中山路與民權路口一帶，施工期間部分路段將改為單向通行。",
+        "市府也提醒，施工期間店家照常營業，歡迎民眾多加利用周邊的公共停車場。",
+    ]
+
+    def page(article_body: str, shown: str) -> bytes:
+        ld = {"@type": "NewsArticle", "headline": "老城區騎樓整修下月動工", "articleBody": article_body}
+        return (
+            "<html><head><meta charset='utf-8'><title>老城區騎樓整修下月動工_港都新聞</title>"
+            f"<script type='application/ld+json'>{_json.dumps(ld, ensure_ascii=False)}</script></head>"
+            f"<body><div id='app'>{shown}</div><script>render()</script></body></html>"
+        ).encode()
+
+    full = "<p>" + "</p><p>".join(paragraphs) + "</p>"
+    article = extract("http://news.example/a/1.html", page(full, "載入中……"))
+    assert article.body.split("\n") == paragraphs
+    assert article.is_article
+    # Where the HTML itself holds the text, it wins over the JSON-LD copy (here a summary).
+    shown = "".join(f"<p>{p}</p>" for p in paragraphs * 2)
+    assert (
+        extract("http://news.example/a/1.html", page(paragraphs[0], shown)).body.split("\n") == paragraphs * 2
+    )

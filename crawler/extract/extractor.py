@@ -6,6 +6,7 @@ from WARC files, the tests and the benchmarks all call this function.
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import datetime
 from functools import lru_cache
@@ -257,6 +258,18 @@ def _headline(lines: list[str], extra) -> str | None:
     return strip_trailing_separator(candidates[-1]) if candidates else None
 
 
+_SCRIPTED_BODY_BELOW = 120  # characters of body text found in the HTML itself
+
+
+def _jsonld_body(value: str | None) -> list[str]:
+    """JSON-LD articleBody as paragraphs (some sites put HTML in it), when it is real text."""
+    if not value:
+        return []
+    text = html.unescape(re.sub(r"<(?:br|/p|/div|/h\d)\b[^>]*>", "\n", value, flags=re.I))
+    lines = [line for line in (clean_line(x) for x in re.sub(r"<[^>]+>", "", text).split("\n")) if line]
+    return lines if sum(map(len, lines)) >= 60 and PUNCT.search(value) else []
+
+
 def _first_date(candidates, now, year=None) -> str | None:
     for text in candidates:
         value = dates.parse_date(text, now=now, year=year)
@@ -398,6 +411,9 @@ def extract(
 
     lead, body_lines = _split_lead(body_lines)
     header_lines += lead
+    if sum(map(len, body_lines)) < _SCRIPTED_BODY_BELOW and not selectors.get("body"):
+        # A page that draws its text with scripts may still carry it as JSON-LD articleBody.
+        body_lines = _jsonld_body(meta.jsonld_value("articleBody")) or body_lines
     body = join_paragraphs(body_lines) or None
     header = "\n".join(header_lines[-30:])
     if title and not selectors.get("title") and _weak_title(title):
