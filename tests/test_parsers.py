@@ -187,6 +187,10 @@ def test_clean_title(title, h1s, expected):
         "原標題：峰會開幕",
         "相關新聞",
         "上一篇：本地新聞",
+        "版权声明：本文为博主原创文章，转载请附上原文出处链接和本声明。",
+        "版權",
+        "索 引 號：",
+        "标 题：",
     ],
 )
 def test_boilerplate_lines(line):
@@ -200,6 +204,8 @@ def test_boilerplate_lines(line):
         "國家互聯網信息辦公室副主任說，峰會是推進數字中國建設的重要載體。",
         "记者从市住建部门获悉，项目近日取得新进展。",
         "美国唱片工会表示：“播客在使用其它音乐时，一定要获得版权所有者或制作人的许可。”",
+        "具体措施如下：",  # a label of the article's own, not spaced out as a table's
+        "版权保护的问题再次引起关注。",
     ],
 )
 def test_article_lines_are_not_boilerplate(line):
