@@ -14,7 +14,8 @@ CHINA = timezone(timedelta(hours=8))
 
 _SEP = r"\s*[-/.年]\s*"
 _TIME = (
-    r"(?:\s*(?:T|日)?\s*(?P<H>[0-2]?\d)\s*[:：時时点點]\s*(?P<M>[0-5]\d)(?:\s*[:：分]\s*(?P<S>[0-5]\d))?)?"
+    r"(?:\s*(?:T|日)?\s*(?:(?P<ap>上午|下午|晚上|凌晨|中午|早上)\s*)?"
+    r"(?P<H>[0-2]?\d)\s*[:：時时点點]\s*(?P<M>[0-5]\d)(?:\s*[:：分]\s*(?P<S>[0-5]\d))?)?"
 )
 _ZONE = r"(?P<Z>Z|[+-]\d{2}:?\d{2})?"
 
@@ -51,6 +52,19 @@ URL_DATE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[-/_]?(?P<m>[01]\d)[-/_]?(?P
 URL_YM_D = re.compile(r"/(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)/(?P<d>[0-3]\d)/")
 
 _NUM = {"半": 0, "一": 1, "兩": 2, "两": 2, "几": 3, "幾": 3}
+
+
+def _hour(m: re.Match) -> str | None:
+    """The hour of a match, on the 24-hour clock: 下午 2:30 is 14:30, 中午 12:10 stays 12."""
+    hour, half = m["H"], m.groupdict().get("ap")
+    if (
+        hour is not None
+        and half in ("下午", "晚上", "中午")
+        and int(hour) < 12
+        and not (half == "中午" and int(hour) >= 11)
+    ):
+        return str(int(hour) + 12)
+    return hour
 
 
 def _iso(y: int, m: int, d: int, hh=None, mm=None, ss=None, zone: str | None = None) -> str | None:
@@ -135,14 +149,14 @@ def parse_date(text: str | None, now: datetime | None = None, year: int | None =
         m = pattern.search(text)
         if m:
             return _not_future(
-                _iso(int(m["y"]), int(m["m"]), int(m["d"]), m["H"], m["M"], m["S"], m["Z"]), now
+                _iso(int(m["y"]), int(m["m"]), int(m["d"]), _hour(m), m["M"], m["S"], m["Z"]), now
             )
     m = ROC.search(text)
     if m:
-        return _not_future(_iso(int(m["y"]) + 1911, int(m["m"]), int(m["d"]), m["H"], m["M"]), now)
+        return _not_future(_iso(int(m["y"]) + 1911, int(m["m"]), int(m["d"]), _hour(m), m["M"]), now)
     m = ROC_SLASH.search(text)
     if m:
-        return _not_future(_iso(int(m["y"]) + 1911, int(m["m"]), int(m["d"]), m["H"], m["M"]), now)
+        return _not_future(_iso(int(m["y"]) + 1911, int(m["m"]), int(m["d"]), _hour(m), m["M"]), now)
     m = US.search(text)
     if m:
         hour = m["H"]
@@ -173,10 +187,10 @@ def parse_date(text: str | None, now: datetime | None = None, year: int | None =
     for pattern in (MONTH_DAY, SHORT):
         m = pattern.search(text)
         if m:
-            value = _iso(ref_year, int(m["m"]), int(m["d"]), m["H"], m["M"], m.groupdict().get("S"))
+            value = _iso(ref_year, int(m["m"]), int(m["d"]), _hour(m), m["M"], m.groupdict().get("S"))
             # A month-day later than the capture belongs to the previous year.
             if value and now is not None and year is None and _not_future(value, now) is None:
-                value = _iso(ref_year - 1, int(m["m"]), int(m["d"]), m["H"], m["M"], m.groupdict().get("S"))
+                value = _iso(ref_year - 1, int(m["m"]), int(m["d"]), _hour(m), m["M"], m.groupdict().get("S"))
             return _not_future(value, now)
     return None
 
