@@ -26,20 +26,11 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: int = 300) -> subproce
 
 @pytest.fixture(scope="session")
 def demo_site():
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "crawler.demo.server", "--port", "0"],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    try:
-        url = proc.stdout.readline().strip()
+    from tests.servers import module_server
+
+    with module_server("crawler.demo.server", "--port", "0") as url:
         assert url.startswith("http://127.0.0.1:"), url
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def crawl_args(base_url: str, data_dir: Path, *extra: str) -> list[str]:

@@ -11,6 +11,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -75,6 +76,25 @@ def redis_server(workdir: Path):
     try:
         wait_for_port(port, proc)
         yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@contextmanager
+def module_server(module: str, *args: str, env: dict | None = None):
+    """Run `python -m module args` from the project root and yield the URL it prints first;
+    stop it afterwards. The project's own test and demo sites all start this way."""
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.Popen(
+        [sys.executable, "-m", module, *args],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=root,
+        env=env or {**os.environ, "PYTHONPATH": str(root)},
+    )
+    try:
+        yield proc.stdout.readline().strip()
     finally:
         proc.terminate()
         proc.wait(timeout=10)

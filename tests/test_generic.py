@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from urllib.parse import urlsplit
 
 import pytest
@@ -12,7 +9,8 @@ import pytest
 from crawler.demo.site import PRIVATE_PATH, build_articles
 from crawler.links import discover, robots_sitemaps
 from crawler.urls import canonical_url, looks_like_article_url, trap_reason
-from tests.conftest import ROOT, run_cli
+from tests.conftest import run_cli
+from tests.servers import module_server
 from tests.test_crawl_e2e import rows
 
 DEMO = build_articles()
@@ -63,20 +61,9 @@ def test_feeds_and_sitemaps_are_discovered(generic_demo):
 
 
 def test_traps_end_within_limits_and_articles_are_stored_once(tmp_path):
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.trapserver"],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    try:
-        base = proc.stdout.readline().strip()
+    with module_server("tests.trapserver") as base:
         result = generic_crawl(base + "/", tmp_path)
         assert result.returncode == 0, result.stderr
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
     articles = rows(tmp_path, "select url from articles")
     assert len(articles) == len({r["url"] for r in articles}) == 12
     captures = [r["url"] for r in rows(tmp_path, "select url from captures")]
@@ -180,20 +167,9 @@ def test_feeds_from_robots_and_link_alternate():
 
 def test_generic_crawl_follows_redirect_chains_to_articles(tmp_path):
     log = tmp_path / "sent"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.rawserver", str(log)],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    try:
-        base = proc.stdout.readline().strip()
+    with module_server("tests.rawserver", str(log)) as base:
         result = generic_crawl(base + "/", tmp_path / "data")
         assert result.returncode == 0, result.stderr
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
     titles = {r["title"] for r in rows(tmp_path / "data", "select title from articles")}
     assert "跳轉之後的文章" in titles  # reachable only through /r/1 -> /r/2 -> /a/final.html
     assert len(titles) == 5

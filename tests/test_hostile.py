@@ -22,7 +22,7 @@ import pytest
 
 from tests.conftest import ROOT, run_cli
 from tests.hostileserver import BAD, GOOD
-from tests.servers import descendants, status_kib
+from tests.servers import descendants, module_server, status_kib
 
 # path on the site -> (stage, words the reason must contain)
 EXPECTED = {
@@ -96,60 +96,42 @@ def hostile_crawl(tmp_path_factory):
     recorder = Recorder()
     log = tmp / "requests.log"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tests.hostileserver",
-            "--host",
-            "127.0.0.2",
-            "--private-port",
-            str(recorder.port),
-            "--log",
-            str(log),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env=env,
-    )
+    server_args = ["--host", "127.0.0.2", "--private-port", str(recorder.port), "--log", str(log)]
     try:
-        base = server.stdout.readline().strip()
-        assert base.startswith("http://127.0.0.2:"), base
-        data = tmp / "data"
-        args = [
-            sys.executable, "-m", "crawler", "crawl", "--start-url", base + "/",
-            "--allow-domain", "127.0.0.2", "--allow-domain", "localhost",
-            "--allow-domain", "127.0.0.1", "--allow-domain", "::1",
-            "--allow-address", "127.0.0.2", "--data-dir", str(data), "--delay", "0",
-            "-s", "DOWNLOAD_TIMEOUT=3", "-s", "NEWSARCHIVE_RETRY_BACKOFF=0.2",
-        ]  # fmt: skip
-        started = time.monotonic()
-        crawl = subprocess.Popen(
-            args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env
-        )
-        peak = 0
-        while crawl.poll() is None:
-            peak = max(peak, _tree_rss(crawl.pid))
-            time.sleep(0.05)
-            assert time.monotonic() - started < 600, "the hostile crawl did not finish"
-        out, err = crawl.communicate()
-        print(f"\nhostile crawl: {time.monotonic() - started:.1f} s, peak RSS of the crawl's processes "
-              f"{peak / 2**20:.0f} MB")  # fmt: skip
-        yield {
-            "base": base,
-            "data": data,
-            "code": crawl.returncode,
-            "out": out,
-            "err": err,
-            "peak": peak,
-            "private_port": recorder.port,
-            "log": log.read_text().splitlines(),
-            "accepted": list(recorder.accepted),
-        }
+        with module_server("tests.hostileserver", *server_args, env=env) as base:
+            assert base.startswith("http://127.0.0.2:"), base
+            data = tmp / "data"
+            args = [
+                sys.executable, "-m", "crawler", "crawl", "--start-url", base + "/",
+                "--allow-domain", "127.0.0.2", "--allow-domain", "localhost",
+                "--allow-domain", "127.0.0.1", "--allow-domain", "::1",
+                "--allow-address", "127.0.0.2", "--data-dir", str(data), "--delay", "0",
+                "-s", "DOWNLOAD_TIMEOUT=3", "-s", "NEWSARCHIVE_RETRY_BACKOFF=0.2",
+            ]  # fmt: skip
+            started = time.monotonic()
+            crawl = subprocess.Popen(
+                args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env
+            )
+            peak = 0
+            while crawl.poll() is None:
+                peak = max(peak, _tree_rss(crawl.pid))
+                time.sleep(0.05)
+                assert time.monotonic() - started < 600, "the hostile crawl did not finish"
+            out, err = crawl.communicate()
+            print(f"\nhostile crawl: {time.monotonic() - started:.1f} s, peak RSS of the crawl's processes "
+                  f"{peak / 2**20:.0f} MB")  # fmt: skip
+            yield {
+                "base": base,
+                "data": data,
+                "code": crawl.returncode,
+                "out": out,
+                "err": err,
+                "peak": peak,
+                "private_port": recorder.port,
+                "log": log.read_text().splitlines(),
+                "accepted": list(recorder.accepted),
+            }
     finally:
-        server.terminate()
-        server.wait(timeout=10)
         recorder.close()
 
 

@@ -15,7 +15,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from crawler.demo.site import build_articles
 from tests.conftest import ROOT, crawl_args, crawl_demo, run_cli
-from tests.servers import descendants
+from tests.servers import descendants, module_server
 from tests.test_crawl_e2e import rows
 
 DEMO = build_articles()
@@ -25,23 +25,12 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 @pytest.fixture
 def mutable_site():
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "crawler.demo.server", "--mutable"],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env=ENV,
-    )
-    try:
-        url = proc.stdout.readline().strip()
+    with module_server("crawler.demo.server", "--mutable", env=ENV) as url:
 
         def edition(n: int) -> None:
             urllib.request.urlopen(f"{url}/__demo__/edition?n={n}", timeout=10).read()
 
         yield url, edition
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def crawls(data: Path):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import subprocess
 import sys
 import zlib
@@ -12,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, run_cli
+from tests.conftest import run_cli
 from tests.rawserver import responses
+from tests.servers import module_server
 
 PROFILE = """
 name = "rawsite"
@@ -28,15 +28,7 @@ list_patterns = ['/r/']
 def raw_crawl(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("raw")
     log = tmp / "sent"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.rawserver", str(log)],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    try:
-        url = proc.stdout.readline().strip()
+    with module_server("tests.rawserver", str(log)) as url:
         profiles = tmp / "profiles"
         profiles.mkdir()
         (profiles / "rawsite.toml").write_text(PROFILE, encoding="utf-8")
@@ -55,9 +47,6 @@ def raw_crawl(tmp_path_factory):
             "--quiet",
         )
         assert result.returncode == 0, result.stderr
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
     sent = {}
     for path in sorted(log.glob("*.path"), key=lambda p: int(p.stem)):
         sent.setdefault(url + path.read_text(), []).append(path.with_suffix(".bin").read_bytes())
