@@ -21,6 +21,7 @@ def resumable_crawl(store: ArticleStore, site: str) -> str | None:
 
 class CrawlState:
     def __init__(self, store: ArticleStore, crawl_id: str):
+        self.store = store
         self.db = store.db
         self.crawl_id = crawl_id
         self.on_done = None  # a shared (Redis) frontier's acknowledgement, when there is one
@@ -41,8 +42,10 @@ class CrawlState:
         return cur.rowcount > 0
 
     def done(self, url: str) -> None:
+        """Mark a URL done; a shared frontier hears of it once that is committed."""
         self.mark_done(url)
-        self.acknowledge(url)
+        if self.on_done is not None:
+            self.store.after_commit(lambda: self.acknowledge(url))
 
     def mark_done(self, url: str) -> None:
         """The frontier row only: may run inside the transaction that stored the page."""

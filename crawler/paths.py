@@ -32,12 +32,37 @@ def warc_dir(settings) -> Path:
     )
 
 
+# One ArticleStore (one connection) per database in this process, shared by every crawler that
+# writes to it: `crawl A B` runs several crawlers on one reactor thread, and with grouped commits
+# two connections would wait on each other's open write transaction.
+_STORES: dict[Path, tuple[object, set[int]]] = {}
+
+
 def store_for(crawler):
-    """One ArticleStore per crawler, shared by its extensions and pipelines (one connection)."""
-    store = getattr(crawler, "_newsarchive_store", None)
-    if store is None:
+    """The ArticleStore of the crawler's database, shared by its extensions and pipelines and by
+    the process's other crawlers on the same file; `release_store` when the crawler is done."""
+    path = db_path(crawler.settings).resolve()
+    entry = _STORES.get(path)
+    if entry is None:
         from archive.store import ArticleStore
 
-        store = ArticleStore(db_path(crawler.settings))
-        crawler._newsarchive_store = store
-    return store
+        entry = _STORES[path] = (
+            ArticleStore(path, commit_every=crawler.settings.getfloat("NEWSARCHIVE_COMMIT_INTERVAL", 0.0)),
+            set(),
+        )
+    entry[1].add(id(crawler))
+    return entry[0]
+
+
+def release_store(crawler) -> None:
+    """Commit the crawler's rows; close the store once no crawler of this process uses it."""
+    path = db_path(crawler.settings).resolve()
+    entry = _STORES.get(path)
+    if entry is None:
+        return
+    store, users = entry
+    store.commit()
+    users.discard(id(crawler))
+    if not users:
+        store.close()
+        del _STORES[path]

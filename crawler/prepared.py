@@ -5,12 +5,6 @@ This module stays light (no Scrapy, no SQLite): the crawl's worker processes imp
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
-import threading
-import time
-
 from crawler.extract import extract
 from crawler.extract.article import Article
 from crawler.searchtext import index_columns
@@ -43,23 +37,14 @@ def extract_for_store(*args, **kwargs) -> tuple[Article, Prepared | None]:
     return article, (prepare(article) if article.is_article else None)
 
 
-def exit_with_parent(crawl_pid: int, every: float = 1.0) -> None:
-    """Extraction-worker initializer: end this worker, and the forkserver that made it, once
-    the crawl process is gone. A crawl killed with SIGKILL otherwise leaves both behind for
-    good (the forkserver never sees its end of the pipe close)."""
-    forkserver = os.getppid()
+_WARM_PAGE = (
+    "<html><head><title>预热</title></head><body><h1>预热页面</h1>"
+    "<p>2026年1月1日 来源：本站 作者：王五</p><p>這是一段繁體文字，这是一段简体文字，用来装载转换词典。</p>"
+    "</body></html>"
+).encode()
 
-    def watch() -> None:
-        while True:
-            time.sleep(every)
-            try:
-                os.kill(crawl_pid, 0)
-            except ProcessLookupError:
-                if forkserver > 1:
-                    with contextlib.suppress(OSError):
-                        os.kill(forkserver, signal.SIGTERM)
-                os._exit(0)
-            except PermissionError:
-                pass  # alive (the pid was reused by someone else's process: not ours to judge)
 
-    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+def warm_up() -> None:
+    """Extract a small page once, so that a new worker loads its dictionaries (OpenCC, the
+    script tables) before the crawl's first pages arrive rather than while they wait."""
+    extract_for_store("http://warm-up.invalid/a.html", _WARM_PAGE)

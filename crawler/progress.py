@@ -9,7 +9,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from crawler.paths import store_for
+from crawler.paths import release_store, store_for
 
 logger = logging.getLogger(__name__)
 
@@ -50,9 +50,8 @@ class CrawlRecordExtension:
         counts = crawl_counts(self.crawler.stats)
         if status == "finished" and counts["pages"] == 0 and counts["errors"] > 0:
             status = "failed"  # nothing could be fetched at all: the site is down or unreachable
-        store = store_for(self.crawler)
-        store.finish_crawl(spider.crawl_id, status, counts)
-        store.close()
+        store_for(self.crawler).finish_crawl(spider.crawl_id, status, counts)
+        release_store(self.crawler)
 
 
 class ProgressExtension:

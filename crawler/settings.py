@@ -72,6 +72,9 @@ NEWSARCHIVE_RETRY_BACKOFF = 1.0  # seconds before the first retry, doubled for e
 NEWSARCHIVE_RETRY_AFTER_MAX = 300  # a longer Retry-After gives the request up at once
 # Worker processes for extraction, off the reactor thread (0: extract in the crawl process).
 NEWSARCHIVE_EXTRACT_WORKERS = min(4, (os.cpu_count() or 1) - 1)
+# Rows are committed in groups, at most this many seconds apart (0: a commit for every page).
+# A crawl killed outright loses at most that much work, which its next run fetches again.
+NEWSARCHIVE_COMMIT_INTERVAL = 0.5
 ARCHIVE_WARC_ENABLED = True
 ARCHIVE_WARC_DIR = None  # default: DATA_DIR/warc
 ARCHIVE_WARC_MAX_SIZE = 1_000_000_000

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 
+from twisted.internet import task
+
 from archive.store import WarcPointer
 from crawler.paths import store_for
 from spiders.items import ArticleItem, FailureItem, UnchangedItem
@@ -26,6 +28,16 @@ class ArticleStorePipeline:
 
     def open_spider(self):
         self.store = store_for(self.crawler)
+        self.commits = None
+        if self.store.commit_every > 0:
+            # Grouped commits: a quiet spell (a slow server) still commits what is waiting.
+            self.commits = task.LoopingCall(self.store.commit_if_due)
+            self.commits.start(self.store.commit_every, now=False)
+
+    def close_spider(self):
+        if self.commits is not None and self.commits.running:
+            self.commits.stop()
+        self.store.commit()
 
     def process_item(self, item):
         if isinstance(item, FailureItem):
@@ -43,9 +55,7 @@ class ArticleStorePipeline:
             with self.store.transaction():
                 self._store_article(item)
                 if state is not None:
-                    state.mark_done(item.frontier_url)
-            if state is not None:
-                state.acknowledge(item.frontier_url)
+                    state.done(item.frontier_url)
         return item
 
     def _store_article(self, item: ArticleItem) -> None:

@@ -8,10 +8,8 @@ run schedules goes into the database's frontier first, so a killed run is carrie
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from urllib.parse import urlsplit
 
 import scrapy
@@ -29,10 +27,11 @@ from crawler.incremental import older_than, young_enough
 from crawler.links import discover, is_feed_url, page_links, rebase, robots_sitemaps, same_site, xml_links
 from crawler.lock import acquire
 from crawler.paths import db_path, store_for
-from crawler.prepared import exit_with_parent, extract_for_store
+from crawler.prepared import extract_for_store, warm_up
 from crawler.profile import adhoc_profile, as_list, get_profile
 from crawler.safety import REFUSED
 from crawler.urls import canonical_url, trap_reason
+from crawler.workers import WorkerPool
 from spiders.items import ArticleItem, FailureItem, UnchangedItem
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -107,25 +106,21 @@ class NewsSpider(scrapy.Spider):
         workers = crawler.settings.getint("NEWSARCHIVE_EXTRACT_WORKERS", 0)
         spider.extract_pool = None
         if workers > 0:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            # forkserver: workers never inherit the reactor's threads and sockets.
-            spider.extract_pool = ProcessPoolExecutor(
-                workers,
-                mp_context=multiprocessing.get_context("forkserver"),
-                initializer=exit_with_parent,
-                initargs=(os.getpid(),),
-            )
+            spider.extract_pool = WorkerPool(workers)
             crawler.signals.connect(spider._close_pool, signal=signals.spider_closed)
         spider.now = datetime.now(UTC)
         return spider
 
-    def _close_pool(self, spider):
+    async def _close_pool(self, spider):
         if self.extract_pool is not None:
-            self.extract_pool.shutdown(wait=True, cancel_futures=True)
+            await self.extract_pool.aclose()
 
     async def start(self):
+        if self.extract_pool is not None:
+            # The worker starts and loads its dictionaries while robots.txt and the first lists
+            # download, instead of after the first articles have arrived.
+            self._warming = asyncio.ensure_future(self.extract_pool.run(warm_up))
+            self._warming.add_done_callback(lambda f: f.cancelled() or f.exception())
         pending = self.state.pending()
         if pending:
             self.logger.warning("resuming crawl %s: %d URLs left to fetch", self.crawl_id, len(pending))
@@ -250,9 +245,7 @@ class NewsSpider(scrapy.Spider):
             if self.extract_pool is None:
                 article, prepared = extract_for_store(*args, **kwargs)
             else:
-                article, prepared = await asyncio.wrap_future(
-                    self.extract_pool.submit(partial(extract_for_store, *args, **kwargs))
-                )
+                article, prepared = await self.extract_pool.run(extract_for_store, *args, **kwargs)
         except NotText as exc:
             return None, FailureItem(self.crawl_id, response.meta["frontier_url"], "decode", str(exc))
         except PageTooLarge as exc:

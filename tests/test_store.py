@@ -89,3 +89,57 @@ def test_a_transaction_inside_another_is_a_savepoint_of_it(tmp_path):
             store.add_failure("c1", "http://a.example/5", "fetch", "inner of an undone outer")
         raise ZeroDivisionError
     assert other.db.execute("select count(*) from failures").fetchone()[0] == 2
+
+
+def _urls(store: ArticleStore, table: str = "failures") -> list[str]:
+    return [r[0] for r in store.db.execute(f"select url from {table} order by url")]  # noqa: S608
+
+
+def test_grouped_commits_keep_each_unit_all_or_nothing_and_commit_when_due(tmp_path):
+    from archive.search import search
+
+    store = ArticleStore(tmp_path / "news.db", commit_every=3600)
+    other = ArticleStore(tmp_path / "news.db")  # a second connection sees committed rows only
+    heard: list[str] = []
+    with store.transaction():
+        save(store, article("第一篇的內容，講數字中國。"), "2026-04-20T01:00:00Z", 10)
+        store.after_commit(lambda: heard.append("first"))
+    with pytest.raises(ZeroDivisionError), store.transaction():
+        store.add_failure("c1", "http://a.example/undone", "fetch", "undone with its unit")
+        store.after_commit(lambda: heard.append("undone"))
+        raise ZeroDivisionError
+    with store.transaction():
+        store.add_failure("c1", "http://a.example/kept", "fetch", "kept")
+    store.commit_if_due()  # an hour has not passed: still one open transaction
+    assert store.db.conn.in_transaction and heard == []
+    assert _urls(other) == [] and _urls(other, "articles") == []
+    assert [h.url for h in search(store.db, "數字")] == []  # index rows wait for the commit too
+
+    store.commit()
+    assert heard == ["first"]  # after the commit, and never for the undone unit
+    assert _urls(other) == ["http://a.example/kept"]
+    assert _urls(other, "articles") == ["http://news.example/a/1.html"]
+    assert [h.url for h in search(other.db, "数字")] == ["http://news.example/a/1.html"]
+
+    store.commit_every = 0.000001  # due at once: the unit that opens a group also commits it
+    with store.transaction():
+        save(store, article("第二版，改寫了內容。"), "2026-04-21T01:00:00Z", 20)
+    assert not store.db.conn.in_transaction
+    assert [h.url for h in search(other.db, "改寫")] == ["http://news.example/a/1.html"]
+    assert [h.url for h in search(other.db, "數字")] == []  # the old version's index row is gone
+
+
+def test_a_rolled_back_unit_takes_its_search_row_with_it(tmp_path):
+    from archive.search import search
+
+    store = ArticleStore(tmp_path / "news.db", commit_every=3600)
+    with store.transaction():
+        save(store, article("保留的版本。"), "2026-04-20T01:00:00Z", 10)
+    with pytest.raises(ZeroDivisionError), store.transaction():
+        save(store, article("撤銷的版本。"), "2026-04-21T01:00:00Z", 20)
+        raise ZeroDivisionError
+    store.close()  # closing commits what is open
+    again = ArticleStore(tmp_path / "news.db")
+    assert [h.url for h in search(again.db, "保留")] == ["http://news.example/a/1.html"]
+    assert search(again.db, "撤銷") == []
+    assert again.db.execute("select version from articles").fetchone()[0] == 1
