@@ -5,6 +5,8 @@ This module stays light (no Scrapy, no SQLite): the crawl's worker processes imp
 
 from __future__ import annotations
 
+import unicodedata
+
 from crawler.extract import extract
 from crawler.extract.article import Article
 from crawler.searchtext import index_columns
@@ -26,8 +28,13 @@ class Prepared:
 
 
 def prepare(article: Article) -> Prepared:
+    hashed = article.body_norm or article.body
+    nfkc = unicodedata.normalize("NFKC", hashed or "")  # one NFKC pass for the hash and the index
     return Prepared(
-        content_hash(article.body_norm or article.body), index_columns(article.title_norm, article.body_norm)
+        content_hash(hashed, nfkc=nfkc),
+        index_columns(
+            article.title_norm, article.body_norm, body_nfkc=nfkc if hashed == article.body_norm else None
+        ),
     )
 
 

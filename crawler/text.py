@@ -17,7 +17,11 @@ _TARGET_CONFIG = {"hans": "t2s.json", "hant": "s2t.json"}
 
 def clean_line(text: str) -> str:
     """Collapse white space inside one paragraph (full-width spaces included)."""
-    return _SPACE.sub(" ", text).strip()
+    if "\u200b" in text or "\ufeff" in text:
+        return _SPACE.sub(" ", text).strip()
+    # str.split() splits on exactly the characters \s matches (U+00A0 and U+3000 among them),
+    # and does it three times faster than the regular expression: this runs for every block.
+    return " ".join(text.split())
 
 
 def join_paragraphs(lines: list[str]) -> str:
@@ -90,11 +94,13 @@ def _char_map(chars: list[str], config: str) -> list[str]:
 _LETTER = re.compile(r"[^\W\d_]")  # what str.isalpha() accepts, Han characters included
 
 
-def lang_of(text: str | None, script: str) -> str | None:
-    """A BCP 47 tag for the text: zh-Hans, zh-Hant, zh, en or None."""
+def lang_of(text: str | None, script: str, han: int | None = None) -> str | None:
+    """A BCP 47 tag for the text: zh-Hans, zh-Hant, zh, en or None. `han`: the text's count of
+    Han characters, when the caller has it."""
     if not text:
         return None
-    han = len(CJK.findall(text))
+    if han is None:
+        han = len(CJK.findall(text))
     letters = len(_LETTER.findall(text, 0, 5000))
     if han == 0:
         return "en" if letters > 20 else None
@@ -103,8 +109,9 @@ def lang_of(text: str | None, script: str) -> str | None:
     return {"hans": "zh-Hans", "hant": "zh-Hant"}.get(script, "zh")
 
 
-def content_hash(text: str | None) -> str:
-    """sha1 of the text with white space and Unicode width normalised away."""
-    norm = unicodedata.normalize("NFKC", text or "")
+def content_hash(text: str | None, *, nfkc: str | None = None) -> str:
+    """sha1 of the text with white space and Unicode width normalised away. `nfkc`: the text's
+    NFKC form, when the caller has it."""
+    norm = nfkc if nfkc is not None else unicodedata.normalize("NFKC", text or "")
     norm = _SPACE.sub("", norm)
     return hashlib.sha1(norm.encode("utf-8")).hexdigest()

@@ -82,3 +82,37 @@ def test_binary_garbage_and_empty_bodies_raise_the_documented_not_text():
     with pytest.raises(NotText, match="empty body"):
         extract("http://example.test/x", b"")
     assert isinstance(NotText("x"), ValueError)  # the CLI reports it as bad input (exit 2)
+
+
+@pytest.mark.parametrize(
+    "css",
+    [
+        ".box p",
+        ".box .lead",
+        "div.box p",
+        "#main .box p",
+        ".box > p",
+        "section p",
+        ".none p",
+        "p",
+        ".box p, h1",
+        "section section",
+        "section *",
+    ],
+)
+def test_profile_selectors_looked_up_inside_their_container_find_what_the_whole_tree_gives(css):
+    from lxml.cssselect import CSSSelector
+
+    from crawler.extract.blocks import parse
+    from crawler.extract.extractor import _PageSelect
+
+    pages = [
+        '<div id="main"><div class="box"><p class="lead">一</p><div><p>二</p></div></div><p>三</p></div>',
+        # two containers, one inside the other: the shortcut must not be taken
+        '<div class="box"><p>一</p><div class="box"><p>二</p></div></div><div class="box"><p>三</p></div>',
+        "<section><p>一</p></section><h1>標題</h1>",
+    ]
+    for html in pages:
+        root = parse(f"<html><body>{html}</body></html>")
+        got = _PageSelect(root)(css)
+        assert got == CSSSelector(css)(root)

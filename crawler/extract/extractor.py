@@ -11,8 +11,9 @@ import re
 from datetime import datetime
 from functools import lru_cache
 
+from cssselect import SelectorError
 from lxml import etree
-from lxml.cssselect import CSSSelector
+from lxml.cssselect import CSSSelector, LxmlTranslator
 
 from crawler.decode import NotText, decode_html, not_text_reason
 from crawler.extract import dates
@@ -107,20 +108,57 @@ def _meta_authors(meta) -> list[str]:
     return names_only(value)
 
 
-def _select_text(root: etree._Element, css: str | None) -> str | None:
+# "HEAD REST": a simple first compound (tag, class, id), a descendant combinator, the rest.
+_HEAD_REST = re.compile(r"\s*([\w-]*(?:[#.][\w-]+)*)\s+([^\s>+~].*?)\s*", re.S)
+
+
+@lru_cache(maxsize=512)
+def _split_selector(css: str) -> tuple[str, etree.XPath] | None:
+    """(head, rest as an XPath relative to a head element) for "HEAD REST", else None."""
+    m = _HEAD_REST.fullmatch(css)
+    if m is None or "," in css or not m.group(1):
+        return None
+    try:
+        return m.group(1), etree.XPath(LxmlTranslator().css_to_xpath(m.group(2), prefix="descendant::"))
+    except (SelectorError, etree.XPathError):
+        return None
+
+
+class _PageSelect:
+    """A profile's selectors on one page. Those of a profile mostly share their container
+    (".article h1", ".article .content"): a whole-tree lookup costs 0.2 ms a page each, so the
+    container is looked up once and, when the page has exactly one, the rest inside it."""
+
+    def __init__(self, root: etree._Element):
+        self.root = root
+        self.heads: dict[str, list] = {}
+
+    def __call__(self, css: str) -> list:
+        split = _split_selector(css)
+        if split is not None:
+            head, rest = split
+            found = self.heads.get(head)
+            if found is None:
+                found = self.heads[head] = _css(head)(self.root)
+            if len(found) == 1:
+                return rest(found[0])
+        return _css(css)(self.root)
+
+
+def _select_text(select: _PageSelect, css: str | None) -> str | None:
     if not css:
         return None
-    for el in _css(css)(root):
+    for el in select(css):
         text = clean_line(text_of(el) if isinstance(el, etree._Element) else str(el))
         if text:
             return text
     return None
 
 
-def _select_el(root: etree._Element, css: str | None) -> etree._Element | None:
+def _select_el(select: _PageSelect, css: str | None) -> etree._Element | None:
     if not css:
         return None
-    found = _css(css)(root)
+    found = select(css)
     return found[0] if found else None
 
 
@@ -321,16 +359,17 @@ def extract(
         for el in _css(css)(root):
             remove(el)
     strip_noise(root)
+    select = _PageSelect(root)
     h1s = [clean_line(text_of(el)) for el in root.iter("h1", "h2", "h3")]
     title = (
-        _select_text(root, selectors.get("title"))
+        _select_text(select, selectors.get("title"))
         or clean_title(_page_title(meta), h1s)
         or (h1s[0] if h1s else None)
     )
 
     blocks, order, end = blocks_of(root)
-    container = region_of(_select_el(root, selectors.get("body")), order, end)
-    related_root = _select_el(root, selectors.get("related"))
+    container = region_of(_select_el(select, selectors.get("body")), order, end)
+    related_root = _select_el(select, selectors.get("related"))
     taken, related = _related_blocks(blocks, order, end, meta.base, related_root)
     if container is None:
         candidates = [b for i, b in enumerate(blocks) if i not in taken]
@@ -436,7 +475,7 @@ def extract(
         )
     page_text = "\n".join(b.text for b in blocks)
 
-    date_sel = _select_text(root, selectors.get("published_at"))
+    date_sel = _select_text(select, selectors.get("published_at"))
     lead_text = header + "\n" + "\n".join(body_lines[:3])
     published = (
         _first_date([date_sel], now)
@@ -459,7 +498,7 @@ def extract(
         # Some pages print the date from a script (showDate("2020/04/17 ...")): look at the source.
         published = dates.labeled_date(decoded.text[:200_000], now)
 
-    source_sel = _select_text(root, selectors.get("source"))
+    source_sel = _select_text(select, selectors.get("source"))
     source = (
         (parse_source(source_sel) or source_sel)
         or parse_source(header)
@@ -467,7 +506,7 @@ def extract(
         or meta.first(SOURCE_META[:2])
     )
 
-    authors_sel = _select_text(root, selectors.get("authors"))
+    authors_sel = _select_text(select, selectors.get("authors"))
     authors = (
         (split_names(re.sub(r"^.*?[:：]", "", authors_sel)) if authors_sel else [])
         or parse_authors(header)
@@ -490,14 +529,14 @@ def extract(
         )
     )
 
-    editor_sel = _select_text(root, selectors.get("editor"))
+    editor_sel = _select_text(select, selectors.get("editor"))
     editor = (
         (parse_editor(editor_sel) if editor_sel else None)
         or parse_editor("\n".join(editor_lines))
         or parse_editor(page_text)
     )
 
-    dateline = _select_text(root, selectors.get("dateline")) or dateline
+    dateline = _select_text(select, selectors.get("dateline")) or dateline
     script = detect_script((title or "") + (body or ""))
     han = len(CJK.findall(body or ""))
     punct = len(PUNCT.findall(body or ""))
@@ -518,7 +557,7 @@ def extract(
         script=script,
         title_norm=convert(title, target_script),
         body_norm=convert(body, target_script),
-        lang=lang_of(body or title, script) or (meta.lang or None),
+        lang=lang_of(body or title, script, han if body else None) or (meta.lang or None),
         encoding=decoded.encoding,
         is_article=is_article,
     )
