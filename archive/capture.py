@@ -82,7 +82,7 @@ class WarcCaptureExtension:
                 prefix=settings.get("ARCHIVE_WARC_PREFIX"),
                 max_size=settings.getint("ARCHIVE_WARC_MAX_SIZE"),
                 relative_to=root,
-                on_close=index_closed_file if settings.getbool("ARCHIVE_CDXJ_ENABLED") else None,
+                index=settings.getbool("ARCHIVE_CDXJ_ENABLED"),
                 info={
                     "software": f"newsarchive/{__version__} (Scrapy)",
                     "hostname": socket.gethostname(),
@@ -104,8 +104,8 @@ class WarcCaptureExtension:
         self.store = store_for(self.crawler)
         # A killed run leaves `.open` files behind: close them before writing new ones.
         for repair in repair_open_files(self.writer.directory, safe_name(self.writer.prefix, "newsarchive")):
-            if repair.records and self.writer.on_close is not None:
-                self.writer.on_close(repair.path)
+            if repair.records and self.writer.index:
+                index_closed_file(repair.path)
             self.stats.inc_value("archive/files_repaired")
             self.stats.inc_value("archive/torn_bytes_dropped", repair.dropped)
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from archive.cdxj import cdxj_line, index_path, open_lines_path, sort_lines
 from crawler.paths import safe_name
 
 logger = logging.getLogger(__name__)
@@ -83,11 +84,13 @@ class WarcWriter:
     new_id: Callable[[], str] = new_record_id
     info: dict[str, str] = field(default_factory=dict)
     relative_to: Path | None = None  # file names in RecordRef are relative to this folder
-    on_close: Callable[[Path], None] | None = None  # e.g. write the file's CDXJ index
+    on_close: Callable[[Path], None] | None = None
+    index: bool = False  # write each file's sorted CDXJ index (indexes/NAME.cdxj) beside it
     _file = None
     _path: Path | None = None
     _serial: int = 0
     _warcinfo_id: str | None = None
+    _lines = None  # the open file's CDXJ lines, unsorted
     files_written: list[str] = field(default_factory=list)
 
     # -- files -------------------------------------------------------------------------
@@ -105,6 +108,10 @@ class WarcWriter:
                 break
         self._path = path
         self._file = open(path.with_name(name + ".open"), "xb")  # noqa: SIM115 - closed in close()
+        if self.index:
+            lines = open_lines_path(path)
+            lines.parent.mkdir(parents=True, exist_ok=True)
+            self._lines = open(lines, "w", encoding="utf-8")  # noqa: SIM115 - closed in close()
         self._warcinfo_id = self.new_id()
         fields = {
             "software": "newsarchive",
@@ -137,6 +144,13 @@ class WarcWriter:
         self._file.close()
         assert self._path is not None
         os.replace(self._path.with_name(self._path.name + ".open"), self._path)
+        if self._lines is not None:
+            self._lines.close()
+            self._lines = None
+            try:
+                sort_lines(open_lines_path(self._path), index_path(self._path))
+            except OSError:  # the WARC is safe either way; `index` can rebuild it
+                logger.exception("could not write the index of %s", self._path)
         self.files_written.append(str(self._path))
         logger.info("closed WARC file %s", self._path)
         self._file = None
@@ -213,6 +227,21 @@ class WarcWriter:
             kind = "revisit"
         offset, length = self._write(headers, block)
         response_ref = RecordRef(self._name(), offset, length, response_id, kind, date, payload_digest)
+        if self._lines is not None:
+            self._lines.write(
+                cdxj_line(
+                    url=ex.url,
+                    date=date,
+                    head=block
+                    if kind == "revisit" or b"\r\n\r\n" not in block
+                    else block[: block.find(b"\r\n\r\n") + 4],
+                    revisit=kind == "revisit",
+                    digest=None if not_modified else payload_digest,
+                    offset=offset,
+                    length=length,
+                    filename=self._path.name,
+                )
+            )
         req_block = ex.request_head + ex.request_body
         req_headers = [
             ("WARC-Type", "request"),

@@ -1,7 +1,7 @@
 """The baseline: a bare Scrapy spider that only follows the bench site's links (no WARC, no
 extraction, no database), with the same politeness settings as the full crawl.
 
-    python benchmarks/bare_spider.py BASE_URL CONCURRENCY
+    python benchmarks/bare_spider.py BASE_URL CONCURRENCY [CONCURRENT_ITEMS]
 """
 
 from __future__ import annotations
@@ -36,8 +36,11 @@ class BareSpider(scrapy.Spider):
 
 if __name__ == "__main__":
     base, concurrency = sys.argv[1], int(sys.argv[2])
+    # Scrapy's default CONCURRENT_ITEMS unless told (crawl_bench gives it newsarchive's value).
+    items = int(sys.argv[3]) if len(sys.argv) > 3 else 100
     process = CrawlerProcess(
         {
+            "CONCURRENT_ITEMS": items,
             "LOG_LEVEL": "ERROR",
             "ROBOTSTXT_OBEY": True,
             "DOWNLOAD_DELAY": 0,

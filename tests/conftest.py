@@ -60,3 +60,17 @@ def demo_crawl(demo_site, tmp_path_factory):
     result = crawl_demo(demo_site, data)
     assert result.returncode == 0, result.stderr
     return {"url": demo_site, "data": data, "result": result}
+
+
+def assert_indexes_match_cdxj_indexer(data: Path, tmp: Path) -> int:
+    """Every WARC file of a crawl has its CDXJ index, written during the crawl, equal line for
+    line to what cdxj-indexer makes of the closed file; returns the number of files checked."""
+    from archive.cdxj import index_path, write_index
+
+    warcs = sorted((data / "warc").rglob("*.warc.gz"))
+    assert not list((data / "warc").rglob("*.open"))  # nothing left half-written
+    for n, warc in enumerate(warcs):
+        theirs = write_index([warc], tmp / f"{n}.cdxj").read_text(encoding="utf-8")
+        assert index_path(warc).read_text(encoding="utf-8") == theirs, warc.name
+        assert theirs  # every file holds responses or revisits
+    return len(warcs)

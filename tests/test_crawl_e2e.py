@@ -149,9 +149,11 @@ def test_quiet_crawl_reports_only_failures(demo_crawl):
     assert "..." not in out.stderr  # no progress lines
 
 
-def test_each_closed_warc_file_has_its_cdxj_index(demo_crawl):
+def test_each_closed_warc_file_has_its_cdxj_index(demo_crawl, tmp_path):
     from archive.cdxj import index_path
+    from tests.conftest import assert_indexes_match_cdxj_indexer
 
+    assert assert_indexes_match_cdxj_indexer(demo_crawl["data"], tmp_path) >= 1
     for warc in (demo_crawl["data"] / "warc" / "demo").glob("*.warc.gz"):
         lines = index_path(warc).read_text(encoding="utf-8").splitlines()
         with warc.open("rb") as fh:

@@ -14,7 +14,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.demo.site import build_articles
-from tests.conftest import ROOT, crawl_args, crawl_demo, run_cli
+from tests.conftest import ROOT, assert_indexes_match_cdxj_indexer, crawl_args, crawl_demo, run_cli
 from tests.servers import descendants, module_server
 from tests.test_crawl_e2e import rows
 
@@ -62,6 +62,8 @@ def test_unchanged_second_run_fetches_no_old_article_and_is_quiet(demo_site, tmp
         (tmp_path / "warc" / files[c["id"]]).stat().st_size for c in crawls(tmp_path)
     )
     assert second_bytes < 0.10 * first_bytes, (second_bytes, first_bytes)
+    # identical-payload revisits indexed as cdxj-indexer does
+    assert assert_indexes_match_cdxj_indexer(tmp_path, tmp_path / "cdxj") == 2
 
 
 def test_refetch_window_uses_conditional_requests_and_304_revisits(demo_site, tmp_path):
@@ -87,6 +89,8 @@ def test_refetch_window_uses_conditional_requests_and_304_revisits(demo_site, tm
     assert request.http_headers.get_header("If-Modified-Since")
     article = rows(tmp_path, "select * from articles where url = ?", [one["url"]])[0]
     assert article["last_fetched_at"] > article["last_changed_at"] and article["version"] == 1
+    # server-not-modified revisits (no payload digest) indexed as cdxj-indexer does
+    assert assert_indexes_match_cdxj_indexer(tmp_path, tmp_path / "cdxj") == 2
 
 
 def test_new_and_edited_articles_between_runs(mutable_site, tmp_path):
