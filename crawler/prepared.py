@@ -5,12 +5,10 @@ This module stays light (no Scrapy, no SQLite): the crawl's worker processes imp
 
 from __future__ import annotations
 
-import unicodedata
-
 from crawler.extract import extract
 from crawler.extract.article import Article
 from crawler.searchtext import index_columns
-from crawler.text import content_hash
+from crawler.text import content_hash, nfkc
 
 
 class Prepared:
@@ -29,11 +27,11 @@ class Prepared:
 
 def prepare(article: Article) -> Prepared:
     hashed = article.body_norm or article.body
-    nfkc = unicodedata.normalize("NFKC", hashed or "")  # one NFKC pass for the hash and the index
+    normal = nfkc(hashed or "")  # one NFKC pass for the hash and the index
     return Prepared(
-        content_hash(hashed, nfkc=nfkc),
+        content_hash(hashed, nfkc_form=normal),
         index_columns(
-            article.title_norm, article.body_norm, body_nfkc=nfkc if hashed == article.body_norm else None
+            article.title_norm, article.body_norm, body_nfkc=normal if hashed == article.body_norm else None
         ),
     )
 

@@ -125,9 +125,40 @@ def lang_of(text: str | None, script: str, han: int | None = None) -> str | None
     return {"hans": "zh-Hans", "hant": "zh-Hant"}.get(script, "zh")
 
 
-def content_hash(text: str | None, *, nfkc: str | None = None) -> str:
-    """sha1 of the text with white space and Unicode width normalised away. `nfkc`: the text's
-    NFKC form, when the caller has it."""
-    norm = nfkc if nfkc is not None else unicodedata.normalize("NFKC", text or "")
+@cache
+def _nfkc_changes() -> tuple[re.Pattern, dict[str, str]]:
+    """The BMP characters NFKC changes on their own (full-width forms, compatibility
+    ideographs, ligatures...: about 3,000) and what it makes of each."""
+    table = {}
+    for cp in range(0x10000):
+        if 0xD800 <= cp < 0xE000:
+            continue
+        ch = chr(cp)
+        norm = unicodedata.normalize("NFKC", ch)
+        if norm != ch:
+            table[ch] = norm
+    return re.compile("[" + "".join(re.escape(ch) for ch in table) + "]"), table
+
+
+def nfkc(text: str) -> str:
+    """unicodedata.normalize("NFKC", text), four times faster on Chinese text.
+
+    Chinese text is rarely NFKC already (full-width punctuation), so the library normalises it
+    all, character by character. Here the characters NFKC changes on their own are replaced
+    first; when the result is then normalised (almost always), it is the NFKC form: replacing
+    a character by its own NFKC form leaves the text's NFKC form unchanged. Otherwise the
+    library finishes the job (combining marks after a replaced character, characters beyond
+    the BMP)."""
+    if text.isascii():
+        return text
+    changes, table = _nfkc_changes()
+    out = changes.sub(lambda m: table[m.group()], text)
+    return out if unicodedata.is_normalized("NFKC", out) else unicodedata.normalize("NFKC", out)
+
+
+def content_hash(text: str | None, *, nfkc_form: str | None = None) -> str:
+    """sha1 of the text with white space and Unicode width normalised away. `nfkc_form`: the
+    text's NFKC form, when the caller has it."""
+    norm = nfkc_form if nfkc_form is not None else nfkc(text or "")
     norm = _SPACE.sub("", norm)
     return hashlib.sha1(norm.encode("utf-8")).hexdigest()

@@ -71,3 +71,39 @@ def test_decode_order_and_detection():
         ("数字中国" * 50).encode() + b"\xff\xfe" + "峰会".encode(), "text/html; charset=utf-8"
     )
     assert "峰会" in broken.text and broken.errors >= 1
+
+
+def test_fast_nfkc_equals_the_library_on_every_kind_of_text():
+    import random
+    import unicodedata
+
+    from crawler.text import nfkc
+
+    fixed = [
+        "",
+        "plain ASCII",
+        "全角：（１２３）ＡＢＣ，还有　空格。",
+        "ｶﾞｷﾞ half-width kana with voiced marks",  # they compose after the replacement
+        "Ａ\u0301 a full-width letter before a combining accent",
+        "\uf900\uf9ff compatibility ideographs 﨑",
+        "ﬁ ligature, ² superscript, ① circled, ㈱",
+        "𝐀𝐁 astral letters, 🀄 and 𠀋",
+    ]
+    pool = [
+        chr(c)
+        for r in (
+            range(0x20, 0x250),
+            range(0x300, 0x370),
+            range(0x1100, 0x1200),
+            range(0x3000, 0x3100),
+            range(0xFF00, 0xFFEF),
+            range(0xF900, 0xFB00),
+            range(0xAC00, 0xAC20),
+            range(0x1D400, 0x1D420),
+        )
+        for c in r
+    ]
+    rng = random.Random(7)
+    mixed = ["".join(rng.choice(pool) for _ in range(rng.randint(1, 16))) for _ in range(5000)]
+    for text in fixed + mixed:
+        assert nfkc(text) == unicodedata.normalize("NFKC", text), text
