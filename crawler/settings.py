@@ -76,6 +76,9 @@ NEWSARCHIVE_RETRY_BACKOFF = 1.0  # seconds before the first retry, doubled for e
 NEWSARCHIVE_RETRY_AFTER_MAX = 300  # a longer Retry-After gives the request up at once
 # Worker processes for extraction, off the reactor thread (0: extract in the crawl process).
 NEWSARCHIVE_EXTRACT_WORKERS = min(4, (os.cpu_count() or 1) - 1)
+# Seconds a worker may spend on one page before it is stopped and the page becomes a failures
+# row (the pages queued behind it go to a new worker). 0: no limit.
+NEWSARCHIVE_EXTRACT_TIMEOUT = 120
 # Rows are committed in groups, at most this many seconds apart (0: a commit for every page).
 # A crawl killed outright loses at most that much work, which its next run fetches again.
 NEWSARCHIVE_COMMIT_INTERVAL = 0.5

@@ -6,9 +6,10 @@ driven by the asyncio loop the reactor runs on. No threads: concurrent.futures'
 ProcessPoolExecutor used a feeder and a manager thread that took turns with the reactor for the
 GIL (0.6 ms of CPU a page in threads alone on the bench site).
 
-A worker that dies fails only the jobs it held (WorkerDied); the next job starts a new one. A
-worker ends by itself when its stdin closes, so a crawl killed outright takes its workers with
-it. Workers ignore SIGINT: the crawl decides when they stop (after its last page).
+A worker that dies, or is stopped for taking longer than `timeout` on one job (a runaway
+page), fails only the job it was working on (WorkerDied); the jobs queued behind it go to a new
+worker. A worker ends by itself when its stdin closes, so a crawl killed outright takes its
+workers with it. Workers ignore SIGINT: the crawl decides when they stop (after its last page).
 
     python -m crawler.workers      # a worker: reads jobs on stdin, answers on stdout
 """
@@ -24,13 +25,14 @@ import pickle
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 _HEAD = 4  # bytes of length before each frame, big-endian
 
 
 class WorkerDied(RuntimeError):
-    """The worker process holding a job ended before answering it."""
+    """The worker process ended (or was stopped) while working on this job."""
 
 
 def _frame(message) -> bytes:
@@ -56,12 +58,23 @@ def _pipe_max() -> int:
         return 1 << 16
 
 
+class _Job:
+    __slots__ = ("future", "message", "tries")
+
+    def __init__(self, future: asyncio.Future, message, tries: int = 0):
+        self.future = future
+        self.message = message
+        self.tries = tries
+
+
 class _Worker(asyncio.Protocol):
-    """One child process, its two pipes and the jobs it holds."""
+    """One child process, its two pipes and the jobs it holds (answered in the order sent)."""
 
     def __init__(self, pool: WorkerPool):
         self.pool = pool
-        self.pending: dict[int, asyncio.Future] = {}
+        self.pending: dict[int, _Job] = {}  # in the order sent: the first is being worked on
+        self.head_since = 0.0  # when the worker began the first pending job
+        self.stopped_for: str | None = None  # why the pool killed it, if it did
         self.buffer = bytearray()
         self.writer: asyncio.WriteTransport | None = None
         self.process: subprocess.Popen | None = None
@@ -84,9 +97,11 @@ class _Worker(asyncio.Protocol):
         self.writer, _ = await loop.connect_write_pipe(asyncio.Protocol, self.process.stdin)
         await loop.connect_read_pipe(lambda: self, self.process.stdout)
 
-    def submit(self, job_id: int, future: asyncio.Future, message) -> None:
-        self.pending[job_id] = future
-        self.writer.write(_frame(message))
+    def submit(self, job_id: int, job: _Job) -> None:
+        if not self.pending:
+            self.head_since = time.monotonic()
+        self.pending[job_id] = job
+        self.writer.write(_frame((job_id, *job.message)))
 
     # asyncio.Protocol, for the stdout pipe
     def data_received(self, data: bytes) -> None:
@@ -98,24 +113,35 @@ class _Worker(asyncio.Protocol):
                 break
             job_id, ok, value = pickle.loads(memoryview(buffer)[_HEAD : _HEAD + size])
             del buffer[: _HEAD + size]
-            future = self.pending.pop(job_id, None)
-            if future is None or future.done():
+            self.head_since = time.monotonic()
+            job = self.pending.pop(job_id, None)
+            if job is None or job.future.done():
                 continue
             if ok:
-                future.set_result(value)
+                job.future.set_result(value)
             else:
-                future.set_exception(value)
+                job.future.set_exception(value)
 
     def connection_lost(self, exc) -> None:
+        """The worker ended: the job it was working on fails; those queued behind it, innocent,
+        go to another worker (once)."""
         self.alive = False
         code = self._reap()
-        for future in self.pending.values():
-            if not future.done():
-                future.set_exception(
-                    WorkerDied(f"the extraction worker ended (exit status {code}) before answering")
-                )
+        jobs = list(self.pending.values())
         self.pending.clear()
         self.pool._lost(self)
+        for n, job in enumerate(jobs):
+            if job.future.done():
+                continue
+            if n > 0 and job.tries == 0:
+                job.tries += 1
+                self.pool._retry(job)
+            elif self.stopped_for:
+                job.future.set_exception(WorkerDied(self.stopped_for))
+            else:
+                job.future.set_exception(
+                    WorkerDied(f"the extraction worker ended (exit status {code}) while working on this page")
+                )
 
     def _reap(self, timeout: float = 1.0) -> int | None:
         if self.process is None:
@@ -143,23 +169,53 @@ class WorkerPool:
     exceptions travel as pickles. Workers start on the first job.
     """
 
-    def __init__(self, size: int):
+    def __init__(self, size: int, timeout: float | None = None):
         if size < 1:
             raise ValueError("a worker pool needs at least one worker")
         self.size = size
+        self.timeout = timeout  # seconds a job may take before its worker is stopped
         self.workers: list[_Worker] = []
         self._ids = itertools.count()
         self._starting: asyncio.Future | None = None
+        self._watchdog: asyncio.TimerHandle | None = None
         self.closed = False
 
     async def run(self, func, *args, **kwargs):
         if self.closed:
             raise RuntimeError("the worker pool is closed")
+        job = _Job(asyncio.get_running_loop().create_future(), (func, args, kwargs))
+        await self._submit(job)
+        return await job.future
+
+    async def _submit(self, job: _Job) -> None:
         worker = await self._worker()
-        future = asyncio.get_running_loop().create_future()
-        job_id = next(self._ids)
-        worker.submit(job_id, future, (job_id, func, args, kwargs))
-        return await future
+        worker.submit(next(self._ids), job)
+        if self.timeout and self._watchdog is None:
+            self._watchdog = asyncio.get_running_loop().call_later(min(self.timeout, 1.0), self._watch)
+
+    def _retry(self, job: _Job) -> None:
+        async def again() -> None:
+            try:
+                await self._submit(job)
+            except Exception as exc:  # no worker could be started: the job fails, clearly
+                if not job.future.done():
+                    job.future.set_exception(exc)
+
+        if self.closed:
+            job.future.set_exception(WorkerDied("the worker pool was closed"))
+        else:
+            asyncio.ensure_future(again())
+
+    def _watch(self) -> None:
+        """Stop a worker stuck on one job for longer than the timeout (a runaway page)."""
+        self._watchdog = None
+        now = time.monotonic()
+        for worker in list(self.workers):
+            if worker.pending and now - worker.head_since > self.timeout:
+                worker.stopped_for = f"extraction took longer than {self.timeout:g} s; its worker was stopped"
+                worker.process.kill()
+        if any(w.pending for w in self.workers) and not self.closed:
+            self._watchdog = asyncio.get_running_loop().call_later(min(self.timeout, 1.0), self._watch)
 
     async def _worker(self) -> _Worker:
         while len(self.workers) < self.size:
@@ -184,6 +240,9 @@ class WorkerPool:
     async def aclose(self, timeout: float = 10.0) -> None:
         """Stop every worker once it has answered its jobs; kill those still busy after timeout."""
         self.closed = True
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            self._watchdog = None
         workers = list(self.workers)
         for worker in workers:
             worker.end_input()

@@ -106,7 +106,9 @@ class NewsSpider(scrapy.Spider):
         workers = crawler.settings.getint("NEWSARCHIVE_EXTRACT_WORKERS", 0)
         spider.extract_pool = None
         if workers > 0:
-            spider.extract_pool = WorkerPool(workers)
+            spider.extract_pool = WorkerPool(
+                workers, timeout=crawler.settings.getfloat("NEWSARCHIVE_EXTRACT_TIMEOUT", 120) or None
+            )
             crawler.signals.connect(spider._close_pool, signal=signals.spider_closed)
         spider.now = datetime.now(UTC)
         return spider

@@ -178,6 +178,8 @@ def test_killed_crawl_is_carried_on_and_ends_with_every_article_once(demo_site, 
     assert twice == {u for u in captured_before - done_before if not u.endswith("/robots.txt")}
     check = run_cli("verify", "--data-dir", str(tmp_path))
     assert check.returncode == 0, check.stdout + check.stderr
+    # The killed run's file, repaired, and the new one are both indexed; no index lines left over.
+    assert assert_indexes_match_cdxj_indexer(tmp_path, tmp_path / "cdxj") == 2
 
 
 def test_second_concurrent_run_refuses_and_first_is_unharmed(demo_site, tmp_path):

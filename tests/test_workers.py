@@ -54,23 +54,43 @@ def test_an_exception_comes_back_as_itself():
     assert asyncio.run(main()) == len("still working")
 
 
-def test_a_dead_worker_fails_only_its_jobs_and_is_replaced():
+def test_a_dead_worker_fails_only_the_job_it_was_on_and_is_replaced():
     async def main():
         pool = WorkerPool(1)
         try:
             await pool.run(len, "start")
             first = pool.pids()
-            with pytest.raises(WorkerDied, match="exit status 3"):
-                await pool.run(os._exit, 3)  # the worker process ends mid-job
-            again = await pool.run(len, "a new worker")
-            return first, pool.pids(), again
+            # The worker process ends mid-job; the two jobs queued behind it are not to blame.
+            died, queued, later = await asyncio.gather(
+                pool.run(os._exit, 3), pool.run(len, "queued"), pool.run(os.getpid), return_exceptions=True
+            )
+            return first, pool.pids(), died, queued, later
         finally:
             await pool.aclose()
 
-    first, second, answer = asyncio.run(main())
-    assert answer == len("a new worker")
+    first, second, died, queued, later = asyncio.run(main())
+    assert isinstance(died, WorkerDied) and "exit status 3" in str(died)
+    assert queued == len("queued") and later == second[0]  # done by the new worker
     assert first != second and len(second) == 1
     assert not _alive(first[0])
+
+
+def test_a_job_past_the_timeout_stops_its_worker_and_fails_alone():
+    import time
+
+    async def main():
+        pool = WorkerPool(1, timeout=1)
+        try:
+            stuck, queued = await asyncio.gather(
+                pool.run(time.sleep, 120), pool.run(len, "behind it"), return_exceptions=True
+            )
+            return stuck, queued, await pool.run(len, "and after")
+        finally:
+            await pool.aclose()
+
+    stuck, queued, after = asyncio.run(main())
+    assert isinstance(stuck, WorkerDied) and "longer than 1 s" in str(stuck)
+    assert (queued, after) == (len("behind it"), len("and after"))
 
 
 def test_jobs_spread_over_several_workers():
