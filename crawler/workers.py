@@ -78,7 +78,6 @@ class _Worker(asyncio.Protocol):
         self.buffer = bytearray()
         self.writer: asyncio.WriteTransport | None = None
         self.process: subprocess.Popen | None = None
-        self.alive = False
 
     async def start(self, loop: asyncio.AbstractEventLoop) -> None:
         # The parent's import path, so that a worker finds this package wherever the crawl found
@@ -91,7 +90,6 @@ class _Worker(asyncio.Protocol):
             env=env,
             close_fds=True,
         )
-        self.alive = True
         for pipe in (self.process.stdin, self.process.stdout):
             _widen(pipe.fileno())
         self.writer, _ = await loop.connect_write_pipe(asyncio.Protocol, self.process.stdin)
@@ -125,7 +123,6 @@ class _Worker(asyncio.Protocol):
     def connection_lost(self, exc) -> None:
         """The worker ended: the job it was working on fails; those queued behind it, innocent,
         go to another worker (once)."""
-        self.alive = False
         code = self._reap()
         jobs = list(self.pending.values())
         self.pending.clear()
@@ -136,6 +133,10 @@ class _Worker(asyncio.Protocol):
             if n > 0 and job.tries == 0:
                 job.tries += 1
                 self.pool._retry(job)
+            elif n > 0:
+                job.future.set_exception(
+                    WorkerDied("two extraction workers ended while this page waited its turn; given up")
+                )
             elif self.stopped_for:
                 job.future.set_exception(WorkerDied(self.stopped_for))
             else:
