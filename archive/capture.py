@@ -145,7 +145,9 @@ class WarcCaptureExtension:
         revisit = (
             Original(original["url"], original["fetched_at"], original["record_id"]) if original else None
         )
-        ref, _ = self.writer.write_exchange(exchange, revisit_of=revisit, not_modified=not_modified)
+        ref, _ = self.writer.write_exchange(
+            exchange, revisit_of=revisit, not_modified=not_modified, payload_digest=digest
+        )
         self.stats.inc_value(f"archive/records_{ref.record_type}")
         self.stats.inc_value("archive/bytes_written", ref.length)
         # One transaction for the capture row and the fetch state: one commit a page, not two.

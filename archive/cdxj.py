@@ -11,12 +11,21 @@ from __future__ import annotations
 import json
 import logging
 import re
+from functools import cache
 from io import BytesIO
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
 _MIME_END = re.compile(r"[;\s]")
+
+
+@cache
+def _http_parser():
+    """The HTTP head parser warcio's record reader uses (so cdxj-indexer's fields)."""
+    from warcio.statusandheaders import StatusAndHeadersParser
+
+    return StatusAndHeadersParser(["HTTP/1.0", "HTTP/1.1"], verify=False)
 
 
 def cdxj_line(
@@ -37,10 +46,9 @@ def cdxj_line(
     leaves the field out); offset and length: of the record's gzip member.
     """
     import surt
-    from warcio.statusandheaders import StatusAndHeadersParser
     from warcio.timeutils import iso_date_to_timestamp
 
-    http = StatusAndHeadersParser(["HTTP/1.0", "HTTP/1.1"], verify=False).parse(BytesIO(head))
+    http = _http_parser().parse(BytesIO(head))
     index: dict[str, str] = {"url": url}
     if revisit:
         mime = "warc/revisit"

@@ -178,7 +178,11 @@ class WarcWriter:
         return offset, len(data)
 
     def write_exchange(
-        self, ex: Exchange, revisit_of: Original | None = None, not_modified: bool = False
+        self,
+        ex: Exchange,
+        revisit_of: Original | None = None,
+        not_modified: bool = False,
+        payload_digest: str | None = None,
     ) -> tuple[RecordRef, RecordRef]:
         """Write the response (or a revisit) and its request; returns (response ref, request ref).
 
@@ -188,7 +192,7 @@ class WarcWriter:
         self._ensure_room()
         date = warc_date(ex.fetched_at or self.clock())
         response_id, request_id = self.new_id(), self.new_id()
-        payload_digest = sha1_digest(ex.payload)
+        payload_digest = payload_digest or sha1_digest(ex.payload)  # the caller may have it already
         common = [("WARC-Target-URI", ex.url), ("WARC-Date", date), ("WARC-Warcinfo-ID", self._warcinfo_id)]
         if ex.ip_address:
             common.append(("WARC-IP-Address", ex.ip_address))
