@@ -189,3 +189,57 @@ def test_wacz_package(demo_crawl, tmp_path):
         )
     assert pages[0]["format"] == "json-pages-1.0"
     assert len(pages) - 1 == len(DEMO) and all(p["title"] and p["text"] and p["ts"] for p in pages[1:])
+
+
+def test_two_sites_in_one_process_share_the_database_and_both_finish(demo_site, tmp_path):
+    """`crawl A B` runs both crawlers on one reactor thread: with grouped commits they share one
+    connection (two would wait on each other's open write transaction)."""
+    import re
+    import sqlite3
+
+    from tests.conftest import ROOT, assert_indexes_match_cdxj_indexer, run_cli
+
+    demo = (ROOT / "crawler" / "sites" / "demo.toml").read_text(encoding="utf-8")
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    for channel in ("local", "finance"):
+        text = demo.replace('name = "demo"', f'name = "demo-{channel}"')
+        text = re.sub(
+            r"(?ms)^start_urls = \[.*?\]",
+            f'start_urls = ["http://demo.newsarchive.test/{channel}/index.html"]',
+            text,
+        )
+        text = re.sub(r"(?m)^(feeds|sitemaps) = .*$", r"\1 = []", text)
+        text = text.replace(r"'/[a-z]+/\d{4}", f"'/{channel}/\\d{{4}}").replace(
+            r"'/[a-z]+/index(_\d+)?\.html$', '/go/', '/private/'", f"'/{channel}/index(_\\d+)?\\.html$'"
+        )
+        (profiles / f"demo-{channel}.toml").write_text(text, encoding="utf-8")
+    data = tmp_path / "data"
+    result = run_cli(
+        "crawl",
+        "demo-local",
+        "demo-finance",
+        "--profiles",
+        str(profiles),
+        "--base-url",
+        demo_site,
+        "--data-dir",
+        str(data),
+        "--allow-private-addresses",
+        "--delay",
+        "0",
+        "--quiet",
+        timeout=120,  # two connections would stall on each other: fail, do not hang
+    )
+    assert result.returncode == 0, result.stderr
+    conn = sqlite3.connect(data / "news.db")
+    runs = dict(conn.execute("select site, status from crawls").fetchall())
+    assert runs == {"demo-local": "finished", "demo-finance": "finished"}
+    per_site = dict(conn.execute("select site, count(*) from articles group by site").fetchall())
+    assert set(per_site) == {"demo-local", "demo-finance"} and min(per_site.values()) > 0
+    wrong = conn.execute(
+        "select count(*) from articles where (site = 'demo-local') != (url like '%/local/%')"
+    ).fetchone()[0]
+    assert wrong == 0
+    assert conn.execute("select count(*) from frontier where done_at is null").fetchone()[0] == 0
+    assert assert_indexes_match_cdxj_indexer(data, tmp_path / "cdxj") == 2  # a file per site
