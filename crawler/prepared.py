@@ -42,6 +42,11 @@ def extract_for_store(*args, **kwargs) -> tuple[Article, Prepared | None]:
     return article, (prepare(article) if article.is_article else None)
 
 
+def extract_only(*args, **kwargs) -> tuple[Article, None]:
+    """extract() alone: the crawl process prepares the row (when the worker is the busier one)."""
+    return extract(*args, **kwargs), None
+
+
 _WARM_PAGE = (
     "<html><head><title>预热</title></head><body><h1>预热页面</h1>"
     "<p>2026年1月1日 来源：本站 作者：王五</p><p>這是一段繁體文字，这是一段简体文字，用来装载转换词典。</p>"

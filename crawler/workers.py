@@ -255,6 +255,10 @@ class WorkerPool:
             worker.kill()
         self.workers.clear()
 
+    def backlog(self) -> int:
+        """Jobs waiting at the least busy worker (0 with none started)."""
+        return min((len(w.pending) for w in self.workers), default=0)
+
     def pids(self) -> list[int]:
         return [w.process.pid for w in self.workers if w.process is not None]
 

@@ -27,7 +27,7 @@ from crawler.incremental import older_than, young_enough
 from crawler.links import discover, is_feed_url, page_links, rebase, robots_sitemaps, same_site, xml_links
 from crawler.lock import acquire
 from crawler.paths import db_path, store_for
-from crawler.prepared import extract_for_store, warm_up
+from crawler.prepared import extract_for_store, extract_only, warm_up
 from crawler.profile import adhoc_profile, as_list, get_profile
 from crawler.safety import REFUSED
 from crawler.urls import canonical_url, trap_reason
@@ -36,6 +36,8 @@ from spiders.items import ArticleItem, FailureItem, UnchangedItem
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 MAX_QUERY_VARIANTS = 20
+# Pages waiting at the extraction worker from which the crawl process prepares rows itself.
+PREPARE_HERE_AT = 2
 
 
 def new_crawl_id(site: str) -> str:
@@ -247,7 +249,11 @@ class NewsSpider(scrapy.Spider):
             if self.extract_pool is None:
                 article, prepared = extract_for_store(*args, **kwargs)
             else:
-                article, prepared = await self.extract_pool.run(extract_for_store, *args, **kwargs)
+                # A worker with pages waiting is the busier process: the crawl process then
+                # prepares the rows itself (hash, search columns), which balances the two.
+                busy = self.extract_pool.backlog() >= PREPARE_HERE_AT
+                work = extract_only if busy else extract_for_store
+                article, prepared = await self.extract_pool.run(work, *args, **kwargs)
         except NotText as exc:
             return None, FailureItem(self.crawl_id, response.meta["frontier_url"], "decode", str(exc))
         except PageTooLarge as exc:

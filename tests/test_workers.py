@@ -104,3 +104,50 @@ def test_jobs_spread_over_several_workers():
 
     used, started = asyncio.run(main())
     assert len(started) == 2 and used == started and os.getpid() not in used
+
+
+def test_backlog_counts_the_jobs_waiting_at_the_least_busy_worker():
+    import time
+
+    async def main():
+        pool = WorkerPool(1)
+        try:
+            before = pool.backlog()  # no worker yet
+            jobs = [asyncio.ensure_future(pool.run(time.sleep, 0.2)) for _ in range(3)]
+            while pool.backlog() < 3:
+                await asyncio.sleep(0.01)
+            held = pool.backlog()
+            await asyncio.gather(*jobs)
+            return before, held, pool.backlog()
+        finally:
+            await pool.aclose()
+
+    assert asyncio.run(main()) == (0, 3, 0)
+
+
+def test_an_article_prepared_in_the_crawl_process_is_stored_as_one_prepared_by_a_worker(tmp_path):
+    from archive.store import ArticleStore, WarcPointer
+    from crawler.prepared import extract_only
+
+    raw = PAGE.read_bytes()
+    rows = []
+    for name, (article, prepared) in (
+        ("worker", extract_for_store("http://news.example/1.html", raw)),
+        ("here", extract_only("http://news.example/1.html", raw)),
+    ):
+        store = ArticleStore(tmp_path / f"{name}.db")
+        store.save_article(
+            article,
+            site="t",
+            crawl_id="c",
+            fetched_at="2026-01-01T00:00:00Z",
+            warc=WarcPointer("f", 0, "<urn:uuid:1>"),
+            prepared=prepared,
+        )
+        rows.append(
+            store.db.execute(
+                "select a.content_hash, f.bi_title, f.bi_body, f.uni from articles a "
+                "join articles_fts f on f.rowid = a.rowid"
+            ).fetchall()
+        )
+    assert prepared is None and rows[0] == rows[1] and rows[0][0][2]
