@@ -3,7 +3,8 @@
 A crawl writes each record's line as it writes the record (`cdxj_line`, with cdxj-indexer's
 default fields and the same libraries for the URL key and the HTTP head) and sorts them when
 the file closes: re-reading the file with cdxj-indexer at close took 0.4 ms a page, at the end
-of the crawl when nothing else runs. cdxj-indexer itself indexes repaired and merged files.
+of the crawl when nothing else runs. cdxj-indexer itself indexes repaired files (at a crawl's
+start, in `merge`) and WACZ packages.
 """
 
 from __future__ import annotations
@@ -72,7 +73,8 @@ def cdxj_line(
 
 def open_lines_path(warc: Path) -> Path:
     """Where a WARC file being written keeps its index lines, unsorted, until it closes."""
-    return index_path(warc).with_name(index_path(warc).name + ".open")
+    index = index_path(warc)
+    return index.with_name(index.name + ".open")
 
 
 def sort_lines(lines_file: Path, out: Path) -> Path:

@@ -84,7 +84,6 @@ class WarcWriter:
     new_id: Callable[[], str] = new_record_id
     info: dict[str, str] = field(default_factory=dict)
     relative_to: Path | None = None  # file names in RecordRef are relative to this folder
-    on_close: Callable[[Path], None] | None = None
     index: bool = False  # write each file's sorted CDXJ index (indexes/NAME.cdxj) beside it
     _file = None
     _path: Path | None = None
@@ -149,13 +148,11 @@ class WarcWriter:
             self._lines = None
             try:
                 sort_lines(open_lines_path(self._path), index_path(self._path))
-            except OSError:  # the WARC is safe either way; `index` can rebuild it
+            except OSError:  # the WARC is safe either way; cdxj-indexer can rebuild it from the file
                 logger.exception("could not write the index of %s", self._path)
         self.files_written.append(str(self._path))
         logger.info("closed WARC file %s", self._path)
         self._file = None
-        if self.on_close is not None:
-            self.on_close(self._path)
 
     def _ensure_room(self) -> None:
         if self._file is not None and self._file.tell() >= self.max_size:
