@@ -149,12 +149,22 @@ _BINARY_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 BINARY_SHARE = 0.10  # pages with broken bytes stay under 5%; random bytes decode to about 25%
 
 
+# The ASCII characters _BINARY_CHARS does not hold: deleted, what is left is what it holds.
+_NOT_BINARY_ASCII = b"\t\n\x0c\r" + bytes(range(0x20, 0x80))
+
+
+def count_binary(text: str) -> int:
+    """len(_BINARY_CHARS.findall(text)), three times as fast: the control characters are ASCII,
+    so they survive an ASCII encoding that drops the rest, and the bytes left are counted in C."""
+    return len(text.encode("ascii", "ignore").translate(None, _NOT_BINARY_ASCII)) + text.count("\ufffd")
+
+
 def not_text_reason(raw: bytes, decoded: Decoded) -> str | None:
     """Why these bytes cannot be a page, or None. Checked before parsing, on the first 64K characters."""
     if not raw.strip():
         return "empty body"
     head = decoded.text[:65536]
-    bad = len(_BINARY_CHARS.findall(head))
+    bad = count_binary(head)
     if bad > BINARY_SHARE * len(head):
         return f"binary data, not text: {bad * 100 // len(head)}% of the characters are control or undecodable bytes"
     return None

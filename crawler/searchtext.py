@@ -11,8 +11,9 @@ Simplified first (OpenCC t2s), so either script finds both.
 from __future__ import annotations
 
 import re
+from operator import add
 
-from crawler.text import convert, is_han_char, nfkc
+from crawler.text import convert, nfkc
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _PIECE = re.compile(rf"[{_HAN}]+|[^\W_{_HAN}]+")
@@ -30,14 +31,17 @@ def _is_han(piece: str) -> bool:
     return "\u3400" <= piece[0] <= "\ufaff"
 
 
-def bigram_tokens(folded: str) -> list[str]:
+def bigram_stream(folded: str) -> str:
+    """The tokens of a folded text, separated by spaces: each Han run as its bigrams, every
+    other word as it is."""
     out: list[str] = []
     for piece in _PIECE.findall(folded):
-        if _is_han(piece) and len(piece) > 1:
-            out += [piece[i : i + 2] for i in range(len(piece) - 1)]
+        if len(piece) > 1 and _is_han(piece):
+            # piece[0]+piece[1], piece[1]+piece[2]...: the pairs made in C, not by slicing
+            out.append(" ".join(map(add, piece, piece[1:])))
         else:
             out.append(piece)
-    return out
+    return " ".join(out)
 
 
 def index_columns(title: str | None, body: str | None, *, body_nfkc: str | None = None) -> dict[str, str]:
@@ -45,10 +49,14 @@ def index_columns(title: str | None, body: str | None, *, body_nfkc: str | None 
     `body_nfkc`: the body's NFKC form, when the caller has it."""
     ft, fb = fold(title), fold(body, nfkc_form=body_nfkc)
     # The distinct characters first (a set, in C), then the Han ones among them: 0.27 -> 0.17 ms.
-    chars = sorted(c for c in set(ft + fb) if is_han_char(c))
+    chars = sorted(
+        c
+        for c in set(ft + fb)
+        if "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" or "\uf900" <= c <= "\ufaff"  # is_han_char
+    )
     return {
-        "bi_title": " ".join(bigram_tokens(ft)),
-        "bi_body": " ".join(bigram_tokens(fb)),
+        "bi_title": bigram_stream(ft),
+        "bi_body": bigram_stream(fb),
         "uni": " ".join(chars),
     }
 

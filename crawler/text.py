@@ -54,7 +54,14 @@ def is_han_char(c: str) -> bool:
 def han_counts(text: str) -> Counter:
     """How often each Han character occurs (all characters counted in C, then the Han ones
     kept: twice as fast as a regular expression's list of them)."""
-    return Counter({ch: n for ch, n in Counter(text).items() if is_han_char(ch)})
+    return Counter(
+        {
+            ch: n
+            for ch, n in Counter(text).items()
+            # is_han_char, inlined: a call per distinct character was a third of the time
+            if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"
+        }
+    )
 
 
 SCRIPT_SAMPLE = 20000  # characters detect_script reads
@@ -117,6 +124,9 @@ def lang_of(text: str | None, script: str, han: int | None = None) -> str | None
         return None
     if han is None:
         han = len(CJK.findall(text))
+    if han and han * 10 >= min(len(text), 5000):
+        # At least a tenth of the letters the count below could find: Chinese, without counting.
+        return {"hans": "zh-Hans", "hant": "zh-Hant"}.get(script, "zh")
     letters = len(_LETTER.findall(text, 0, 5000))
     if han == 0:
         return "en" if letters > 20 else None

@@ -126,3 +126,12 @@ def test_index_follows_updates(tmp_path):
 def test_empty_query_is_an_error(db):
     with pytest.raises(ValueError, match="no words"):
         search(db, "，。 ")
+
+
+def test_index_columns_spell_out_bigrams_words_and_characters():
+    from crawler.searchtext import index_columns
+
+    cols = index_columns("數字中國", "数字中国峰会，在 Fuzhou 2026 举行。国")
+    assert cols["bi_title"] == "数字 字中 中国"  # folded to Simplified first
+    assert cols["bi_body"] == "数字 字中 中国 国峰 峰会 在 fuzhou 2026 举行 国"
+    assert cols["uni"] == " ".join(sorted(set("数字中国峰会在举行")))

@@ -107,3 +107,75 @@ def test_fast_nfkc_equals_the_library_on_every_kind_of_text():
     mixed = ["".join(rng.choice(pool) for _ in range(rng.randint(1, 16))) for _ in range(5000)]
     for text in fixed + mixed:
         assert nfkc(text) == unicodedata.normalize("NFKC", text), text
+
+
+def _random_texts(pool: list[str], count: int, seed: int) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    return ["".join(rng.choice(pool) for _ in range(rng.randint(0, 24))) for _ in range(count)]
+
+
+def test_fast_control_scans_equal_the_regular_expressions():
+    import re
+
+    from crawler.decode import count_binary
+    from crawler.extract.blocks import _has_control
+
+    binary = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+    control = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+    pool = [chr(c) for c in range(0x21)] + ["a", "~", "\x7f", "\x80", "é", "中", "\ufffd", "\ufffe", "\uffff"]
+    pool += ["\udc80", "\U0002000b", "\u3000"]  # a lone surrogate (surrogateescape), astral, wide space
+    for text in _random_texts(pool, 5000, 11):
+        assert count_binary(text) == len(binary.findall(text)), repr(text)
+        assert _has_control(text) == bool(control.search(text)), repr(text)
+
+
+def test_parse_editor_finds_what_a_search_of_the_whole_text_finds():
+    from crawler.extract.fields import parse_editor
+    from crawler.extract.patterns import EDITOR
+    from crawler.text import clean_line
+
+    pool = [
+        "责任编辑",
+        "責任編輯",
+        "责编",
+        "編輯",
+        "编辑",
+        "审核",
+        "審核",
+        "：",
+        ":",
+        "/",
+        " ",
+        "\u3000",
+        "\n",
+    ]
+    pool += ["（", "(", "【", "[", "）", "]", "王小明", "李四", "Amy", "，", "、", "部", "。", "编", "辑"]
+    for text in _random_texts(pool, 5000, 12):
+        m = EDITOR.search(text)
+        assert parse_editor(text) == (clean_line(m["name"]) if m else None), repr(text)
+
+
+def test_lang_of_without_counting_letters_agrees_with_counting_them():
+    import re
+
+    from crawler.text import CJK, lang_of
+
+    letter = re.compile(r"[^\W\d_]")
+
+    def counted(text: str, script: str) -> str | None:  # lang_of before its shortcut
+        if not text:
+            return None
+        han, letters = len(CJK.findall(text)), len(letter.findall(text, 0, 5000))
+        if han == 0:
+            return "en" if letters > 20 else None
+        if han < 0.1 * max(letters, 1):
+            return "en"
+        return {"hans": "zh-Hans", "hant": "zh-Hant"}.get(script, "zh")
+
+    pool = ["中", "文", "a", "bc", "word ", "1", " ", "，", "Ω"]
+    texts = _random_texts(pool, 3000, 13) + ["中" + "a" * 9, "中" + "a" * 10, "中" * 600 + "a" * 6000]
+    for text in texts:
+        for script in ("hans", "hant", "mixed"):
+            assert lang_of(text, script) == counted(text, script), repr(text)

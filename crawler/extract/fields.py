@@ -11,6 +11,7 @@ from crawler.extract.patterns import (
     BRACKETED_NAME,
     DATELINE,
     EDITOR,
+    EDITOR_KEY,
     NAME_SLASH_PLACE,
     NOT_NAME_END,
     NOT_NAMES,
@@ -36,7 +37,18 @@ def parse_source(text: str | None) -> str | None:
 def parse_editor(text: str | None) -> str | None:
     if not text:
         return None
-    m = EDITOR.search(text)
+    # EDITOR may start with a bracket and spaces before its label, so a search tries it at
+    # every position of a page's text (0.2 ms). Its first match starts at the first label
+    # found, less that bracket and those spaces: search from there.
+    label = EDITOR_KEY.search(text)
+    if label is None:
+        return None
+    start = label.start()
+    while start and text[start - 1].isspace():
+        start -= 1
+    if start and text[start - 1] in "（(【[":
+        start -= 1
+    m = EDITOR.search(text, start)
     return clean_line(m["name"]) if m else None
 
 

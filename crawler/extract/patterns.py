@@ -56,6 +56,8 @@ EDITOR = re.compile(
     r"[（(【\[]?\s*(?:(?:責任編輯|责任编辑|責編|责编)\s*[:：/]?|(?:編輯|编辑|审核|審核)\s*[:：/])\s*"
     r"(?P<name>[\u4e00-\u9fff·A-Za-z]{2,12}(?:[ 、，,][\u4e00-\u9fff·]{2,4})*)\s*[）)】\]]?"
 )
+# The labels EDITOR starts with: where its first match can be found.
+EDITOR_KEY = re.compile("責任編輯|责任编辑|責編|责编|編輯|编辑|审核|審核")
 EDITOR_LINE = re.compile(
     r"^[（(【\[]?\s*(?:責任編輯|责任编辑|責編|责编|編輯|编辑|審核|审核|校對|校对|監製|监制|值班編輯|值班编辑)\s*[:：/]"
 )
