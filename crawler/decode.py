@@ -127,17 +127,23 @@ def decode_html(raw: bytes, content_type: str | None = None, override: str | Non
         encoding = normalise_label(override)
         if encoding is None:
             raise ValueError(f"unknown encoding {override!r}")
+    text = None
     if encoding is None:
         declared = header_charset(content_type) or meta_charset(raw)
         encoding = normalise_label(declared)
         # Many Chinese pages declare GB2312 (or nothing useful) but are really UTF-8.
         if encoding and encoding != "utf-8" and _is_utf8(raw) and not raw[:65536].isascii():
             encoding = "utf-8"
-        elif encoding == "utf-8" and not _mostly_utf8(raw):
-            encoding = _sniff(raw)
+        elif encoding == "utf-8":
+            try:
+                text = raw.decode("utf-8")  # valid UTF-8, which _sniff would choose: decoded once
+            except UnicodeDecodeError:
+                if not _mostly_utf8(raw):
+                    encoding = _sniff(raw)
     if encoding is None:
         encoding = _sniff(raw)
-    text = raw.decode(encoding, "replace")
+    if text is None:
+        text = raw.decode(encoding, "replace")
     return Decoded(text=text, encoding=encoding, declared=declared, errors=text.count("\ufffd"))
 
 

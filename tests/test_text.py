@@ -179,3 +179,15 @@ def test_lang_of_without_counting_letters_agrees_with_counting_them():
     for text in texts:
         for script in ("hans", "hant", "mixed"):
             assert lang_of(text, script) == counted(text, script), repr(text)
+
+
+def test_valid_utf8_stays_utf8_even_full_of_replacement_characters():
+    # A page a broken CMS once saved with U+FFFD in place of its characters: still valid UTF-8,
+    # decoded once and as it is; a declared charset that is wrong is overruled the same way.
+    page = ("<p>" + "\ufffd" * 200 + "数字中国</p>").encode()
+    for content_type in ("text/html; charset=utf-8", "text/html; charset=gb2312", None):
+        decoded = decode_html(page, content_type)
+        assert decoded.encoding == "utf-8" and decoded.text == page.decode(), content_type
+    truncated = ("数字中国" * 100).encode()[:-1]  # cut inside the last character
+    decoded = decode_html(truncated, "text/html; charset=utf-8")
+    assert decoded.encoding == "utf-8" and decoded.text.startswith("数字中国" * 99)
