@@ -652,3 +652,22 @@ def test_a_page_drawn_by_scripts_takes_its_text_from_jsonld_article_body():
     assert (
         extract("http://news.example/a/1.html", page(paragraphs[0], shown)).body.split("\n") == paragraphs * 2
     )
+
+
+def test_strip_noise_drops_hidden_elements_and_keeps_their_tails():
+    from lxml import etree
+
+    from crawler.extract.blocks import parse, strip_noise, text_of
+
+    root = parse(
+        "<html><body><div>"
+        '<p hidden style="display:none">隐一</p>尾一'
+        '<span style="color:red">可见<i hidden>隐二</i>留二</span>'
+        '<b style="visibility: hidden">隐三<u hidden>隐四</u></b>尾三'
+        '<em style="DISPLAY : NONE">隐五</em><script>var x;</script>尾五'
+        "<!-- 注释 --></div></body></html>"
+    )
+    strip_noise(root)
+    assert text_of(root.find("body")) == "尾一可见留二尾三尾五"
+    assert root.find(".//span").get("style") == "color:red"  # styled but visible: kept
+    assert not root.xpath("//*[@hidden]") and not list(root.iter(etree.Comment))
