@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
@@ -27,8 +26,16 @@ logger = logging.getLogger(__name__)
 SCHEMA_VERSION = 4
 
 
+_NOW: list = [None, ""]  # the second utcnow() last formatted, and its text
+
+
 def utcnow() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """The time to the second, as stored: formatted once a second (it is asked for several
+    times a page)."""
+    second = int(time.time())
+    if second != _NOW[0]:
+        _NOW[:] = [second, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(second))]
+    return _NOW[1]
 
 
 @dataclass(frozen=True)
