@@ -151,3 +151,39 @@ def test_an_article_prepared_in_the_crawl_process_is_stored_as_one_prepared_by_a
             ).fetchall()
         )
     assert prepared is None and rows[0] == rows[1] and rows[0][0][2]
+
+
+def test_a_worker_settles_its_garbage_collection_before_its_first_job():
+    import subprocess
+    import sys
+
+    # tune_gc in a fresh interpreter (it changes process-wide settings): startup objects frozen,
+    # the youngest generation collected less often, and collection still reclaims cycles.
+    code = (
+        "import gc\n"
+        "from crawler.workers import tune_gc, GC_YOUNG_THRESHOLD\n"
+        "tune_gc()\n"
+        "assert gc.get_freeze_count() > 1000, gc.get_freeze_count()\n"
+        "assert gc.get_threshold()[0] == GC_YOUNG_THRESHOLD > 700\n"
+        "class Node: pass\n"
+        "a, b = Node(), Node(); a.other, b.other = b, a\n"
+        "del a, b\n"
+        "assert gc.collect() >= 2\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "ok", out.stderr
+
+    import gc
+
+    from crawler.workers import GC_YOUNG_THRESHOLD
+
+    async def main():
+        pool = WorkerPool(1)
+        try:
+            return await pool.run(gc.get_threshold), await pool.run(gc.get_freeze_count)
+        finally:
+            await pool.aclose()
+
+    threshold, frozen = asyncio.run(main())  # a real worker did it before its first job
+    assert threshold[0] == GC_YOUNG_THRESHOLD and frozen > 1000

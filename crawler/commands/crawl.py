@@ -98,6 +98,7 @@ def run_spiders(settings, jobs: list[dict]) -> list[str]:
     """Run NewsSpider once per job in this process; returns the crawl ids (new or resumed)."""
     from scrapy.crawler import CrawlerProcess
 
+    from crawler.workers import tune_gc
     from spiders.news import NewsSpider
 
     process = CrawlerProcess(settings)
@@ -106,6 +107,7 @@ def run_spiders(settings, jobs: list[dict]) -> list[str]:
         crawler = process.create_crawler(NewsSpider)
         crawlers.append(crawler)
         process.crawl(crawler, **job)
+    tune_gc()
     process.start()
     return [c.spider.crawl_id for c in crawlers if c.spider is not None and c.spider.crawl_id]
 
