@@ -671,3 +671,38 @@ def test_strip_noise_drops_hidden_elements_and_keeps_their_tails():
     assert text_of(root.find("body")) == "尾一可见留二尾三尾五"
     assert root.find(".//span").get("style") == "color:red"  # styled but visible: kept
     assert not root.xpath("//*[@hidden]") and not list(root.iter(etree.Comment))
+
+
+def test_boilerplate_patterns_flattened_find_what_the_originals_find():
+    import random
+    import re
+
+    from crawler.extract.content import _BOILERPLATE_ANYWHERE, literal_led
+    from crawler.extract.patterns import BOILERPLATE
+
+    anywhere = [p.pattern for p in BOILERPLATE if p.pattern[0] != "^"]
+    assert _BOILERPLATE_ANYWHERE.pattern == literal_led(anywhere)  # the fast form is in use
+    original = re.compile("|".join(f"(?:{p})" for p in anywhere))
+    fragments = re.findall(r"[\u4e00-\u9fff]+|[A-Za-z]+", " ".join(anywhere))
+    pool = [*fragments, "1", "23", " ", "\u3000", "。", "，", "x", "中", "：", "\n"]
+    rng = random.Random(5)
+    texts = ["".join(rng.choice(pool) for _ in range(rng.randint(1, 8))) for _ in range(20000)]
+    found = [bool(original.search(t)) for t in texts]
+    assert 1000 < sum(found) < 19000  # the sample holds both kinds
+    assert [bool(_BOILERPLATE_ANYWHERE.search(t)) for t in texts] == found
+
+
+@pytest.mark.parametrize(
+    ("patterns", "flat"),
+    [
+        (["(?:ab|cd)e", "x|(?:y|z)w"], "abe|cde|x|yw|zw"),
+        (["(?:ab|cd)?e"], None),  # a quantified group cannot be spread over branches
+        (["(?:a(?:b)|c)d"], None),  # nor one holding groups
+        (["\\d+x"], None),  # a branch starting with a class
+        (["a|"], None),  # an empty branch matches everywhere
+    ],
+)
+def test_literal_led_spreads_only_a_leading_group_of_words(patterns, flat):
+    from crawler.extract.content import literal_led
+
+    assert literal_led(patterns) == flat

@@ -21,7 +21,56 @@ from crawler.text import CJK
 # The patterns anchored at the start are matched there only; in one alternation with the
 # others, a search would try them at every position (it cost 1.1 ms a page, now 0.4).
 _BOILERPLATE_START = re.compile("|".join(f"(?:{p.pattern[1:]})" for p in BOILERPLATE if p.pattern[0] == "^"))
-_BOILERPLATE_ANYWHERE = re.compile("|".join(f"(?:{p.pattern})" for p in BOILERPLATE if p.pattern[0] != "^"))
+_PLAIN = re.compile(r"[^\\.^$*+?{}\[\]()|]+")  # literal text, no regular-expression syntax
+
+
+def _top_level(pattern: str) -> list[str]:
+    """The alternatives of a pattern, split at its "|" outside groups and character classes."""
+    parts, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 1
+        elif in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    return [*parts, pattern[start:]]
+
+
+def literal_led(patterns: list[str]) -> str | None:
+    """The same alternatives as one alternation whose every branch starts with a literal
+    character, or None where one cannot. "(?:發表|发表)(?:評論|评论)" becomes
+    "發表(?:評論|评论)|发表(?:評論|评论)": the same strings match, but Python's regular
+    expressions then skip in C to the positions holding one of the branches' first characters,
+    instead of trying every branch at every position (is_boilerplate: 3.3 -> 0.9 us a line)."""
+    branches = []
+    for alternative in (a for p in patterns for a in _top_level(p)):
+        if not alternative:
+            return None
+        if alternative.startswith("(?:"):
+            end = alternative.find(")")
+            words, rest = alternative[3:end].split("|"), alternative[end + 1 :]
+            if not all(_PLAIN.fullmatch(w) for w in words) or rest[:1] in ("?", "*", "+", "{"):
+                return None
+            branches += [word + rest for word in words]
+        elif _PLAIN.match(alternative):
+            branches.append(alternative)
+        else:
+            return None
+    return "|".join(branches)
+
+
+_ANYWHERE = [p.pattern for p in BOILERPLATE if p.pattern[0] != "^"]
+_BOILERPLATE_ANYWHERE = re.compile(literal_led(_ANYWHERE) or "|".join(f"(?:{p})" for p in _ANYWHERE))
 
 
 def is_boilerplate(text: str, extra: tuple = ()) -> bool:
