@@ -706,3 +706,23 @@ def test_literal_led_spreads_only_a_leading_group_of_words(patterns, flat):
     from crawler.extract.content import literal_led
 
     assert literal_led(patterns) == flat
+
+
+def test_end_of_article_patterns_split_for_speed_find_what_the_originals_find():
+    import random
+    import re
+
+    from crawler.extract.content import _END_ANYWHERE, _END_NUMBERED, ends_article
+    from crawler.extract.patterns import DATE_ONLY_LINE, END_OF_ARTICLE
+
+    original = re.compile("|".join(f"(?:{p.pattern})" for p in END_OF_ARTICLE))
+    fragments = re.findall(r"[\u4e00-\u9fff]+", " ".join(p.pattern for p in END_OF_ARTICLE))
+    pool = [*fragments, "1", "23", " ", "。", "x", "中", "：", "\n"]
+    rng = random.Random(6)
+    texts = ["".join(rng.choice(pool) for _ in range(rng.randint(1, 6))) for _ in range(20000)]
+    found = [bool(original.search(t)) for t in texts]
+    assert 500 < sum(found) < 19500
+    assert "|" in _END_ANYWHERE.pattern and _END_NUMBERED.pattern.startswith("(?:\\d")
+    assert [ends_article(t) and not DATE_ONLY_LINE.match(t) for t in texts] == [
+        f and not DATE_ONLY_LINE.match(t) for t, f in zip(texts, found, strict=True)
+    ]

@@ -82,12 +82,16 @@ def is_boilerplate(text: str, extra: tuple = ()) -> bool:
 
 
 _END_START = re.compile("|".join(f"(?:{p.pattern[1:]})" for p in END_OF_ARTICLE if p.pattern[0] == "^"))
-_END_ANYWHERE = re.compile("|".join(f"(?:{p.pattern})" for p in END_OF_ARTICLE if p.pattern[0] != "^"))
+# The pattern led by a digit searched on its own (a class cannot lead a literal-led branch).
+_END_DIGITS = [p.pattern for p in END_OF_ARTICLE if p.pattern.startswith("\\d")]
+_END_WORDS = [p.pattern for p in END_OF_ARTICLE if p.pattern[0] != "^" and p.pattern not in _END_DIGITS]
+_END_ANYWHERE = re.compile(literal_led(_END_WORDS) or "|".join(f"(?:{p})" for p in _END_WORDS))
+_END_NUMBERED = re.compile("|".join(f"(?:{p})" for p in _END_DIGITS) or "(?!)")
 
 
 def ends_article(text: str, previous: str = "") -> bool:
     """Whether the article is over at this line (the line before it given for context)."""
-    if _END_START.match(text) or _END_ANYWHERE.search(text):
+    if _END_START.match(text) or _END_ANYWHERE.search(text) or _END_NUMBERED.search(text):
         return True
     # A date alone ends the article, unless it is the value of a label ("成文日期：").
     return bool(DATE_ONLY_LINE.match(text)) and not previous.rstrip().endswith(("：", ":"))
