@@ -571,7 +571,13 @@ def extract(
     body_han = han_counts(body or "")
     han = sum(body_han.values())
     text = (title or "") + (body or "")
-    script = detect_script(text, han_counts(title or "") + body_han if len(text) <= SCRIPT_SAMPLE else None)
+    counts = None
+    if len(text) <= SCRIPT_SAMPLE:
+        # title + body, the title's few characters added to a copy (Counter + Counter rebuilt
+        # the body's whole count in Python)
+        counts = body_han.copy()
+        counts.update(han_counts(title or ""))
+    script = detect_script(text, counts)
     punct = len(PUNCT.findall(body or ""))
     is_article = (
         bool(title) and han >= 60 and punct >= 3 and (meta.og_type in (None, "article") or han >= 200)
