@@ -51,7 +51,7 @@ def literal_led(patterns: list[str]) -> str | None:
     character, or None where one cannot. "(?:發表|发表)(?:評論|评论)" becomes
     "發表(?:評論|评论)|发表(?:評論|评论)": the same strings match, but Python's regular
     expressions then skip in C to the positions holding one of the branches' first characters,
-    instead of trying every branch at every position (is_boilerplate: 3.3 -> 0.9 us a line)."""
+    instead of trying every branch at every position (2.5 -> 0.25 us a line of a bench page)."""
     branches = []
     for alternative in (a for p in patterns for a in _top_level(p)):
         if not alternative:
