@@ -11,6 +11,8 @@ import codecs
 import re
 from dataclasses import dataclass
 
+from crawler.text import ascii_left
+
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-:.]+)", re.I)
 # Some saved pages begin with a wrapper line that was never part of the page.
@@ -160,9 +162,8 @@ _NOT_BINARY_ASCII = b"\t\n\x0c\r" + bytes(range(0x20, 0x80))
 
 
 def count_binary(text: str) -> int:
-    """len(_BINARY_CHARS.findall(text)), three times as fast: the control characters are ASCII,
-    so they survive an ASCII encoding that drops the rest, and the bytes left are counted in C."""
-    return len(text.encode("ascii", "ignore").translate(None, _NOT_BINARY_ASCII)) + text.count("\ufffd")
+    """len(_BINARY_CHARS.findall(text)), three times as fast."""
+    return len(ascii_left(text, _NOT_BINARY_ASCII)) + text.count("\ufffd")
 
 
 def not_text_reason(raw: bytes, decoded: Decoded) -> str | None:
