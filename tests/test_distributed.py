@@ -71,7 +71,9 @@ def test_two_workers_share_the_crawl_and_merge_into_one_dataset(demo_site, redis
     import redis
 
     data = tmp_path / "data"
-    workers = [worker(demo_site, data, redis_url, name) for name in ("w1", "w2")]
+    # A small delay: without it one worker can fetch the whole 62-page site while the other
+    # is still starting up (seen once the crawl got faster), and there is nothing to share.
+    workers = [worker(demo_site, data, redis_url, name, "--delay", "0.05") for name in ("w1", "w2")]
     for proc in workers:
         out, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err
