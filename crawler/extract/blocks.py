@@ -170,12 +170,22 @@ class _Walker:
         self._link_chars = 0
         self._links: list[tuple[str, str]] = []
         self._counter = 0
+        # The open link (outermost <a href>) and where its text starts in _parts: a block
+        # element inside a link (<a><h3>headline</h3></a>, a teaser card) is link text too.
+        self._link: str | None = None
+        self._link_from = 0
 
     def flush(self, element: etree._Element, heading: bool) -> None:
         parts = self._parts
         if not parts:
             return
         text = clean_line("".join(parts))
+        if text and self._link is not None:
+            anchor = clean_line("".join(parts[self._link_from :]))
+            if anchor:
+                self._link_chars += len(anchor)
+                self._links.append((self._link, anchor))
+        self._link_from = 0
         if text:
             self.blocks.append(
                 Block(
@@ -222,11 +232,11 @@ class _Walker:
                     )
                 )
         link = tag == "a" and el.get("href")
-        parts = self._parts
-        first_part = len(parts)
+        if link and not in_link:
+            self._link, self._link_from = link.strip(), len(self._parts)
         text = el.text
         if text:
-            parts.append(text)
+            self._parts.append(text)
         if len(el):
             child_in_link = in_link or bool(link)
             for child in el:
@@ -236,10 +246,11 @@ class _Walker:
                     self._parts.append(tail)
         if link and not in_link:
             # A block inside the link flushed its parts: then the anchor is what is left.
-            parts = self._parts
-            anchor = clean_line("".join(parts[min(first_part, len(parts)) :]))
-            self._link_chars += len(anchor)
-            self._links.append((link.strip(), anchor))
+            anchor = clean_line("".join(self._parts[self._link_from :]))
+            self._link = None
+            if anchor:
+                self._link_chars += len(anchor)
+                self._links.append((link.strip(), anchor))
         if is_block and self._parts:
             self.flush(block, heading)
         self.end[el] = self._counter - 1

@@ -97,7 +97,17 @@ def ends_article(text: str, previous: str = "") -> bool:
     return bool(DATE_ONLY_LINE.match(text)) and not previous.rstrip().endswith(("：", ":"))
 
 
-def weight(block: Block, extra: tuple = ()) -> float:
+# A Latin-script page's text is weighed in these units: about four letters make one unit, as
+# one Han character carries about as much as a short English word's share of a sentence.
+LATIN_UNIT = 0.25
+# Latin prose: a word of two letters or more; a sentence ends with . ! ? (or a closing quote).
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_LATIN_SENTENCE = re.compile(r"[a-z0-9%)\]][.!?][\"'”’)]?(?:\s|$)")
+
+
+def weight(block: Block, extra: tuple = (), latin: bool = False) -> float:
+    """A block's vote for the region it sits in (see the module docstring). `latin`: the page
+    is written in a Latin script, so Latin prose counts instead of Han characters."""
     if block.image:
         return 0.0
     text = block.text
@@ -109,21 +119,40 @@ def weight(block: Block, extra: tuple = ()) -> float:
     punct = len(PUNCT.findall(text))
     if punct == 0 and n < 20:
         return 0.0
+    in_list = 0.5 if block.element.tag in ("li", "dd", "dt") else 1.0
+    if latin:
+        return _latin_weight(text, block, in_list)
     # Chinese pages: Han characters carry the article; Latin runs are mostly widgets and ads.
     han = len(CJK.findall(text))
     if han == 0:
         return 0.0  # no Chinese at all: a widget, a ticker, code; never what we archive
     size = han + 0.25 * (n - han)
     # List items are rules, menus and teasers far more often than article text.
-    in_list = 0.5 if block.element.tag in ("li", "dd", "dt") else 1.0
     return size * (1 - block.link_ratio) * (1.0 if punct else 0.5) * in_list
+
+
+def _latin_weight(text: str, block: Block, in_list: float) -> float:
+    """Latin prose: running sentences of words. A line of a few capitalised words with no
+    sentence end (a menu, a caption, a byline) weighs nothing; a sentence weighs its length."""
+    words = len(_WORD.findall(text))
+    if words < 4:
+        return 0.0
+    sentences = len(_LATIN_SENTENCE.findall(text))
+    if sentences == 0 and words < 12:
+        return 0.0
+    return LATIN_UNIT * len(text) * (1 - block.link_ratio) * (1.0 if sentences else 0.5) * in_list
 
 
 NEAR_TITLE = 12  # blocks after the headline that get the bonus
 
 
 def best_container(
-    blocks: list[Block], order: dict, end: dict, extra: tuple = (), title: str | None = None
+    blocks: list[Block],
+    order: dict,
+    end: dict,
+    extra: tuple = (),
+    title: str | None = None,
+    latin: bool = False,
 ) -> tuple[int, int] | None:
     """The article's region as a range of document positions (see `within`).
 
@@ -139,7 +168,7 @@ def best_container(
     if title:
         near = next((i for i, b in enumerate(blocks) if b.heading and title in b.text), -1)
     for i, block in enumerate(blocks):
-        w = weight(block, extra)
+        w = weight(block, extra, latin)
         if not w:
             continue
         if w > 0 and near >= 0 and near < i <= near + NEAR_TITLE:
@@ -183,6 +212,20 @@ def _best_run(children: list, scores: dict) -> tuple[float, object, object] | No
         if (value > 0 or total > 0) and (best is None or total > best[0]):
             best = (total, start, child)
     return best
+
+
+def is_latin_page(blocks: list[Block]) -> bool:
+    """Whether the page's own text (outside links) is in a Latin script rather than Chinese:
+    a Chinese page with English menus stays Chinese, an English edition with a Chinese
+    language switch is Latin."""
+    han = letters = 0
+    for block in blocks:
+        if block.link_ratio > 0.5 or block.image:
+            continue
+        han += len(CJK.findall(block.text))
+        letters += len(_WORD.findall(block.text))
+    # Words against characters: one Han character reads as about one word.
+    return letters > 3 * han and letters >= 30
 
 
 def within(block: Block, region: tuple[int, int] | None) -> bool:

@@ -19,7 +19,15 @@ from crawler.decode import NotText, decode_html, not_text_reason
 from crawler.extract import dates
 from crawler.extract.article import Article, Image, RelatedLink
 from crawler.extract.blocks import Block, blocks_of, parse, remove, strip_noise, text_of
-from crawler.extract.content import best_container, ends_article, is_boilerplate, region_of, within
+from crawler.extract.content import (
+    LATIN_UNIT,
+    best_container,
+    ends_article,
+    is_boilerplate,
+    is_latin_page,
+    region_of,
+    within,
+)
 from crawler.extract.fields import (
     blog_owner,
     bracketed_name,
@@ -69,7 +77,9 @@ from crawler.text import (
 )
 
 _CAPTION_MAX = 60
-_END_AFTER = 80  # characters of article text before an end marker is believed
+# Characters of article text before an end marker is believed: about two sentences. Latin
+# text spends about four letters where Chinese spends one character (LATIN_UNIT).
+_END_AFTER = 80
 CLAUSE_END = re.compile(r"[，。！？；：…」”』）)、,.!?;:]$")
 # Profile selectors are few and reused on every page: compile each once.
 _css = lru_cache(maxsize=512)(CSSSelector)
@@ -402,9 +412,10 @@ def extract(
     container = region_of(_select_el(select, selectors.get("body")), order, end)
     related_root = _select_el(select, selectors.get("related"))
     taken, related = _related_blocks(blocks, order, end, meta.base, related_root)
+    latin = is_latin_page(blocks)
     if container is None:
         candidates = [b for i, b in enumerate(blocks) if i not in taken]
-        container = best_container(candidates, order, end, extra, title)
+        container = best_container(candidates, order, end, extra, title, latin)
 
     body_lines: list[str] = []
     images: list[Image] = []
@@ -436,7 +447,9 @@ def extract(
             editor_lines.append(text)
         if ended:
             continue
-        if body_chars >= _END_AFTER and ends_article(text, body_lines[-1] if body_lines else ""):
+        if body_chars * (LATIN_UNIT if latin else 1) >= _END_AFTER and ends_article(
+            text, body_lines[-1] if body_lines else ""
+        ):
             # Comments, share bars, "next article", an editor line, a new dated post: the
             # article is over, whatever the container still holds.
             ended = True
