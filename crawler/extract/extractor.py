@@ -34,6 +34,7 @@ from crawler.extract.fields import (
     clean_title,
     headline_name,
     issuer,
+    latin_names,
     lone_name,
     names_only,
     parse_authors,
@@ -89,7 +90,7 @@ _css = lru_cache(maxsize=512)(CSSSelector)
 _AUTHOR_MARK = re.compile(r"author|byline", re.I)
 
 
-def author_elements(root: etree._Element, order: dict, limit: int | None) -> list[str]:
+def author_elements(root: etree._Element, order: dict, limit: int | None, parse=None) -> list[str]:
     """Names from the first author-marked element (class or id "author"/"byline", itemprop,
     rel) that holds nothing but names, above the article or beside its first lines: comment
     threads mark their authors the same way. Elements are visited in document order up to
@@ -101,8 +102,8 @@ def author_elements(root: etree._Element, order: dict, limit: int | None) -> lis
         if not marks or not _AUTHOR_MARK.search(marks):
             continue
         text = clean_line(text_of(el))
-        if text and len(text) <= 30:
-            names = names_only(text)
+        if text and len(text) <= (60 if parse else 30):
+            names = (parse or names_only)(text)
             if names:
                 return names
     return []
@@ -121,10 +122,36 @@ def _meta_authors(meta) -> list[str]:
     value = meta.first(("citation_author", "citation_authors", *AUTHOR_META)) or meta.jsonld_value("author")
     if not value:
         return []
-    if not CJK.search(value):  # a Latin name, as it is (never a list of publishers)
-        value = value.strip()
-        return [value] if re.fullmatch(r"[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){1,3}", value) else []
+    if not CJK.search(value):  # Latin names (never a list of publishers, a URL, a handle)
+        return _latin_meta_authors(meta)
     return names_only(value)
+
+
+def _latin_meta_authors(meta) -> list[str]:
+    """The first author field that holds Latin names: meta tags (one may hold a profile URL
+    where another has the name), JSON-LD's author list, or the "Written by" label that
+    WordPress themes put in twitter:label1/data1."""
+    fields = [meta.metas.get(name) for name in ("citation_author", *AUTHOR_META, "parsely-author")]
+    for value in fields:
+        names = latin_names(value)
+        if names:
+            return names
+    names = [n for n in meta.jsonld_names("author") if latin_names(n) == [n]]
+    if names:
+        return names
+    if re.fullmatch(r"(?i)written by|author", meta.metas.get("twitter:label1") or ""):
+        return latin_names(meta.metas.get("twitter:data1"))
+    return []
+
+
+def _latin_authors(meta, lines: list[str], root, order: dict, limit: int | None) -> list[str]:
+    """A Latin-script page's authors: the byline a reader sees ("By A and B") above or at the
+    top of the text, else the page's author metadata, else an author-marked element."""
+    for line in lines:
+        names = latin_names(line, need_by=True)
+        if names:
+            return names
+    return _latin_meta_authors(meta) or author_elements(root, order, limit, latin_names)
 
 
 # "HEAD REST": a simple first compound (tag, class, id), a descendant combinator, the rest.
@@ -551,12 +578,18 @@ def extract(
     )
 
     authors_sel = _select_text(select, selectors.get("authors"))
+    first_lines = body_orders[min(2, len(body_orders) - 1)] if body_orders else None
     authors = (
         (split_names(re.sub(r"^.*?[:：]", "", authors_sel)) if authors_sel else [])
+        or (
+            _latin_authors(meta, header_lines[-8:] + body_lines[:2], root, order, first_lines)
+            if latin
+            else []
+        )
         or parse_authors(header)
         or posted_by(header)
         or dateline_names
-        or author_elements(root, order, body_orders[min(2, len(body_orders) - 1)] if body_orders else None)
+        or author_elements(root, order, first_lines)
         or parse_authors(first_para)
         or parse_authors("\n".join(body_lines[-2:]))
         or trailing_names(body_lines[-2:])

@@ -294,3 +294,37 @@ def issuer(text: str | None) -> list[str]:
     """The issuing bodies of a government document (发文机关：吉林省人民政府), its authors."""
     m = _ISSUER.search(text or "")
     return re.split(r"[、，,]", m["org"]) if m else []
+
+
+# A personal name in a Latin script: two to four words, each capitalised (Letícia, O'Brien,
+# Jean-Luc, J.), with the particles that stay lowercase inside names (de, van, bin).
+_LATIN_NAME = re.compile(
+    r"[A-Z\u00c0-\u00de][\w'’.-]*(?: (?:(?:de|da|di|du|del|der|den|van|von|bin|al|la|le)"
+    r" )?[A-Z\u00c0-\u00de][\w'’.-]*){1,3}"
+)
+# "By A, B and C", "BY A | Reuters", "Written by A": the byline's lead word and what ends it.
+_BY = re.compile(r"^\s*(?:(?:written|reported|posted|words|story|text)\s+)?by\b[:\s]*", re.I)
+_BYLINE_END = re.compile(
+    r"\s*(?:[|•·]|\s[-–—]\s|\bUpdated\b|\bPublished\b|\bPosted\b|\d{1,2}:\d{2}).*$", re.I
+)
+_INNER_BY = re.compile(r"(?<![\w.,;])\s(?:BY|By)\s+(?=[A-Z])")
+_NAME_SEP = re.compile(r"\s*(?:,|\band\b|&|\bwith\b)\s*", re.I)
+
+
+def latin_names(text: str | None, *, need_by: bool = False) -> list[str]:
+    """Names from a Latin byline or author field: "By Ernesto Londoño and Letícia Casado" ->
+    both names; a field holding a URL, a sentence or anything but names gives nothing.
+    `need_by`: the text must start with "By" (a line of the page, not a metadata field)."""
+    if not text or len(text) > 120 or "://" in text or "@" in text:
+        return []
+    m = _BY.match(text)
+    if m is None and need_by:
+        # "Published: May 11, 2022 By Rosemary Scott": a capitalised By after a stamp.
+        m = _INNER_BY.search(text)
+        if m is None:
+            return []
+    rest = _BYLINE_END.sub("", text[m.end() :] if m else text).strip(" ,.;:")
+    names = [n for n in _NAME_SEP.split(rest) if n]
+    if 1 <= len(names) <= 6 and all(_LATIN_NAME.fullmatch(n) for n in names):
+        return names
+    return []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
@@ -40,7 +41,7 @@ UPDATE_META = (
     "lastmod",
     "last-modified",
 )
-AUTHOR_META = ("author", "article:author", "dc.creator", "byl")
+AUTHOR_META = ("author", "article:author", "og:article:author", "dc.creator", "byl")
 SOURCE_META = ("source", "article:source", "og:site_name")
 
 
@@ -72,6 +73,17 @@ class PageMeta:
             if isinstance(value, str) and value.strip():
                 return value.strip()
         return None
+
+    def jsonld_names(self, key: str) -> list[str]:
+        """Every name under `key` of the first object that has one (an author list)."""
+        for obj in self.jsonld:
+            value = obj.get(key)
+            items = value if isinstance(value, list) else [value]
+            names = [(item.get("name") if isinstance(item, dict) else item) for item in items if item]
+            names = [n.strip() for n in names if isinstance(n, str) and n.strip()]
+            if names:
+                return names
+        return []
 
 
 def _walk_jsonld(data, out: list[dict]) -> None:
@@ -107,7 +119,7 @@ def read_meta(root: etree._Element, url: str | None) -> PageMeta:
     for el in root.iter("script"):
         if (el.get("type") or "").lower() == "application/ld+json" and el.text:
             try:
-                _walk_jsonld(json.loads(el.text), meta.jsonld)
+                _walk_jsonld(json.loads(_CDATA.sub("", el.text)), meta.jsonld)
             except ValueError:
                 continue
     for el in root.iter("time"):
@@ -115,6 +127,10 @@ def read_meta(root: etree._Element, url: str | None) -> PageMeta:
         if value and value.strip():
             meta.time_elements.append(value.strip())
     return meta
+
+
+# XHTML pages wrap script text in a CDATA section (often behind "//" so that browsers skip it).
+_CDATA = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
 
 
 def join_url(base: str | None, href: str) -> str | None:
