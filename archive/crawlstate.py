@@ -90,6 +90,22 @@ class CrawlState:
         ).fetchone()
         return row[0] if row else None
 
+    def validators(self, url: str) -> tuple[str | None, str | None] | None:
+        """(etag, last_modified) of a URL's last good fetch, for a conditional request."""
+        return self.db.execute(
+            "select etag, last_modified from fetch_state where url = ? and status in (200, 304) "
+            "and (etag is not null or last_modified is not null)",
+            [url],
+        ).fetchone()
+
+    def last_response(self, url: str) -> tuple[str, int, str | None] | None:
+        """(WARC file, offset, content type) of the last full response archived for a URL."""
+        return self.db.execute(
+            "select warc_filename, warc_offset, content_type from captures "
+            "where url = ? and record_type = 'response' and status = 200 order by id desc limit 1",
+            [url],
+        ).fetchone()
+
     def known_article(self, url: str) -> tuple[str | None, str | None, str | None, str | None] | None:
         """(published_at, first_seen_at, etag, last_modified) of a stored article, or None if new."""
         return self.db.execute(

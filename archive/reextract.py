@@ -59,7 +59,9 @@ def rebuild(
                     continue
                 url = record.rec_headers.get_header("WARC-Target-URI")
                 ctype = record.http_headers.get_header("Content-Type") or ""
-                if "html" not in ctype.lower():
+                if ctype and "html" not in ctype.lower():
+                    # Feeds, sitemaps, robots.txt, images. A page served with no Content-Type
+                    # is extracted, as the crawl did (its charset and kind are sniffed).
                     continue
                 if profile is not None and not profile.is_article_url(url):
                     continue

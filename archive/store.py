@@ -23,7 +23,7 @@ from crawler.searchtext import index_columns
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 _NOW: list = [None, ""]  # the second utcnow() last formatted, and its text
@@ -202,7 +202,13 @@ def _migrate_4(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = [_migrate_1, _migrate_2, _migrate_3, _migrate_4]
+def _migrate_5(db: sqlite_utils.Database) -> None:
+    """The article test's confidence beside each row (rows stored before it stay null:
+    `reextract` fills them in)."""
+    db["articles"].add_column("article_score", float)
+
+
+MIGRATIONS = [_migrate_1, _migrate_2, _migrate_3, _migrate_4, _migrate_5]
 
 
 class ArticleStore:
@@ -446,6 +452,7 @@ class ArticleStore:
                 "body_norm": article.body_norm,
                 "lang": article.lang,
                 "encoding": article.encoding,
+                "article_score": article.article_score,
                 "content_hash": digest,
                 "last_fetched_at": fetched_at,
                 "last_changed_at": fetched_at,

@@ -1,7 +1,10 @@
 """`make eval`: newsarchive's extractor against trafilatura on ../shared/corpus, same run.
 
 Runs `newsarchive extract --batch` over the corpus, scores it with the corpus scorer, then
-does the same with trafilatura (a benchmark-only dependency), and prints both with ms/page.
+does the same with trafilatura (a benchmark-only dependency), and prints both with ms/page:
+over all pages, per language, per source, and on the two halves of the corpus. The halves
+split every source's cases by a hash of their name: rules are tuned on the "tune" half and
+only checked on the other, so a change that helps one half and not the other is overfitting.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,13 +24,56 @@ SCORER = CORPUS.parent / "tools" / "score_extraction.py"
 
 
 def score(predictions: Path, corpus: Path = CORPUS) -> dict:
-    out = subprocess.run(
-        [sys.executable, str(SCORER), str(corpus), str(predictions)],
+    """The scorer's summary, with its per-case rows under "cases"."""
+    per_case = predictions.with_suffix(".scores.json")
+    subprocess.run(
+        [sys.executable, str(SCORER), str(corpus), str(predictions), "--json", str(per_case)],
         capture_output=True,
         text=True,
         check=True,
     )
-    return json.loads(out.stdout)
+    data = json.loads(per_case.read_text(encoding="utf-8"))
+    return {**data["summary"], "cases": data["cases"]}
+
+
+def half(case: str) -> str:
+    """The half of the corpus a case is in: "tune" or "check" (stable, about half of each source)."""
+    return "tune" if zlib.crc32(case.encode()) % 2 == 0 else "check"
+
+
+def groups(corpus: Path) -> dict[str, list[str]]:
+    """Named groups of cases: languages, sources, the two halves and each half per language."""
+    out: dict[str, list[str]] = {}
+    for truth_file in sorted(corpus.glob("*/truth.json")):
+        case = truth_file.parent.name
+        lang = json.loads(truth_file.read_text(encoding="utf-8")).get("lang") or "?"
+        lang = "en" if lang.startswith("en") else "zh" if lang.startswith("zh") else lang
+        for name in (
+            f"lang {lang}",
+            f"{half(case)}",
+            f"{half(case)} {lang}",
+            f"source {case.rsplit('-', 1)[0]}",
+        ):
+            out.setdefault(name, []).append(case)
+    return dict(sorted(out.items()))
+
+
+def mean_of(cases: dict, names: list[str], key: str) -> float | None:
+    values = [float(cases[n][key]) for n in names if n in cases and key in cases[n]]
+    return round(sum(values) / len(values), 3) if values else None
+
+
+def print_groups(rows: dict, corpus: Path, keys: list[str]) -> None:
+    """Each group's scores, newsarchive's and trafilatura's side by side."""
+    names = list(rows)
+    print(f"\n{'group':<18}{'n':>4}" + "".join(f"{k:>18}" for k in keys))
+    print(f"{'':<22}" + "".join(f"{' / '.join(n[:5] for n in names):>18}" for _ in keys))
+    for group, cases in groups(corpus).items():
+        cells = []
+        for key in keys:
+            values = [mean_of(rows[name][0]["cases"], cases, key) for name in names]
+            cells.append(" / ".join("  -  " if v is None else f"{v:.3f}" for v in values))
+        print(f"{group:<18}{len(cases):>4}" + "".join(f"{c:>18}" for c in cells))
 
 
 def run_ours(pages: list[Path], out: Path) -> float:
@@ -142,6 +189,7 @@ def main() -> int:
         return 0
     keys = ["body_f1", "body_p", "body_r", "title_ok", "date_ok", "author_ok", "boilerplate_out", "missing"]
     rows = evaluate(CORPUS, keys, "corpus")
+    print_groups(rows, CORPUS, ["body_f1", "body_p", "title_ok", "date_ok", "author_ok"])
     if "trafilatura" in rows:
         print(f"speed: newsarchive is {rows['trafilatura'][1] / rows['newsarchive'][1]:.1f}x trafilatura's")
     else:

@@ -45,8 +45,10 @@ class ArticleStorePipeline:
             self.stats.inc_value("newsarchive/failures")
             self._done(item.url)
         elif isinstance(item, UnchangedItem):
-            self.store.touch_article(item.url, item.fetched_at)
-            self.stats.inc_value("newsarchive/articles_unchanged")
+            if self.store.touch_article(item.url, item.fetched_at):
+                self.stats.inc_value("newsarchive/articles_unchanged")
+            else:  # a list or another page that is no article, unchanged since last time
+                self.stats.inc_value("newsarchive/pages_unchanged")
             self._done(item.url)
         elif isinstance(item, ArticleItem):
             state = getattr(self.crawler.spider, "state", None)

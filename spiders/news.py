@@ -19,6 +19,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError
 
 from archive.crawlstate import CrawlState, resumable_crawl
+from archive.payload import read_payload
 from crawler.bodycheck import BrokenBody
 from crawler.decode import NotText
 from crawler.extract.dates import CHINA, date_from_url
@@ -26,7 +27,7 @@ from crawler.extract.extractor import PageTooLarge
 from crawler.incremental import older_than, young_enough
 from crawler.links import discover, is_feed_url, page_links, rebase, robots_sitemaps, same_site, xml_links
 from crawler.lock import acquire
-from crawler.paths import db_path, store_for
+from crawler.paths import db_path, store_for, warc_dir
 from crawler.prepared import extract_for_store, extract_only, warm_up
 from crawler.profile import adhoc_profile, as_list, get_profile
 from crawler.safety import REFUSED
@@ -175,6 +176,10 @@ class NewsSpider(scrapy.Spider):
         if other is not None:
             for item in other:
                 yield item
+            if response.status == 304:
+                # Unchanged since last time: its links are those of its archived copy.
+                for request in self._follow(self._archived_links(response.url), response):
+                    yield request
             return
         links, feeds = discover(
             response.url, response.body, self._content_type(response), self.profile.encoding
@@ -192,6 +197,19 @@ class NewsSpider(scrapy.Spider):
             self.state.done(response.meta["frontier_url"])
         for request in self._follow(links, response):
             yield request
+
+    def _archived_links(self, url: str) -> list[str]:
+        """The links of a page's last archived response (for a page that answered 304)."""
+        pointer = self.state.last_response(url)
+        if pointer is None:
+            return []
+        filename, offset, content_type = pointer
+        payload = read_payload(warc_dir(self.settings), filename, offset)
+        if payload is None:
+            self.logger.warning("could not read the archived copy of %s (%s@%s)", url, filename, offset)
+            return []
+        links, _ = discover(url, payload, content_type, self.profile.encoding)
+        return links
 
     def parse_robots(self, response):
         yield from self._follow(robots_sitemaps(response.url, response.body), response, kind="feed")
@@ -419,6 +437,12 @@ class NewsSpider(scrapy.Spider):
                     self.crawler.stats.inc_value("newsarchive/known_not_refetched")
                     return None
                 headers = self._conditions(url, known)
+            else:
+                # A page fetched before and not stored as an article (a list, a page judged not
+                # an article): asked for again, but only if it changed.
+                validators = self.state.validators(url)
+                if validators is not None:
+                    headers = self._conditions(url, (None, None, *validators))
         if not self.state.add(url, kind, depth):
             return None
         return self._request(url, kind, depth, headers)

@@ -34,6 +34,7 @@ SPEC_KEYS = frozenset(
         "lang",
         "encoding",
         "is_article",
+        "article_score",
     }
 )
 NOW = datetime(2026, 11, 26, tzinfo=UTC)

@@ -25,6 +25,7 @@ EXPORT_COLUMNS = [
     "body_norm",
     "lang",
     "encoding",
+    "article_score",
     "content_hash",
     "first_seen_at",
     "last_fetched_at",
@@ -133,9 +134,8 @@ def _export_parquet(store, args) -> int:
         raise UsageError("parquet needs pyarrow: pip install 'newsarchive[parquet]'") from None
     if not args.out:
         raise UsageError("parquet is binary: give --out FILE")
-    schema = pa.schema(
-        [(c, pa.int64() if c in ("version", "warc_offset") else pa.string()) for c in EXPORT_COLUMNS]
-    )
+    types = {"version": pa.int64(), "warc_offset": pa.int64(), "article_score": pa.float64()}
+    schema = pa.schema([(c, types.get(c, pa.string())) for c in EXPORT_COLUMNS])
     n = 0
     with pq.ParquetWriter(args.out, schema) as writer:
         batch: list[tuple] = []

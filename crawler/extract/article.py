@@ -36,6 +36,7 @@ class Article:
     lang: str | None = None
     encoding: str | None = None
     is_article: bool = False
+    article_score: float = 0.0  # 0..1, the article test's confidence (crawler.extract.decision)
 
     def to_dict(self) -> dict:
         """The `extract` JSON object of the SPEC (every key present, null when unknown)."""

@@ -28,6 +28,7 @@ from crawler.extract.content import (
     region_of,
     within,
 )
+from crawler.extract.decision import ARTICLE_THRESHOLD, SENTENCE_MARK, Evidence, article_score
 from crawler.extract.fields import (
     blog_owner,
     bracketed_name,
@@ -286,6 +287,7 @@ def _is_byline(text: str) -> bool:
         bool(META_LINE.search(text))
         or bool(BYLINE.search(text))
         or (len(text) < 80 and dates.parse_date(text) is not None)
+        or bool(latin_names(text, need_by=True))
     )
 
 
@@ -313,7 +315,7 @@ def _split_lead(lines: list[str]) -> tuple[list[str], list[str]]:
     keep = [
         line
         for line in rest[:4]
-        if not (len(line) < 60 and not SENTENCE_END.search(line) and _is_byline(line))
+        if not (len(line) < 80 and not SENTENCE_END.search(line) and _is_byline(line))
     ]
     return lead + [line for line in rest[:4] if line not in keep], keep + rest[4:]
 
@@ -376,6 +378,119 @@ def _jsonld_body(value: str | None) -> list[str]:
     return lines if sum(map(len, lines)) >= 60 and PUNCT.search(value) else []
 
 
+# A date in a list's row: 2024-05-01, 2024年5月1日, 05/01, 5月1日.
+_ROW_DATE = re.compile(r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}|\d{1,2}\s*[-/月]\s*\d{1,2}\s*日?(?:\D|$)")
+# One English word carries about what one and a half Han characters do (a news story of 400
+# words tells what one of 600 characters does).
+LATIN_WORD_UNITS = 1.5
+_LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]{2,}")
+
+
+def _units(text: str, han: int | None = None) -> int:
+    """Han characters plus Latin words: a length that means the same in either script."""
+    if han is None:
+        han = len(CJK.findall(text))
+    return han + len(_LATIN_WORD.findall(text))
+
+
+def _evidence(
+    blocks, taken, container, body_lines, body_orders, han, title, published, og_type, url, order, end
+) -> Evidence:
+    """What the article test weighs (crawler.extract.decision), from this extraction."""
+    body = "\n".join(body_lines)
+    in_body = set(body_orders)
+    region_chars = link_chars = interleaved = text_blocks = 0
+    row_seen = False
+    roots: list = []
+    for i, block in enumerate(blocks):
+        if i in taken or block.image or not within(block, container):
+            continue
+        region_chars += len(block.text)
+        link_chars += block.link_chars
+        if block.order in in_body:
+            _add_root(roots, block.element, container, order, end)
+        if (block.link_ratio > 0.5 and len(block.text) >= 4) or (
+            len(block.text) < 60 and _ROW_DATE.search(block.text)
+        ):
+            row_seen = True  # a list's row: a link, or a short dated line
+        elif _units(block.text) >= 15:
+            text_blocks += 1
+            interleaved += row_seen
+            row_seen = False
+    heading = next(
+        (
+            b
+            for b in blocks
+            if b.heading and title and (title in b.text or (len(b.text) >= 4 and b.text in title))
+        ),
+        None,
+    )
+    page_chars = sum(len(b.text) for b in blocks if b.link_ratio <= 0.5)
+    return Evidence(
+        units=han + LATIN_WORD_UNITS * len(_LATIN_WORD.findall(body)),
+        sentences=len(SENTENCE_MARK.findall(body)),
+        region_link_ratio=link_chars / region_chars if region_chars else 0.0,
+        interleaved=interleaved,
+        text_blocks=text_blocks,
+        alike_outside=_alike_outside(roots, container, order),
+        coverage=len(body) / page_chars if page_chars else 0.0,
+        title=bool(title),
+        headline=heading is not None,
+        linked_headline=heading is not None and heading.link_ratio > 0.5,
+        dated=published is not None,
+        og_type=meta_type(og_type),
+        url=url,
+    )
+
+
+def _add_root(roots: list, element, container, order: dict, end: dict) -> None:
+    """The outermost ancestor of `element` inside the region, once."""
+    if container is None:
+        return
+    while True:
+        parent = element.getparent()
+        if (
+            parent is None
+            or parent not in order
+            or order[parent] < container[0]
+            or end[parent] > container[1]
+        ):
+            break
+        element = parent
+    if element not in roots:
+        roots.append(element)
+
+
+def _alike_outside(roots: list, container, order: dict) -> int:
+    """The most siblings alike (same tag and class, text of a similar length) that the region's
+    top element or one of its two nearest ancestors has outside the region: the region is then
+    one card of a list of cards (a teaser, a search result)."""
+    if len(roots) != 1:
+        return 0
+    element, best = roots[0], 0
+    size = len(text_of(element).strip())
+    for _ in range(3):
+        parent = element.getparent()
+        if parent is None or not size:
+            break
+        signature = (element.tag, element.get("class"))
+        count = 0
+        for sibling in parent:
+            if sibling is element or (sibling.tag, sibling.get("class")) != signature:
+                continue
+            if sibling in order and container[0] <= order[sibling] <= container[1]:
+                continue
+            if size / 3 <= len(text_of(sibling).strip()) <= size * 3:
+                count += 1
+        best = max(best, count)
+        element = parent
+    return best
+
+
+def meta_type(og_type: str | None) -> str | None:
+    return og_type.strip().lower() if og_type else None
+
+
 def _first_date(candidates, now, year=None) -> str | None:
     for text in candidates:
         value = dates.parse_date(text, now=now, year=year)
@@ -429,11 +544,10 @@ def extract(
     strip_noise(root)
     select = _PageSelect(root)
     h1s = [clean_line(text_of(el)) for el in root.iter("h1", "h2", "h3")]
-    title = (
-        _select_text(select, selectors.get("title"))
-        or clean_title(_page_title(meta), h1s)
-        or (h1s[0] if h1s else None)
-    )
+    title = _select_text(select, selectors.get("title"))
+    if not title:
+        title = clean_title(_page_title(meta), h1s)
+        title = title or (h1s[0] if h1s else None)
 
     blocks, order, end = blocks_of(root)
     container = region_of(_select_el(select, selectors.get("body")), order, end)
@@ -624,9 +738,21 @@ def extract(
         counts = body_han.copy()
         counts.update(han_counts(title or ""))
     script = detect_script(text, counts)
-    punct = len(PUNCT.findall(body or ""))
-    is_article = (
-        bool(title) and han >= 60 and punct >= 3 and (meta.og_type in (None, "article") or han >= 200)
+    score = article_score(
+        _evidence(
+            blocks,
+            taken,
+            container,
+            body_lines,
+            body_orders,
+            han,
+            title,
+            published,
+            meta.og_type,
+            url,
+            order,
+            end,
+        )
     )
     return Article(
         url=url,
@@ -644,7 +770,8 @@ def extract(
         body_norm=convert(body, target_script),
         lang=lang_of(body or title, script, han if body else None) or (meta.lang or None),
         encoding=decoded.encoding,
-        is_article=is_article,
+        is_article=score >= ARTICLE_THRESHOLD,
+        article_score=score,
     )
 
 

@@ -305,9 +305,9 @@ _LATIN_NAME = re.compile(
 # "By A, B and C", "BY A | Reuters", "Written by A": the byline's lead word and what ends it.
 _BY = re.compile(r"^\s*(?:(?:written|reported|posted|words|story|text)\s+)?by\b[:\s]*", re.I)
 _BYLINE_END = re.compile(
-    r"\s*(?:[|•·]|\s[-–—]\s|\bUpdated\b|\bPublished\b|\bPosted\b|\d{1,2}:\d{2}).*$", re.I
+    r"\s*(?:[|•·]|\s[-–—]\s|\sin\s+[A-Z]|\bUpdated\b|\bPublished\b|\bPosted\b|\d{1,2}:\d{2}).*$", re.I
 )
-_INNER_BY = re.compile(r"(?<![\w.,;])\s(?:BY|By)\s+(?=[A-Z])")
+_INNER_BY = re.compile(r"\s(?:BY|By)\s+(?=[A-Z])")
 _NAME_SEP = re.compile(r"\s*(?:,|\band\b|&|\bwith\b)\s*", re.I)
 
 
