@@ -291,6 +291,16 @@ def _is_byline(text: str) -> bool:
     )
 
 
+# A Latin line that ends a sentence (or a quotation or bracket closing one).
+_LATIN_END = re.compile(r"[.!?…][\"'”’)\]]?$|[\"”’)]$")
+
+
+def _latin_furniture(text: str) -> bool:
+    """A few words ending no sentence, outside any heading: a page's furniture inside the
+    story ("Advertisement", "Story continues below", "Topics", a stamp, a label)."""
+    return len(text.split()) <= 5 and not _LATIN_END.search(text)
+
+
 def _is_paragraph(text: str) -> bool:
     """Running text: a sentence, not a label, breadcrumb, byline or date."""
     return (
@@ -611,7 +621,11 @@ def extract(
             # Metadata before the first real paragraph (a site line or a date may come first).
             header_lines.append(text)
             continue
-        if is_boilerplate(text, extra) or (block.link_ratio > 0.5 and not block.heading):
+        if (
+            is_boilerplate(text, extra)
+            or (block.link_ratio > 0.5 and not block.heading)
+            or (latin and not block.heading and _latin_furniture(text))
+        ):
             if first_body_index is None:
                 header_lines.append(text)  # not article text, but it may name the date or author
             continue
