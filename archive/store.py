@@ -17,6 +17,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from crawler.errors import DataError
 from crawler.extract.article import Article
 from crawler.prepared import Prepared, prepare
 from crawler.searchtext import index_columns
@@ -211,6 +212,23 @@ def _migrate_5(db: sqlite_utils.Database) -> None:
 MIGRATIONS = [_migrate_1, _migrate_2, _migrate_3, _migrate_4, _migrate_5]
 
 
+def _check_ours(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse, before anything is written to it, a database that is not newsarchive's (another
+    application's tables, no schema version of ours) or is newer than this newsarchive."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise DataError(
+            f"{path}: database schema {version} is newer than this newsarchive ({SCHEMA_VERSION})"
+        )
+    if version == 0:
+        tables = [r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")]
+        if tables:
+            raise DataError(
+                f"{path}: not a newsarchive database (it holds other tables: {', '.join(sorted(tables)[:3])}); "
+                "give another --db"
+            )
+
+
 class ArticleStore:
     """The project's only door to news.db.
 
@@ -232,6 +250,11 @@ class ArticleStore:
         conn = sqlite3.connect(
             str(self.path), timeout=30, isolation_level=None
         )  # autocommit; transactions explicit
+        try:
+            _check_ours(conn, self.path)
+        except BaseException:
+            conn.close()
+            raise
         self.db = sqlite_utils.Database(conn)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
@@ -334,7 +357,7 @@ class ArticleStore:
     def migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
-            raise RuntimeError(
+            raise DataError(
                 f"{self.path}: database schema {version} is newer than this newsarchive ({SCHEMA_VERSION})"
             )
         for number in range(version, SCHEMA_VERSION):

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import sqlite3
 import sys
 from pathlib import Path
 
 from crawler import __version__
+from crawler.errors import NewsarchiveError, UsageError
 
-
-class UsageError(Exception):
-    """Bad usage or bad input: one line on stderr, exit status 2."""
+__all__ = ["UsageError", "NewsarchiveError", "main", "data_paths", "print_json", "check_output"]
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -316,13 +317,30 @@ def main(argv: list[str] | None = None) -> int:
             from crawler.commands.demo import run_demo
 
             return run_demo(args)
-    except (UsageError, ProfileError) as exc:
-        print(f"newsarchive {args.command}: {exc}", file=sys.stderr)
-        return 2
+    except NewsarchiveError as exc:
+        return _fail(args.command, str(exc), exc.exit_status)
+    except ProfileError as exc:
+        return _fail(args.command, str(exc), 2)
     except KeyboardInterrupt:
-        print(f"newsarchive {args.command}: interrupted", file=sys.stderr)
+        return _fail(args.command, "interrupted", 1)
+    except BrokenPipeError:
+        # The reader went away (`export | head`): stop quietly, as other Unix tools do; stdout
+        # is pointed at /dev/null so that the interpreter's final flush does not complain.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except sqlite3.OperationalError as exc:  # locked, read-only, a folder that cannot be written
+        return _fail(args.command, f"the database cannot be used: {exc}", 1)
+    except sqlite3.DatabaseError as exc:
+        return _fail(args.command, f"the database is damaged or not a database ({exc})", 1)
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        return _fail(args.command, f"{where}{exc.strerror or exc}", 1)
     return 2
+
+
+def _fail(command: str, message: str, status: int) -> int:
+    print(f"newsarchive {command}: {message}", file=sys.stderr)
+    return status
 
 
 def data_paths(args) -> tuple[Path, Path]:
@@ -330,6 +348,27 @@ def data_paths(args) -> tuple[Path, Path]:
     return Path(args.db) if args.db else data / "news.db", Path(
         args.warc_dir
     ) if args.warc_dir else data / "warc"
+
+
+_ARCHIVE_FILE = (".warc", ".warc.gz", ".warc.open", ".warc.gz.open", ".wacz")
+
+
+def check_output(out: str | Path, args, option: str = "--out") -> Path:
+    """An output file (export, report) that never overwrites the dataset or the archive: not
+    the database or its journal files, nothing inside the WARC folder, no WARC file anywhere."""
+    path = Path(out)
+    target = path.resolve()
+    db, warcs = data_paths(args)
+    dataset = {Path(f"{db.resolve()}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")}
+    if target in dataset:
+        raise UsageError(f"{option} {out} is the dataset itself; give another file")
+    if target.is_relative_to(warcs.resolve()) or (
+        target.exists() and target.name.endswith(_ARCHIVE_FILE) and target.suffix != ".wacz"
+    ):
+        raise UsageError(f"{option} {out} would overwrite the archive's WARC files; give another file")
+    if target.is_dir():
+        raise UsageError(f"{option} {out} is a folder; give a file name")
+    return path
 
 
 def print_json(obj) -> None:

@@ -12,6 +12,8 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from crawler.validate import MAX_DELAY
+
 SELECTOR_KEYS = ("title", "body", "published_at", "source", "authors", "editor", "dateline", "related")
 
 
@@ -160,11 +162,18 @@ def profile_from_dict(data: dict, path: Path | str) -> Profile:
     if not isinstance(window, int) or window < 0:
         raise _fail(path, "refetch_window_days", "must be a whole number of days, 0 or more")
     values["refetch_window_days"] = window
-    for key in ("delay", "concurrency"):
-        value = data.get(key)
-        if value is not None and (not isinstance(value, int | float) or value < 0):
-            raise _fail(path, key, "must be a non-negative number")
-        values[key] = value
+    delay = data.get("delay")
+    if delay is not None and (
+        isinstance(delay, bool) or not isinstance(delay, int | float) or not 0 <= delay <= MAX_DELAY
+    ):  # also refuses nan and inf, which would stall the crawl beyond any SIGTERM
+        raise _fail(path, "delay", f"must be a number of seconds between 0 and {MAX_DELAY:g}")
+    values["delay"] = delay
+    concurrency = data.get("concurrency")
+    if concurrency is not None and (
+        isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1
+    ):
+        raise _fail(path, "concurrency", "must be a whole number, 1 or more")
+    values["concurrency"] = concurrency
     values["description"] = str(data.get("description", ""))
     return Profile(**values)
 
@@ -177,6 +186,8 @@ def load_profile(path) -> Profile:
         raise ProfileError(f"{path}: not valid TOML: {exc}") from None
     except OSError as exc:
         raise ProfileError(f"{path}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ProfileError(f"{path}: not a profile: not UTF-8 text") from None
     return profile_from_dict(data, path)
 
 

@@ -6,6 +6,8 @@ import re
 from datetime import UTC, datetime, timedelta
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+# A crawl less often than once a year is no schedule; longer intervals overflow dates.
+MAX_EVERY = 366 * 86400
 
 
 def parse_every(text: str) -> int:
@@ -16,6 +18,8 @@ def parse_every(text: str) -> int:
     seconds = sum(int(n) * _UNITS[u] for n, u in parts)
     if seconds < 60:
         raise ValueError("--every must be at least 1 minute")
+    if seconds > MAX_EVERY:
+        raise ValueError(f"--every must be at most {MAX_EVERY // 86400} days (a year), not {text!r}")
     return seconds
 
 

@@ -32,6 +32,7 @@ from crawler.prepared import extract_for_store, extract_only, warm_up
 from crawler.profile import adhoc_profile, as_list, get_profile
 from crawler.safety import REFUSED
 from crawler.urls import canonical_url, trap_reason
+from crawler.validate import check_settings
 from crawler.workers import WorkerPool
 from spiders.items import ArticleItem, FailureItem, UnchangedItem
 
@@ -96,6 +97,8 @@ class NewsSpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
+        # Scrapyd and `scrapy crawl -s` come here without the command line's checks.
+        check_settings(crawler.settings)
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.target_script = spider.target_script or crawler.settings.get(
             "NEWSARCHIVE_TARGET_SCRIPT", "hans"

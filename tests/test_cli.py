@@ -123,3 +123,107 @@ def test_profile_politeness_fills_what_the_command_line_leaves_open():
     settings = crawl_settings(args, quiet=True, profile=profile)
     assert settings.getfloat("DOWNLOAD_DELAY") == 0 and not settings.getbool("AUTOTHROTTLE_ENABLED")
     assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 8
+
+
+def _one_line(result, status: int) -> str:
+    assert result.returncode == status, (result.returncode, result.stderr)
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    return result.stderr
+
+
+@pytest.fixture
+def dataset(demo_crawl, tmp_path):
+    """A private copy of the demo crawl's data folder, for tests that try to damage it."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(demo_crawl["data"], data)
+    return data
+
+
+@pytest.mark.parametrize(
+    "command", [["stats"], ["search", "两岸"], ["verify"], ["export", "--format", "jsonl"]]
+)
+def test_a_damaged_database_is_one_line_for_every_reading_command(tmp_path, command):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "news.db").write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 20)
+    assert "damaged" in _one_line(run_cli(*command, "--data-dir", str(data)), 1)
+
+
+def test_another_applications_database_is_refused_and_left_alone(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "app.db"
+    conn = sqlite3.connect(db)
+    conn.execute("create table notes (id integer primary key, text)")
+    conn.commit()
+    conn.close()
+    before = db.read_bytes()
+    for command in (["stats"], ["search", "x"], ["export", "--format", "csv"]):
+        assert "not a newsarchive database" in _one_line(run_cli(*command, "--db", str(db)), 1)
+    assert db.read_bytes() == before  # not migrated, not even switched to WAL
+
+
+def test_a_database_from_a_newer_newsarchive_is_refused(dataset):
+    import sqlite3
+
+    conn = sqlite3.connect(dataset / "news.db")
+    conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    assert "newer than this newsarchive" in _one_line(run_cli("stats", "--data-dir", str(dataset)), 1)
+
+
+def test_outputs_never_overwrite_the_dataset_or_the_archive(dataset):
+    db = dataset / "news.db"
+    warc = next((dataset / "warc").rglob("*.warc.gz"))
+    before = {db: db.read_bytes(), warc: warc.read_bytes()}
+    for args in (
+        ["export", "--format", "csv", "--out", str(db)],
+        ["export", "--format", "jsonl", "--out", f"{db}-wal"],
+        ["export", "--format", "wacz", "--out", str(warc)],
+        ["export", "--format", "jsonl", "--out", str(warc.parent / "new.jsonl")],
+        ["stats", "--html", str(db)],
+    ):
+        _one_line(run_cli(*args, "--data-dir", str(dataset)), 2)
+    assert {path: path.read_bytes() for path in before} == before
+    assert run_cli("verify", "--data-dir", str(dataset)).returncode == 0
+
+
+def test_export_to_a_missing_folder_or_a_full_disk_is_one_line(dataset, tmp_path):
+    missing = tmp_path / "nowhere" / "out.jsonl"
+    _one_line(run_cli("export", "--format", "jsonl", "--out", str(missing), "--data-dir", str(dataset)), 1)
+    full = _one_line(
+        run_cli("export", "--format", "jsonl", "--out", "/dev/full", "--data-dir", str(dataset)), 1
+    )
+    assert "No space left" in full
+
+
+def test_export_into_a_closed_pipe_stops_quietly(dataset):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    export = subprocess.Popen(
+        [sys.executable, "-m", "crawler", "export", "--format", "jsonl", "--data-dir", str(dataset)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    export.stdout.read(10)
+    export.stdout.close()  # `| head -c 10`
+    _, err = export.communicate(timeout=60)
+    assert b"Traceback" not in err
+    assert export.returncode != 0
+
+
+def test_binary_extract_batch_list_is_one_line(tmp_path):
+    listing = tmp_path / "list.jsonl"
+    listing.write_bytes(bytes(range(128, 256)) * 4)
+    assert "not a JSON Lines list" in _one_line(run_cli("extract", "--batch", str(listing)), 2)
+
+
+def test_schedule_every_beyond_a_year_is_one_line(tmp_path):
+    result = run_cli("schedule", "add", "demo", "--every", "99999999999d", "--data-dir", str(tmp_path))
+    assert "at most 366 days" in _one_line(result, 2)

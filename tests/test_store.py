@@ -5,6 +5,7 @@ import json
 import pytest
 
 from archive.store import SCHEMA_VERSION, ArticleStore, WarcPointer
+from crawler.errors import DataError
 from crawler.extract.article import Article, RelatedLink
 
 
@@ -66,7 +67,7 @@ def test_newer_schema_is_refused(tmp_path):
     store = ArticleStore(tmp_path / "news.db")
     store.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     store.close()
-    with pytest.raises(RuntimeError, match="newer than this newsarchive"):
+    with pytest.raises(DataError, match="newer than this newsarchive"):
         ArticleStore(tmp_path / "news.db")
 
 

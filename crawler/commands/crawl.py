@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from crawler.cli import UsageError, data_paths
+from crawler.validate import MAX_DELAY, check_settings
 
 
 def crawl_settings(args, quiet: bool, profile=None):
@@ -46,20 +47,32 @@ def crawl_settings(args, quiet: bool, profile=None):
     if getattr(args, "concurrency", None) is None and profile is not None and profile.concurrency:
         args.concurrency = int(profile.concurrency)
     if delay is not None:
-        if delay < 0:
-            raise UsageError("--delay must be 0 or more seconds")
+        if not 0 <= delay <= MAX_DELAY:  # also refuses nan and inf
+            raise UsageError(f"--delay must be between 0 and {MAX_DELAY:g} seconds, not {delay:g}")
         opts["DOWNLOAD_DELAY"] = delay
         opts["AUTOTHROTTLE_ENABLED"] = delay > 0
-    if getattr(args, "concurrency", None):
+    if getattr(args, "concurrency", None) is not None:
+        if args.concurrency < 1:
+            raise UsageError(f"--concurrency must be 1 or more, not {args.concurrency}")
         opts["CONCURRENT_REQUESTS_PER_DOMAIN"] = args.concurrency
+    for flag in ("max_pages", "depth", "refetch_window"):
+        value = getattr(args, flag, None)
+        if value is not None and value < 0:
+            raise UsageError(f"--{flag.replace('_', '-')} must be 0 or more, not {value}")
     if getattr(args, "warc_max_size", None):
         opts["ARCHIVE_WARC_MAX_SIZE"] = args.warc_max_size
+    given = []
     for item in getattr(args, "set", []):
         name, sep, value = item.partition("=")
         if not sep or not name:
             raise UsageError(f"--set wants NAME=VALUE, not {item!r}")
         opts[name] = value
+        given.append(name)
     settings.setdict({k: v for k, v in opts.items() if v is not None}, priority="cmdline")
+    try:
+        check_settings(settings, tuple(given))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     return settings
 
 

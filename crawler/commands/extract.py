@@ -41,6 +41,8 @@ def _batch(listing: Path, profile, args) -> int:
         lines = listing.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise UsageError(f"cannot read {listing}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{listing}: not a JSON Lines list (not UTF-8 text at byte {exc.start})") from None
     failed = 0
     for number, line in enumerate(lines, 1):
         if not line.strip():

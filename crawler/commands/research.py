@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from crawler.cli import UsageError, data_paths, print_json
+from crawler.cli import UsageError, check_output, data_paths, print_json
 
 EXPORT_COLUMNS = [
     "url",
@@ -97,6 +97,8 @@ def _rows(store, args):
 
 
 def run_export(args) -> int:
+    if args.out:
+        check_output(args.out, args)
     store = open_store(args)
     if args.format == "parquet":
         return _export_parquet(store, args)

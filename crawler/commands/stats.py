@@ -6,6 +6,7 @@ import html
 import sys
 from pathlib import Path
 
+from crawler.cli import check_output
 from crawler.commands.research import open_store
 
 PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
@@ -141,6 +142,8 @@ def render_html(data: dict) -> str:
 
 
 def run_stats(args) -> int:
+    if args.html:
+        check_output(args.html, args, "--html")
     store = open_store(args)
     data = gather(store.db)
     print(render_text(data))
