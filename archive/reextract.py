@@ -9,10 +9,13 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
 
+from archive.payload import READ_ERRORS, incomplete, read_payload
 from archive.store import ArticleStore, WarcPointer
 from crawler.extract import extract
 
@@ -26,6 +29,73 @@ def _warcinfo_fields(record) -> dict[str, str]:
     return dict(line.split(": ", 1) for line in text.splitlines() if ": " in line)
 
 
+@dataclass(frozen=True, order=True)
+class _Response:
+    """An archived HTML response to re-extract, in the order it was fetched."""
+
+    date: str
+    path: Path
+    offset: int
+    url: str = field(compare=False)
+    content_type: str = field(compare=False)
+    record_id: str = field(compare=False)
+    crawl_id: str = field(compare=False)
+    site: str = field(compare=False)
+
+
+def _responses(
+    files: list[Path], warc_dir: Path, profiles: dict, damaged: dict[Path, str]
+) -> list[_Response]:
+    """Pass one: every archived 200 response that the crawl would have extracted, read for its
+    headers only. A file that cannot be read to its end goes to `damaged` with the reason."""
+    found = []
+    for path in files:
+        parts = path.relative_to(warc_dir).parts
+        site = parts[0] if len(parts) > 1 else "adhoc"
+        profile = profiles.get(site)
+        crawl_id = ""
+        try:
+            with path.open("rb") as fh:
+                it = ArchiveIterator(fh, check_digests=True)
+                for record in it:
+                    if record.rec_type == "warcinfo":
+                        crawl_id = _warcinfo_fields(record).get("isPartOf", "")
+                        continue
+                    record.raw_stream.read()  # to its end, so that a record cut short shows
+                    # Asked only now: warcio's offset lookup before a read spoils the read.
+                    offset = it.get_record_offset()
+                    if incomplete(record):
+                        damaged[path] = f"the record at offset {offset} is cut short"
+                        break
+                    if record.rec_type != "response" or record.http_headers is None:
+                        continue
+                    if record.http_headers.get_statuscode() != "200":
+                        continue
+                    url = record.rec_headers.get_header("WARC-Target-URI")
+                    ctype = record.http_headers.get_header("Content-Type") or ""
+                    if ctype and "html" not in ctype.lower():
+                        # Feeds, sitemaps, robots.txt, images. A page served with no Content-Type
+                        # is extracted, as the crawl did (its charset and kind are sniffed).
+                        continue
+                    if profile is not None and not profile.is_article_url(url):
+                        continue
+                    found.append(
+                        _Response(
+                            record.rec_headers.get_header("WARC-Date") or "",
+                            path,
+                            offset,
+                            url,
+                            ctype,
+                            record.rec_headers.get_header("WARC-Record-ID"),
+                            crawl_id,
+                            site,
+                        )
+                    )
+        except READ_ERRORS + (ArchiveLoadFailed,) as exc:
+            damaged[path] = f"unreadable ({type(exc).__name__}: {exc})"
+    return found
+
+
 def rebuild(
     store: ArticleStore,
     warc_dir: Path,
@@ -33,72 +103,84 @@ def rebuild(
     *,
     target_script: str = "hans",
     progress: Callable[[int, int, int], None] | None = None,
-) -> dict[str, int]:
-    """Re-extract every archived response into `store`'s article tables; returns counts."""
-    files = sorted(warc_dir.rglob("*.warc.gz"), key=lambda p: (p.name.split("-")[1:3], p.name))
-    total = sum(p.stat().st_size for p in files) or 1
+) -> dict:
+    """Re-extract every archived response into `store`'s article tables; returns counts, and
+    under "damaged" the WARC files that could not be read whole, with why.
+
+    Responses are extracted in the order they were fetched (their WARC-Date), whatever file
+    holds them, so that an article's versions keep their order across the files of several
+    workers. When a file is damaged and rows of the dataset point into it, nothing is swapped
+    in: those rows would be lost ("kept" in the counts says how many)."""
+    files = sorted(warc_dir.rglob("*.warc.gz"))
+    damaged: dict[Path, str] = {}
+    responses = sorted(_responses(files, warc_dir, profiles, damaged))
     scratch_path = store.path.with_name(store.path.name + ".reextract")
-    for leftover in (scratch_path, Path(f"{scratch_path}-wal"), Path(f"{scratch_path}-shm")):
-        leftover.unlink(missing_ok=True)
+    _remove(scratch_path)
     scratch = ArticleStore(scratch_path)
-    counts = {"records": 0, "articles": 0, "versions": 0, "errors": 0}
-    done = 0
-    for path in files:
-        site = path.relative_to(warc_dir).parts[0] if len(path.relative_to(warc_dir).parts) > 1 else "adhoc"
-        profile = profiles.get(site)
-        crawl_id = ""
-        with path.open("rb") as fh:
-            it = ArchiveIterator(fh)
-            for record in it:
-                if record.rec_type == "warcinfo":
-                    crawl_id = _warcinfo_fields(record).get("isPartOf", "")
-                    continue
-                if record.rec_type != "response" or record.http_headers is None:
-                    continue
-                if record.http_headers.get_statuscode() != "200":
-                    continue
-                url = record.rec_headers.get_header("WARC-Target-URI")
-                ctype = record.http_headers.get_header("Content-Type") or ""
-                if ctype and "html" not in ctype.lower():
-                    # Feeds, sitemaps, robots.txt, images. A page served with no Content-Type
-                    # is extracted, as the crawl did (its charset and kind are sniffed).
-                    continue
-                if profile is not None and not profile.is_article_url(url):
-                    continue
-                counts["records"] += 1
-                body = record.content_stream().read()  # content-encoding undone
-                offset = it.get_record_offset()  # after the read: warcio reads to the record's end here
-                try:
-                    article = extract(url, body, profile, content_type=ctype, target_script=target_script)
-                except Exception as exc:  # a bad record never stops a rebuild
-                    counts["errors"] += 1
-                    logger.warning("reextract: %s: %r", url, exc)
-                    continue
-                if not article.is_article:
-                    continue
-                outcome = scratch.save_article(
-                    article,
-                    site=site,
-                    crawl_id=crawl_id,
-                    fetched_at=record.rec_headers.get_header("WARC-Date"),
-                    warc=WarcPointer(
-                        path.relative_to(warc_dir).as_posix(),
-                        offset,
-                        record.rec_headers.get_header("WARC-Record-ID"),
-                    ),
-                )
-                counts["articles"] += outcome == "new"
-                counts["versions"] += outcome in ("new", "changed")
-                if progress:
-                    progress(done + fh.tell(), total, counts["articles"])
-        done += path.stat().st_size
+    counts: dict = {"records": 0, "articles": 0, "versions": 0, "errors": 0, "kept": 0}
+    for n, response in enumerate(responses, 1):
+        counts["records"] += 1
+        body = read_payload(warc_dir, response.path.relative_to(warc_dir).as_posix(), response.offset)
+        try:
+            if body is None:
+                raise ValueError(f"the record at offset {response.offset} of {response.path} cannot be read")
+            article = extract(
+                response.url,
+                body,
+                profiles.get(response.site),
+                content_type=response.content_type or None,
+                target_script=target_script,
+            )
+        except Exception as exc:  # a bad record never stops a rebuild
+            counts["errors"] += 1
+            logger.warning("reextract: %s: %r", response.url, exc)
+            continue
+        if article.is_article:
+            outcome = scratch.save_article(
+                article,
+                site=response.site,
+                crawl_id=response.crawl_id,
+                fetched_at=response.date,
+                warc=WarcPointer(
+                    response.path.relative_to(warc_dir).as_posix(), response.offset, response.record_id
+                ),
+            )
+            counts["articles"] += outcome == "new"
+            counts["versions"] += outcome in ("new", "changed")
+        if progress:
+            progress(n, len(responses) + 1, counts["articles"])
     scratch.close()
-    _swap_in(store, scratch_path)
-    for leftover in (scratch_path, Path(f"{scratch_path}-wal"), Path(f"{scratch_path}-shm")):
-        leftover.unlink(missing_ok=True)
+    counts["damaged"] = {str(p): why for p, why in damaged.items()}
+    lost = _rows_in(store, scratch_path, {p.relative_to(warc_dir).as_posix() for p in damaged})
+    counts["kept"] = lost
+    if not lost:
+        _swap_in(store, scratch_path)
+    _remove(scratch_path)
     if progress:
-        progress(total, total, counts["articles"])
+        progress(1, 1, counts["articles"])
     return counts
+
+
+def _remove(path: Path) -> None:
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        leftover.unlink(missing_ok=True)
+
+
+def _rows_in(store: ArticleStore, scratch_path: Path, files: set[str]) -> int:
+    """Articles of the dataset whose record lies in one of `files` and that the rebuild did not
+    find again: a swap would delete them."""
+    if not files:
+        return 0
+    store.db.execute("ATTACH DATABASE ? AS scratch", [os.fspath(scratch_path)])
+    try:
+        marks = ", ".join("?" for _ in files)
+        return store.db.execute(
+            f"select count(*) from main.articles where warc_filename in ({marks}) "  # noqa: S608
+            "and url not in (select url from scratch.articles)",
+            sorted(files),
+        ).fetchone()[0]
+    finally:
+        store.db.execute("DETACH DATABASE scratch")
 
 
 def _swap_in(store: ArticleStore, scratch_path: Path) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
+from archive.payload import incomplete
 from archive.warc import dechunk, sha1_digest
 
 # A damaged file can make a reader fail in any way (warcio raises AttributeError on a record
@@ -48,6 +49,8 @@ def check_file(path: Path) -> Iterator[str]:
             it = ArchiveIterator(fh, check_digests=True)
             for record in it:
                 problems = _payload_problems(record, _drain(record))
+                if incomplete(record):
+                    problems.append("cut short: the file ends inside this record (truncated?)")
                 if problems:
                     yield f"{path}: record at offset {it.get_record_offset()}: {'; '.join(problems)}"
     except _READ_ERRORS as exc:

@@ -37,12 +37,19 @@ def acquire(data_dir: Path | str, site: str) -> Path:
         holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "unknown process"
         os.close(fd)
         raise SiteLocked(
-            f"another crawl of {site!r} is running ({holder}); not starting a second one"
+            f"another crawl of {site.split('.')[0]!r} is running ({holder}); not starting a second one"
         ) from None
     os.ftruncate(fd, 0)
     os.pwrite(fd, f"pid {os.getpid()}, since {datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ}".encode(), 0)
     _HELD[str(path.resolve())] = fd
     return path
+
+
+def acquire_warc_folder(warc_root: Path | str, site: str, prefix: str | None) -> Path:
+    """Lock a site's WARC folder for one writer (one file-name prefix): two crawls that share
+    a WARC folder through different databases must not write, or repair, each other's files.
+    Shared-crawl workers each have their own prefix, so they never wait on each other."""
+    return acquire(warc_root, f"{site}.{prefix or 'newsarchive'}")
 
 
 def running_site(data_dir: Path | str) -> str | None:

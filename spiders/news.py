@@ -26,7 +26,7 @@ from crawler.extract.dates import CHINA, date_from_url
 from crawler.extract.extractor import PageTooLarge
 from crawler.incremental import older_than, young_enough
 from crawler.links import discover, is_feed_url, page_links, rebase, robots_sitemaps, same_site, xml_links
-from crawler.lock import acquire
+from crawler.lock import acquire, acquire_warc_folder
 from crawler.paths import db_path, store_for, warc_dir
 from crawler.prepared import extract_for_store, extract_only, warm_up
 from crawler.profile import adhoc_profile, as_list, get_profile
@@ -104,6 +104,9 @@ class NewsSpider(scrapy.Spider):
             "NEWSARCHIVE_TARGET_SCRIPT", "hans"
         )
         acquire(db_path(crawler.settings).parent, spider.site_folder)  # SiteLocked if another run is on
+        acquire_warc_folder(
+            warc_dir(crawler.settings), spider.site_folder, crawler.settings.get("ARCHIVE_WARC_PREFIX")
+        )
         store = store_for(crawler)
         spider.crawl_id = (
             spider.crawl_id or resumable_crawl(store, spider.site_folder) or new_crawl_id(spider.site_folder)

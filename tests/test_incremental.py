@@ -196,6 +196,23 @@ def test_second_concurrent_run_refuses_and_first_is_unharmed(demo_site, tmp_path
     assert [r["status"] for r in crawls(tmp_path)] == ["finished"]
 
 
+def test_two_databases_sharing_one_warc_folder_never_write_each_others_files(demo_site, tmp_path):
+    """Different --db, same --warc-dir: the second crawl of the site must neither write beside
+    the first nor "repair" its live .open file."""
+    first = _start_slow(demo_site, tmp_path)
+    _wait_for_warc(tmp_path, 1_000, first)
+    other = tmp_path / "other"
+    second = run_cli(
+        *crawl_args(demo_site, other, "--warc-dir", str(tmp_path / "warc"), "--quiet"),
+    )
+    assert second.returncode == 1
+    assert "another crawl of 'demo' is running (pid" in second.stderr
+    out, err = first.communicate(timeout=300)
+    assert first.returncode == 0, err
+    assert run_cli("verify", "--data-dir", str(tmp_path)).returncode == 0
+    assert assert_indexes_match_cdxj_indexer(tmp_path, tmp_path / "cdxj") == 1
+
+
 def test_since_skips_older_articles(demo_site, tmp_path):
     result = crawl_demo(demo_site, tmp_path, "--since", "2026-04-15")
     assert result.returncode == 0, result.stderr

@@ -176,7 +176,8 @@ def _check_day(value: str, option: str) -> None:
 
 
 def run_crawl(args) -> int:
-    from crawler.lock import SiteLocked, acquire
+    from crawler.lock import SiteLocked, acquire, acquire_warc_folder
+    from crawler.paths import warc_dir
     from crawler.profile import get_profile
 
     if args.since:
@@ -217,6 +218,7 @@ def run_crawl(args) -> int:
         )  # fail early, in the profile's words
         try:
             acquire(Path(settings.get("NEWSARCHIVE_DB")).parent, name)
+            acquire_warc_folder(warc_dir(settings), name, settings.get("ARCHIVE_WARC_PREFIX"))
         except SiteLocked as exc:
             print(f"newsarchive crawl: {exc}", file=sys.stderr)
             return 1

@@ -226,9 +226,10 @@ def run_reextract(args) -> int:
     from archive.reextract import rebuild
     from crawler.profile import load_profiles
 
-    _, warc_dir = data_paths(args)
+    db, warc_dir = data_paths(args)
     if not warc_dir.is_dir():
         raise UsageError(f"no WARC folder at {warc_dir}")
+    _refuse_while_writing(db, warc_dir)
     store = open_store(args, must_exist=False)
     profiles = load_profiles(args.profiles)
     tty = sys.stderr.isatty()
@@ -245,8 +246,36 @@ def run_reextract(args) -> int:
             print(f"reextract [{bar}] {pct:3d}%  {articles} articles", end=end, file=sys.stderr, flush=True)
 
     counts = rebuild(store, warc_dir, profiles, target_script=args.target_script, progress=progress)
+    for path, why in counts["damaged"].items():
+        print(f"newsarchive reextract: {path}: {why}", file=sys.stderr)
+    if counts["kept"]:
+        print(
+            f"reextract: nothing changed: {counts['kept']} articles have their records in the damaged "
+            "files above and would be lost; restore those files (or remove them, knowing what goes "
+            f"with them) and run reextract again"
+        )
+        return 1
     print(
         f"reextract: {counts['articles']} articles ({counts['versions']} versions) rebuilt from "
         f"{counts['records']} archived pages in {warc_dir}; {counts['errors']} errors"
+        + (f"; {len(counts['damaged'])} damaged WARC files" if counts["damaged"] else "")
     )
-    return 1 if counts["errors"] else 0
+    return 1 if counts["errors"] or counts["damaged"] else 0
+
+
+def _refuse_while_writing(db, warc_dir) -> None:
+    """reextract reads every WARC file: not while a crawl writes one (it would see a `.open`
+    file as empty and delete its articles) or one was left torn by a killed crawl."""
+    from crawler.errors import DataError
+    from crawler.lock import running_site
+
+    for folder in (db.parent, warc_dir):
+        site = running_site(folder) if (folder / "locks").is_dir() else None
+        if site:
+            raise DataError(f"a crawl of {site.split('.')[0]!r} is running; reextract once it has finished")
+    torn = sorted(warc_dir.rglob("*.warc.gz.open"))
+    if torn:
+        raise DataError(
+            f"{torn[0]} was left open by an interrupted crawl; the next crawl of its site (or "
+            "`newsarchive merge` for a shared crawl) repairs it; reextract after that"
+        )
