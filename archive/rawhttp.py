@@ -17,9 +17,10 @@ from scrapy.core.downloader.handlers.http11 import (
     _LenientHTTP11ClientProtocol,
     _ScrapyAgent,
 )
-from scrapy.exceptions import ResponseDataLossError
+from scrapy.exceptions import IgnoreRequest, ResponseDataLossError
 from scrapy.utils._download_handlers import get_dataloss_msg, wrap_twisted_exceptions
 from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.defer import CancelledError
 
 
 class RawExchange:
@@ -87,12 +88,33 @@ class _RawAgent(_ScrapyAgent):
         return super()._cb_bodyready(txresponse, request)
 
 
+class CrawlStopping(IgnoreRequest):
+    """A download cancelled, or not started, because the crawl is stopping: an IgnoreRequest,
+    so that Scrapy's middlewares pass it on quietly; the URL stays in the frontier."""
+
+    def __init__(self, url: str):
+        super().__init__(f"not fetched: the crawl is stopping ({url})")
+
+
 class RawHTTPDownloadHandler(HTTP11DownloadHandler):
     """DOWNLOAD_HANDLERS entry for http and https: Scrapy's handler, recording raw bytes."""
 
     def __init__(self, crawler):
         super().__init__(crawler)
         self._pool._factory = _RawFactory
+        self._inflight: set = set()  # the downloads under way, for cancel_inflight
+        self._stopped = False
+
+    def cancel_inflight(self) -> int:
+        """Cancel every download under way and refuse new ones (a crawl told to stop: Scrapy's
+        graceful stop would otherwise wait for each one to finish or time out, 30 s a try on a
+        server that hangs, and let requests held back, such as those waiting for robots.txt,
+        start new ones)."""
+        self._stopped = True
+        pending = list(self._inflight)
+        for deferred in pending:
+            deferred.cancel()
+        return len(pending)
 
     async def download_request(self, request):
         agent = _RawAgent(
@@ -105,14 +127,24 @@ class RawHTTPDownloadHandler(HTTP11DownloadHandler):
             crawler=self._crawler,
             tls_verbose_logging=self._tls_verbose_logging,
         )
+        if self._stopped:
+            raise CrawlStopping(request.url)
+        deferred = agent.download_request(request)
+        self._inflight.add(deferred)
         try:
             with wrap_twisted_exceptions():
-                response = await maybe_deferred_to_future(agent.download_request(request))
+                response = await maybe_deferred_to_future(deferred)
+        except CancelledError:
+            if self._stopped:
+                raise CrawlStopping(request.url) from None
+            raise
         except ResponseDataLossError:
             if not self._fail_on_dataloss_warned:
                 self._crawler.spider.logger.warning(get_dataloss_msg(request.url))
                 self._fail_on_dataloss_warned = True
             raise
+        finally:
+            self._inflight.discard(deferred)
         raw = agent._raw
         if raw is not None and not response.flags:  # a truncated body is not what was sent: rebuild
             # Scrapy's Response takes no new attributes; the capture extension pops this.

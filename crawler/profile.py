@@ -12,6 +12,9 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import regex
+
+from crawler.patterns import BoundedPattern, bounded
 from crawler.validate import MAX_DELAY
 
 SELECTOR_KEYS = ("title", "body", "published_at", "source", "authors", "editor", "dateline", "related")
@@ -41,16 +44,16 @@ class Profile:
     path: str | None = None
 
     @cached_property
-    def article_res(self) -> tuple[re.Pattern, ...]:
-        return tuple(re.compile(p) for p in self.article_patterns)
+    def article_res(self) -> tuple[BoundedPattern, ...]:
+        return tuple(bounded(p) for p in self.article_patterns)
 
     @cached_property
-    def list_res(self) -> tuple[re.Pattern, ...]:
-        return tuple(re.compile(p) for p in self.list_patterns)
+    def list_res(self) -> tuple[BoundedPattern, ...]:
+        return tuple(bounded(p) for p in self.list_patterns)
 
     @cached_property
-    def boilerplate_res(self) -> tuple[re.Pattern, ...]:
-        return tuple(re.compile(p) for p in self.boilerplate)
+    def boilerplate_res(self) -> tuple[BoundedPattern, ...]:
+        return tuple(bounded(p) for p in self.boilerplate)
 
     def is_article_url(self, url: str) -> bool:
         return any(p.search(url) for p in self.article_res)
@@ -121,8 +124,8 @@ def profile_from_dict(data: dict, path: Path | str) -> Profile:
     for key in ("article_patterns", "list_patterns", "boilerplate"):
         for pattern in values[key]:
             try:
-                re.compile(pattern)
-            except re.error as exc:
+                bounded(pattern)
+            except (regex.error, re.error) as exc:
                 raise _fail(path, key, f"bad regular expression {pattern!r}: {exc}") from None
     for url in values["start_urls"] + values["feeds"] + values["sitemaps"]:
         if urlsplit(url).scheme not in ("http", "https"):

@@ -312,6 +312,10 @@ class NewsSpider(scrapy.Spider):
     def failed(self, failure):
         request = failure.request
         url = request.meta.get("frontier_url", request.url)
+        if getattr(self, "stopping", False):
+            # Cancelled by a stop (SIGTERM): not a failure of the page; it stays in the
+            # frontier and the next run fetches it.
+            return
         self.state.done(url)
         if failure.check(IgnoreRequest) and "robots.txt" in failure.getErrorMessage():
             # Not a failure: we were asked not to fetch it, and we did not.

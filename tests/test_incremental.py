@@ -246,3 +246,50 @@ def test_young_articles_are_refetched_even_when_no_list_links_them(demo_site, tm
     run = crawls(tmp_path)[1]
     assert [c["url"] for c in captures(tmp_path, run["id"])] == [url]
     assert captures(tmp_path, run["id"])[0]["status"] == 304
+
+
+def test_sigterm_stops_a_crawl_gracefully_with_its_warc_closed(demo_site, tmp_path):
+    first = _start_slow(demo_site, tmp_path)
+    _wait_for_warc(tmp_path, 20_000, first)
+    first.send_signal(signal.SIGTERM)
+    out, err = first.communicate(timeout=60)
+    assert first.returncode == 1, err  # the crawl did not do all of its job
+    assert "Traceback" not in err
+    assert [r["status"] for r in crawls(tmp_path)] == ["interrupted"]
+    assert run_cli("verify", "--data-dir", str(tmp_path)).returncode == 0  # nothing left .open
+    assert assert_indexes_match_cdxj_indexer(tmp_path, tmp_path / "cdxj") == 1
+    # What it had not done is carried on by the next run.
+    undone = rows(tmp_path, "select count(*) n from frontier where done_at is null")[0]["n"]
+    assert undone > 0
+    again = crawl_demo(demo_site, tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert rows(tmp_path, "select count(*) n from articles")[0]["n"] == len(DEMO)
+
+
+def test_sigterm_stops_a_crawl_whose_server_never_answers(tmp_path):
+    """Downloads under way are cancelled: Scrapy's graceful stop alone waited for each to time
+    out (30 s a try, three tries)."""
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)  # accepts (the kernel does), never answers
+    base = f"http://127.0.0.1:{server.getsockname()[1]}/"
+    try:
+        crawl = subprocess.Popen(
+            [sys.executable, "-m", "crawler", "crawl", "--start-url", base, "--data-dir", str(tmp_path),
+             "--allow-private-addresses", "--delay", "0", "--quiet"],
+            cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while not (tmp_path / "news.db").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1)  # the first requests are under way
+        crawl.send_signal(signal.SIGTERM)
+        _, err = crawl.communicate(timeout=20)  # well inside one download timeout (30 s)
+    finally:
+        server.close()
+    assert crawl.returncode == 1 and "Traceback" not in err, err
+    assert [r["status"] for r in crawls(tmp_path)] == ["interrupted"]
+    assert rows(tmp_path, "select count(*) n from failures")[0]["n"] == 0  # a stop is no page's fault
+    assert rows(tmp_path, "select count(*) n from frontier where done_at is null")[0]["n"] >= 1

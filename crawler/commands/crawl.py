@@ -107,6 +107,20 @@ def _redis_problem(url: str, site: str, worker: str | None) -> str | None:
     return None
 
 
+def stop_downloads(crawlers) -> None:
+    """Mark each crawl as stopping and cancel its downloads under way."""
+    from archive.rawhttp import RawHTTPDownloadHandler
+
+    for crawler in crawlers:
+        if crawler.spider is not None:
+            crawler.spider.stopping = True
+        engine = getattr(crawler, "engine", None)
+        handlers = getattr(getattr(getattr(engine, "downloader", None), "handlers", None), "_handlers", {})
+        for handler in {id(h): h for h in handlers.values()}.values():
+            if isinstance(handler, RawHTTPDownloadHandler):
+                handler.cancel_inflight()
+
+
 def run_spiders(settings, jobs: list[dict]) -> list[str]:
     """Run NewsSpider once per job in this process; returns the crawl ids (new or resumed)."""
     from scrapy.crawler import CrawlerProcess
@@ -114,7 +128,18 @@ def run_spiders(settings, jobs: list[dict]) -> list[str]:
     from crawler.workers import tune_gc
     from spiders.news import NewsSpider
 
-    process = CrawlerProcess(settings)
+    class StoppingProcess(CrawlerProcess):
+        """SIGTERM or Ctrl-C: Scrapy's graceful stop, and the downloads under way cancelled
+        at once (their URLs stay in the frontier for the next run), so a crawl stops within
+        seconds even when a server hangs; a second signal still forces the stop."""
+
+        def _signal_shutdown(self, signum, frame):
+            from twisted.internet import reactor
+
+            super()._signal_shutdown(signum, frame)
+            reactor.callFromThread(stop_downloads, list(self.crawlers))
+
+    process = StoppingProcess(settings)
     crawlers = []
     for job in jobs:
         crawler = process.create_crawler(NewsSpider)
