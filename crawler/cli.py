@@ -222,6 +222,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="write the profile here (then it is checked by loading it)")
     p.add_argument("--pages", type=int, default=8, help="article-looking links to sample (default 8)")
     p.add_argument("--allow-private-addresses", action="store_true")
+    p.add_argument(
+        "--allow-address",
+        action="append",
+        default=[],
+        metavar="NET",
+        help="allow this private address or network only (checked on every redirect); repeatable",
+    )
 
     p = sub.add_parser(
         "schedule",

@@ -127,3 +127,18 @@ def test_generic_crawl_stores_every_article_and_no_list_page_and_reextract_agree
     assert result.returncode == 0, result.stderr
     again = dict(_rows(rebuilt, "select url, article_score from articles"))
     assert again == stored
+
+
+def test_a_site_on_an_ipv6_literal_is_crawled_like_any_other(tmp_path):
+    """Canonical URLs used to drop the brackets of [::1], so every link led nowhere while the
+    crawl reported no error."""
+    data = tmp_path / "data"
+    with module_server("tests.variedsite", "--port", "0", "--host", "::1") as base:
+        assert base.startswith("http://[::1]:")
+        result = run_cli(
+            "crawl", "--start-url", base + "/", "--data-dir", str(data), "--allow-private-addresses",
+            "--delay", "0", "--quiet",
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+    stored = {u for (u,) in _rows(data / "news.db", "select url from articles")}
+    assert stored == {base + p for p in SITE.articles}

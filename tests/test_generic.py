@@ -111,6 +111,84 @@ def test_profile_draft_refuses_private_addresses_by_default(demo_site):
     assert result.returncode == 2 and "refused private address 127.0.0.1" in result.stderr
 
 
+class _TinySite:
+    """A few fixed answers on one loopback address, counting the requests it gets."""
+
+    def __init__(self, host: str, pages: dict):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        site = self
+        self.hits: list[str] = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802
+                site.hits.append(self.path)
+                status, headers, body = pages.get(self.path, (404, {}, b""))
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value.replace("PORT", str(site.port)))
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body.replace(b"PORT", str(site.port).encode()))
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer((host, 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_profile_draft_checks_every_redirect_hop_against_the_guard():
+    """Allowed to reach 127.0.0.1 only, it must not follow a redirect to 127.0.0.2."""
+    inner = _TinySite("127.0.0.2", {"/": (200, {"Content-Type": "text/html"}, b"<p>secret</p>")})
+    outer = _TinySite("127.0.0.1", {"/": (302, {"Location": f"http://127.0.0.2:{inner.port}/"}, b"")})
+    try:
+        result = run_cli("profile-draft", f"http://127.0.0.1:{outer.port}/", "--allow-address", "127.0.0.1")
+    finally:
+        outer.close()
+        inner.close()
+    assert result.returncode == 2, result.stderr
+    assert "refused private address 127.0.0.2" in result.stderr
+    assert outer.hits == ["/"] and inner.hits == []
+
+
+def test_profile_draft_writes_page_text_as_toml_values_never_as_keys(tmp_path):
+    import tomllib
+
+    sneaky = 'http://127.0.0.1:PORT/feed.xml", "http://evil.example/x'
+    page = (
+        "<html><head><title>T</title>"
+        f"<link rel='alternate' type='application/rss+xml' href='{sneaky}'>"
+        "</head><body><a href='/2024/05/01/123456.html'>a</a></body></html>"
+    ).encode()
+    robots = b'User-agent: *\nSitemap: http://127.0.0.1:PORT/s.xml"]\nevil = ["1\n'
+    site = _TinySite(
+        "127.0.0.1",
+        {
+            "/": (200, {"Content-Type": "text/html; charset=utf-8"}, page),
+            "/robots.txt": (200, {"Content-Type": "text/plain"}, robots),
+        },
+    )
+    out = tmp_path / "draft.toml"
+    try:
+        result = run_cli(
+            "profile-draft", f"http://127.0.0.1:{site.port}/", "--allow-private-addresses", "--out", str(out)
+        )
+    finally:
+        site.close()
+    assert result.returncode == 0, result.stderr
+    data = tomllib.loads(out.read_text(encoding="utf-8"))
+    assert "evil" not in data
+    assert all(len(data[k]) <= 1 for k in ("feeds", "sitemaps"))
+    assert not any("evil.example" in f and '"' not in f for f in data["feeds"])
+
+
 @pytest.mark.parametrize(
     ("url", "canonical"),
     [
@@ -120,6 +198,9 @@ def test_profile_draft_refuses_private_addresses_by_default(demo_site):
         ),
         ("https://news.example.com:443/?sid=123", "https://news.example.com/"),
         ("http://news.example.com:8080/x?page=2", "http://news.example.com:8080/x?page=2"),
+        # IPv6 literals keep their brackets (without them every link of such a site was lost)
+        ("http://[::1]:8080/a/b.html#x", "http://[::1]:8080/a/b.html"),
+        ("http://[2001:DB8::1]/x?b=2&a=1", "http://[2001:db8::1]/x?a=1&b=2"),
     ],
 )
 def test_canonical_url(url, canonical):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import random
+import socket
 import sys
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -302,7 +303,7 @@ def build_site(count: int = 60, seed: int = 7) -> Site:
     return Site(pages, [s.path for s in stories], lists)
 
 
-def serve(site: Site, port: int = 0) -> ThreadingHTTPServer:
+def serve(site: Site, port: int = 0, host: str = "127.0.0.1") -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802
             found = site.pages.get(urlsplit(self.path).path)
@@ -328,16 +329,21 @@ def serve(site: Site, port: int = 0) -> ThreadingHTTPServer:
         def log_message(self, format, *args):  # noqa: A002
             pass
 
-    return ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    class Server(ThreadingHTTPServer):
+        address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+
+    return Server((host, port), Handler)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--articles", type=int, default=60)
+    parser.add_argument("--host", default="127.0.0.1", help="an address of loopback (::1 for IPv6)")
     args = parser.parse_args(argv)
-    server = serve(build_site(args.articles), args.port)
-    print(f"http://127.0.0.1:{server.server_address[1]}", flush=True)
+    server = serve(build_site(args.articles), args.port, args.host)
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"http://{shown}:{server.server_address[1]}", flush=True)
     server.serve_forever()
     return 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import socket
 import sys
 import urllib.request
 from collections import Counter
@@ -11,18 +12,61 @@ from urllib.parse import urlsplit
 
 from crawler import __version__
 from crawler.cli import UsageError
+from crawler.tomlwrite import dumps
 
 USER_AGENT = f"newsarchive/{__version__} (profile-draft; +https://github.com/newsarchive/newsarchive)"
 
 
-def fetch(url: str, allow_private: bool, limit: int = 5_000_000) -> tuple[bytes, str | None]:
-    from crawler.safety import resolves_to_private
+class Refused(OSError):
+    """A URL the guard does not let profile-draft fetch (a private address, another scheme)."""
 
-    host = urlsplit(url).hostname or ""
-    if not allow_private and resolves_to_private(host):
-        raise UsageError(f"refused private address {host} (use --allow-private-addresses to permit)")
+
+class _Guard:
+    """The crawl's address rules (crawler.safety) for every hop profile-draft makes."""
+
+    def __init__(self, allow_private: bool, networks=()):
+        self.allow_private = allow_private
+        self.networks = networks
+
+    def check(self, url: str) -> None:
+        from crawler.safety import forbidden, ip_literal
+
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise Refused(f"refused {url!r}: not an http(s) URL")
+        if self.allow_private:
+            return
+        host = parts.hostname
+        try:
+            addresses = (
+                [ip_literal(host)]
+                if ip_literal(host)
+                else [info[4][0] for info in socket.getaddrinfo(host, parts.port or 80)]
+            )
+        except OSError:
+            return  # unresolvable: the fetch itself fails
+        for address in addresses:
+            if forbidden(address, self.networks):
+                raise Refused(
+                    f"refused private address {address} of {host} (use --allow-private-addresses "
+                    "or --allow-address to permit)"
+                )
+
+    def opener(self) -> urllib.request.OpenerDirector:
+        guard = self
+
+        class GuardedRedirects(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, req, fp, code, msg, headers, newurl):
+                guard.check(newurl)  # every hop, not only the first
+                return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+        return urllib.request.build_opener(GuardedRedirects)
+
+
+def fetch(url: str, guard: _Guard, limit: int = 5_000_000) -> tuple[bytes, str | None]:
+    guard.check(url)
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    with urllib.request.urlopen(request, timeout=20) as resp:  # noqa: S310 - http(s) checked by caller
+    with guard.opener().open(request, timeout=20) as resp:
         return resp.read(limit), resp.headers.get("Content-Type")
 
 
@@ -47,7 +91,7 @@ def path_pattern(paths: list[str]) -> str:
     return "/" + "/".join(parts) + "$"
 
 
-def draft(url: str, pages: int, allow_private: bool) -> str:
+def draft(url: str, pages: int, guard: _Guard) -> str:
     from crawler.extract import extract
     from crawler.links import discover, robots_sitemaps, same_site
     from crawler.urls import canonical_url, looks_like_article_url
@@ -56,11 +100,14 @@ def draft(url: str, pages: int, allow_private: bool) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(f"{url!r} is not an http(s) URL")
     host = parts.hostname
-    raw, ctype = fetch(url, allow_private)
+    try:
+        raw, ctype = fetch(url, guard)
+    except Refused as exc:
+        raise UsageError(str(exc)) from None
     links, feeds = discover(url, raw, ctype)
     origin = f"{parts.scheme}://{parts.netloc}"
     try:
-        robots, _ = fetch(origin + "/robots.txt", allow_private)
+        robots, _ = fetch(origin + "/robots.txt", guard)
         sitemaps = robots_sitemaps(origin + "/robots.txt", robots)
     except OSError:
         sitemaps = []
@@ -69,7 +116,7 @@ def draft(url: str, pages: int, allow_private: bool) -> str:
     articles = []
     for link in candidates:
         try:
-            body, ctype = fetch(link, allow_private)
+            body, ctype = fetch(link, guard)
             is_article = extract(link, body, content_type=ctype).is_article
         except (OSError, ValueError):  # unreachable, or no page (empty, binary, too large)
             continue
@@ -80,33 +127,46 @@ def draft(url: str, pages: int, allow_private: bool) -> str:
     lists = [
         link for link in local if not looks_like_article_url(link) and urlsplit(link).path not in ("", "/")
     ]
-    lines = [
-        f"# Drafted by newsarchive profile-draft from {url}: review every key before using it.",
-        f'name = "{name}"',
-        f'description = "{host}"',
-        f'domains = ["{host}"]',
-        f'start_urls = ["{url}"]',
-        "feeds = [" + ", ".join(f'"{f}"' for f in dict.fromkeys(feeds)) + "]",
-        "sitemaps = [" + ", ".join(f'"{s}"' for s in dict.fromkeys(sitemaps)) + "]",
-        f"# {len(articles)} of {len(candidates)} sampled links were articles"
-        + (f", e.g. {articles[0]}" if articles else ""),
-        "article_patterns = [" + (f"'{article_pattern}'" if article_pattern else "") + "]",
-        f"# {len(lists)} other links on the start page; channel lists to follow go here, e.g. '/news/index(_\\d+)?\\.html$'",
-        "list_patterns = []",
-        "refetch_window_days = 3",
-        "",
-        "[selectors]",
-        '# title = "h1"',
-        '# body = ".article .content"',
-    ]
-    return "\n".join(lines) + "\n"
+    return dumps(
+        [
+            f"Drafted by newsarchive profile-draft from {url}: review every key before using it.",
+            ("name", name),
+            ("description", host),
+            ("domains", [host]),
+            ("start_urls", [url]),
+            ("feeds", list(dict.fromkeys(feeds))),
+            ("sitemaps", list(dict.fromkeys(sitemaps))),
+            f"{len(articles)} of {len(candidates)} sampled links were articles"
+            + (f", e.g. {articles[0]}" if articles else ""),
+            ("article_patterns", [article_pattern] if article_pattern else []),
+            f"{len(lists)} other links on the start page; channel lists to follow go here, "
+            "e.g. '/news/index(_\\d+)?\\.html$'",
+            ("list_patterns", []),
+            ("refetch_window_days", 3),
+            "",
+            ("selectors", None),
+            '# title = "h1"',
+            '# body = ".article .content"',
+        ]
+    )
+
+
+def _networks(values: list[str]) -> tuple:
+    from crawler.safety import parse_networks
+
+    try:
+        return parse_networks(values)
+    except ValueError as exc:
+        raise UsageError(f"--allow-address: {exc}") from None
 
 
 def run_draft(args) -> int:
     from crawler.profile import load_profile
 
     try:
-        text = draft(args.url, args.pages, args.allow_private_addresses)
+        text = draft(
+            args.url, args.pages, _Guard(args.allow_private_addresses, _networks(args.allow_address))
+        )
     except OSError as exc:
         print(f"newsarchive profile-draft: cannot fetch {args.url}: {exc}", file=sys.stderr)
         return 1
