@@ -181,6 +181,8 @@ class WarcCaptureExtension:
         # The record an article row will point at: the response holding this payload.
         if original is not None and not not_modified:
             pointer = (original["warc_filename"], original["warc_offset"], original["record_id"])
+            if original["url"] != request.url:
+                request.meta["payload_of"] = original["url"]
         else:
             pointer = (ref.filename, ref.offset, ref.record_id)
         request.meta["warc_pointer"] = pointer

@@ -69,6 +69,8 @@ def merge_shard(target: ArticleStore, shard_path: Path, report: MergeReport) -> 
                     db["fetch_state"].insert(row, replace=True)
             for article in _rows(src, "select * from articles order by url"):
                 _merge_article(target, src, article, report)
+            for row in _rows(src, "select * from article_aliases"):
+                db["article_aliases"].insert(row, ignore=True)
     finally:
         src.close()
     report.shards += 1

@@ -21,7 +21,7 @@ from crawler.extract import extract
 
 logger = logging.getLogger(__name__)
 
-REBUILT = ("articles", "article_versions", "related", "articles_fts")
+REBUILT = ("articles", "article_versions", "related", "articles_fts", "article_aliases")
 
 
 def _warcinfo_fields(record) -> dict[str, str]:
@@ -44,10 +44,11 @@ class _Response:
 
 
 def _responses(
-    files: list[Path], warc_dir: Path, profiles: dict, damaged: dict[Path, str]
+    files: list[Path], warc_dir: Path, profiles: dict, damaged: dict[Path, str], aliases: list | None = None
 ) -> list[_Response]:
     """Pass one: every archived 200 response that the crawl would have extracted, read for its
-    headers only. A file that cannot be read to its end goes to `damaged` with the reason."""
+    headers only. A file that cannot be read to its end goes to `damaged` with the reason;
+    identical-payload revisits of another URL go to `aliases` as (url, that URL, date)."""
     found = []
     for path in files:
         parts = path.relative_to(warc_dir).parts
@@ -67,6 +68,9 @@ def _responses(
                     if incomplete(record):
                         damaged[path] = f"the record at offset {offset} is cut short"
                         break
+                    if record.rec_type == "revisit" and aliases is not None:
+                        _note_alias(record, profile, aliases)
+                        continue
                     if record.rec_type != "response" or record.http_headers is None:
                         continue
                     if record.http_headers.get_statuscode() != "200":
@@ -96,6 +100,21 @@ def _responses(
     return found
 
 
+def _note_alias(record, profile, aliases: list) -> None:
+    """An identical-payload revisit of another URL's response: (url, that URL, date)."""
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    target = record.rec_headers.get_header("WARC-Refers-To-Target-URI")
+    if (
+        not target
+        or target == url
+        or "identical-payload" not in (record.rec_headers.get_header("WARC-Profile") or "")
+    ):
+        return
+    if profile is not None and not profile.is_article_url(url):
+        return
+    aliases.append((url, target, record.rec_headers.get_header("WARC-Date") or ""))
+
+
 def rebuild(
     store: ArticleStore,
     warc_dir: Path,
@@ -113,7 +132,8 @@ def rebuild(
     in: those rows would be lost ("kept" in the counts says how many)."""
     files = sorted(warc_dir.rglob("*.warc.gz"))
     damaged: dict[Path, str] = {}
-    responses = sorted(_responses(files, warc_dir, profiles, damaged))
+    aliases: list[tuple[str, str, str]] = []
+    responses = sorted(_responses(files, warc_dir, profiles, damaged, aliases))
     scratch_path = store.path.with_name(store.path.name + ".reextract")
     _remove(scratch_path)
     scratch = ArticleStore(scratch_path)
@@ -149,6 +169,10 @@ def rebuild(
             counts["versions"] += outcome in ("new", "changed")
         if progress:
             progress(n, len(responses) + 1, counts["articles"])
+    for url, target, date in sorted(aliases, key=lambda a: a[2]):
+        # The same page at another URL: an alias of the article its bytes were first stored as.
+        if scratch.db.execute("select 1 from articles where url = ?", [target]).fetchone():
+            scratch.add_alias(url, target, date)
     scratch.close()
     counts["damaged"] = {str(p): why for p, why in damaged.items()}
     lost = _rows_in(store, scratch_path, {p.relative_to(warc_dir).as_posix() for p in damaged})

@@ -205,8 +205,11 @@ def _migrate_4(db: sqlite_utils.Database) -> None:
 
 def _migrate_5(db: sqlite_utils.Database) -> None:
     """The article test's confidence beside each row (rows stored before it stay null:
-    `reextract` fills them in)."""
+    `reextract` fills them in), and the aliases of articles served at several URLs."""
     db["articles"].add_column("article_score", float)
+    # One page at several URLs (identical payloads): one article, its other URLs listed here.
+    db["article_aliases"].create({"url": str, "article_url": str, "first_seen_at": str}, pk="url")
+    db["article_aliases"].create_index(["article_url"])
 
 
 MIGRATIONS = [_migrate_1, _migrate_2, _migrate_3, _migrate_4, _migrate_5]
@@ -515,6 +518,15 @@ class ArticleStore:
                 [(article.url, n, r.url, r.title, r.published_at) for n, r in enumerate(article.related, 1)],
             )
         return "changed" if existing else "new"
+
+    def add_alias(self, url: str, article_url: str, seen_at: str) -> None:
+        """Another URL serving exactly the page stored as `article_url`."""
+        if url == article_url:
+            return
+        self.db.execute(
+            "insert or ignore into article_aliases (url, article_url, first_seen_at) values (?, ?, ?)",
+            [url, article_url, seen_at],
+        )
 
     def touch_article(self, url: str, fetched_at: str) -> bool:
         """A refetch found the article unchanged (304): only last_fetched_at moves."""

@@ -94,6 +94,10 @@ def verify(db, warc_dir: Path) -> Iterator[str]:
             problem = check_pointer(warc_dir, url, filename, offset, record_id)
             if problem:
                 yield f"{table}: {problem}"
+    for url, article_url in db.execute(
+        "select url, article_url from article_aliases where article_url not in (select url from articles)"
+    ):
+        yield f"article_aliases: {url} is an alias of {article_url}, which is no article"
     for path in sorted(warc_dir.rglob("*.warc.gz")):
         yield from check_file(path)
     for path in sorted(warc_dir.rglob("*.open")):

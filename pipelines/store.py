@@ -7,6 +7,7 @@ between fetches it again on resume rather than losing it.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from twisted.internet import task
 
@@ -64,9 +65,17 @@ class ArticleStorePipeline:
         if not item.article.is_article:
             self.stats.inc_value("newsarchive/not_article")
             return
+        article = item.article
+        if item.payload_of and item.payload_of != article.url:
+            # The same bytes were archived first under another URL, and the row points at that
+            # record: the article is that URL's, and this one is its alias (whichever of the
+            # two pages was extracted first).
+            self.store.add_alias(article.url or item.frontier_url, item.payload_of, item.fetched_at)
+            self.stats.inc_value("newsarchive/aliases")
+            article = replace(article, url=item.payload_of)
         try:
             outcome = self.store.save_article(
-                item.article,
+                article,
                 site=item.site,
                 crawl_id=item.crawl_id,
                 fetched_at=item.fetched_at,
@@ -74,10 +83,8 @@ class ArticleStorePipeline:
                 prepared=item.prepared,
             )
         except Exception as exc:  # a store failure must not lose the others
-            logger.exception("could not store %s", item.article.url)
-            self.store.add_failure(
-                item.crawl_id, item.article.url or "", "store", f"{type(exc).__name__}: {exc}"
-            )
+            logger.exception("could not store %s", article.url)
+            self.store.add_failure(item.crawl_id, article.url or "", "store", f"{type(exc).__name__}: {exc}")
             self.stats.inc_value("newsarchive/failures")
             return
         self.stats.inc_value(f"newsarchive/articles_{outcome}")

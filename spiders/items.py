@@ -22,6 +22,9 @@ class ArticleItem:
     warc_record_id: str
     frontier_url: str  # the URL the run scheduled (before any redirect)
     prepared: Prepared | None = None  # hash and index row, computed beside the extraction
+    # The URL whose archived response holds this very payload, when it is another URL (the
+    # same page at x.html and x.html?print=1): the article is stored once, under that URL.
+    payload_of: str | None = None
 
 
 @dataclass(frozen=True)

@@ -307,6 +307,7 @@ class NewsSpider(scrapy.Spider):
             record_id,
             url,
             prepared,
+            response.meta.get("payload_of"),
         )
 
     def failed(self, failure):

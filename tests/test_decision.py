@@ -105,6 +105,11 @@ def test_generic_crawl_stores_every_article_and_no_list_page_and_reextract_agree
         assert all(ARTICLE_THRESHOLD <= score <= 1 for score in stored.values())
         fetched = {u for (u,) in _rows(data / "news.db", "select url from captures")}
         assert {base + p for p in SITE.lists} <= fetched  # lists were read, not stored
+        # A print view serving the same bytes is no second article: an alias of the first.
+        aliases = dict(_rows(data / "news.db", "select url, article_url from article_aliases"))
+        printed = {base + p + "?print=1": base + p for p in SITE.articles if "c_10" in p}
+        assert aliases and set(aliases.items()) <= set(printed.items())
+        assert run_cli("verify", "--data-dir", str(data)).returncode == 0
 
         # The second run asks again for the pages that are not articles, but only if changed.
         second = run_cli(
@@ -127,6 +132,7 @@ def test_generic_crawl_stores_every_article_and_no_list_page_and_reextract_agree
     assert result.returncode == 0, result.stderr
     again = dict(_rows(rebuilt, "select url, article_score from articles"))
     assert again == stored
+    assert dict(_rows(rebuilt, "select url, article_url from article_aliases")) == aliases
 
 
 def test_a_site_on_an_ipv6_literal_is_crawled_like_any_other(tmp_path):

@@ -4,7 +4,8 @@ Article pages come in six templates (a modern portal, a 2005 table layout with <
 short news brief under a photo, a government notice, an English edition, a car-news page with
 a spec table), list pages in five (dated link lists, teaser cards with summaries, a table
 layout, an English index, a channel front with several link blocks and one lead teaser).
-Pages are served in UTF-8, GBK or Big5, in Simplified or Traditional script. All text is
+Pages are served in UTF-8, GBK or Big5, in Simplified or Traditional script; portal articles
+link a print view (`?print=1`) that serves the very same bytes. All text is
 made up here from fragments (fiction); nothing is copied from a real site.
 
     python -m tests.variedsite [--port 0] [--articles N]
@@ -149,7 +150,8 @@ def render_article(story: Story, stories: list[Story]) -> str:
         inner = (
             f'{NAV}<div class="main"><h1>{t}</h1><div class="info">{d} 10:20 来源：江滨日报 '
             f'记者 {story.reporter}</div><div class="content">{body}</div>{_related(stories, story)}'
-            f'<div class="pages"><a href="/list/1.html">返回列表</a></div></div>{FOOT}'
+            f'<div class="pages"><a href="{story.path}?print=1">打印本页</a> <a href="/list/1.html">返回列表</a>'
+            f"</div></div>{FOOT}"
         )
         return _html(f"{t}_江滨新闻网", inner)
     if story.template == "table2005":
