@@ -142,9 +142,18 @@ def dataset(demo_crawl, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "command", [["stats"], ["search", "两岸"], ["verify"], ["export", "--format", "jsonl"]]
+    "command",
+    [
+        ["stats"],
+        ["search", "两岸"],
+        ["verify"],
+        ["export", "--format", "jsonl"],
+        ["status"],
+        ["schedule", "list"],
+        ["crawl", "demo", "--base-url", "http://127.0.0.1:9", "--allow-private-addresses"],
+    ],
 )
-def test_a_damaged_database_is_one_line_for_every_reading_command(tmp_path, command):
+def test_a_damaged_database_is_one_line_for_every_command(tmp_path, command):
     data = tmp_path / "data"
     data.mkdir()
     (data / "news.db").write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 20)

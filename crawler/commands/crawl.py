@@ -107,6 +107,14 @@ def _redis_problem(url: str, site: str, worker: str | None) -> str | None:
     return None
 
 
+def _check_database(db: Path) -> None:
+    """Open (and migrate) the dataset before the crawl starts: a damaged, foreign or newer
+    database is then one line here, not a traceback from inside Scrapy."""
+    from archive.store import ArticleStore
+
+    ArticleStore(db).close()
+
+
 def stop_downloads(crawlers) -> None:
     """Mark each crawl as stopping and cancel its downloads under way."""
     from archive.rawhttp import RawHTTPDownloadHandler
@@ -237,6 +245,7 @@ def run_crawl(args) -> int:
     settings = crawl_settings(args, quiet=args.quiet, profile=single)
     if args.log_file:
         Path(args.log_file).parent.mkdir(parents=True, exist_ok=True)
+    _check_database(Path(settings.get("NEWSARCHIVE_DB")))
     for site in args.sites or ["adhoc"]:
         name = (
             get_profile(site, args.profiles).name if args.sites else "adhoc"
