@@ -129,6 +129,9 @@ def merge(target_path: Path, shards: list[Path]) -> MergeReport:
                 report.skipped.append(str(shard))
                 continue
             merge_shard(target, shard, report)
+        from archive.clusters import update_clusters
+
+        update_clusters(target)
     finally:
         target.close()
     return report

@@ -179,6 +179,9 @@ def rebuild(
     counts["kept"] = lost
     if not lost:
         _swap_in(store, scratch_path)
+        from archive.clusters import update_clusters
+
+        counts["clusters"] = update_clusters(store, everything=True).clusters
     _remove(scratch_path)
     if progress:
         progress(1, 1, counts["articles"])

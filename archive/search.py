@@ -17,6 +17,7 @@ class Hit:
     site: str | None
     snippet: str
     rank: float
+    copies: int = 0  # copies of this story on other pages (archive/clusters.py)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -71,17 +72,20 @@ def search(
         params.append(until)
     sql = (
         "select a.url, a.title, a.published_at, a.site, a.title_norm, a.body_norm, a.body, "
-        "bm25(articles_fts, 5.0, 1.0, 0.2) as score from articles_fts "
-        "join articles a on a.rowid = articles_fts.rowid where " + " and ".join(where) + " order by score"
+        "bm25(articles_fts, 5.0, 1.0, 0.2) as score, "
+        "(select count(*) - 1 from clusters o where o.cluster_id = c.cluster_id) as copies "
+        "from articles_fts join articles a on a.rowid = articles_fts.rowid "
+        "left join clusters c on c.url = a.url where " + " and ".join(where) + " order by score"
     )
     hits: list[Hit] = []
-    for url, title, published, site_name, title_norm, body_norm, body, score in db.execute(sql, params):
+    for url, title, published, site_name, title_norm, body_norm, body, score, copies in db.execute(
+        sql, params
+    ):
         # The index finds candidates; this check makes the answer exact (no cross-sentence matches).
         if not contains_all(terms, fold(title_norm) + "\n" + fold(body_norm)):
             continue
-        hits.append(
-            Hit(url, title, published, site_name, _snippet(terms, body, body_norm, mark), round(-score, 4))
-        )
+        snippet = _snippet(terms, body, body_norm, mark)
+        hits.append(Hit(url, title, published, site_name, snippet, round(-score, 4), max(copies or 0, 0)))
         if limit and len(hits) >= limit:
             break
     return hits

@@ -24,7 +24,7 @@ from crawler.searchtext import index_columns
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 _NOW: list = [None, ""]  # the second utcnow() last formatted, and its text
@@ -212,7 +212,24 @@ def _migrate_5(db: sqlite_utils.Database) -> None:
     db["article_aliases"].create_index(["article_url"])
 
 
-MIGRATIONS = [_migrate_1, _migrate_2, _migrate_3, _migrate_4, _migrate_5]
+def _migrate_6(db: sqlite_utils.Database) -> None:
+    """Copies of one story across sites (archive/clusters.py): the clusters, and the LSH band
+    index that finds candidates incrementally."""
+    db.execute(
+        "create table clusters (cluster_id integer not null, url text primary key, similarity real, "
+        "is_earliest integer not null default 0)"
+    )
+    db.execute("create index clusters_cluster_id on clusters (cluster_id)")
+    # Keyed by the article's rowid: 32 rows an article, so kept narrow (no URL repeated).
+    db.execute(
+        "create table copy_bands (key integer not null, article integer not null, primary key (key, article)) without rowid"
+    )
+    db.execute("create index copy_bands_article on copy_bands (article)")
+    db.execute("create table copy_state (url text primary key, content_hash text, article integer)")
+    db.execute("create index copy_state_article on copy_state (article)")
+
+
+MIGRATIONS = [_migrate_1, _migrate_2, _migrate_3, _migrate_4, _migrate_5, _migrate_6]
 
 
 def _check_ours(conn: sqlite3.Connection, path: Path) -> None:

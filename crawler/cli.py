@@ -178,6 +178,16 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
 
     p = sub.add_parser(
+        "copies",
+        help="the copies of an article on other sites, earliest first",
+        description="List the near-copies of an article (one story republished across sites) by date, "
+        "with site, source line and similarity to the earliest copy.",
+    )
+    _common(p)
+    p.add_argument("url", help="the article's URL (as stored)")
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+
+    p = sub.add_parser(
         "merge",
         help="fold the workers' shards of a shared crawl (--redis) into one dataset",
         description="Merge worker shards (default: every DATA_DIR/shards/*/news.db) into DATA_DIR/news.db. "
@@ -290,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
             for profile in load_profiles(args.profiles).values():
                 print(f"{profile.name}\t{', '.join(profile.domains)}\t{profile.path}")
             return 0
-        if args.command in ("search", "export", "verify", "reextract"):
+        if args.command in ("search", "export", "verify", "reextract", "copies"):
             from crawler.commands import research
 
             return getattr(research, f"run_{args.command}")(args)

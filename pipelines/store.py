@@ -39,6 +39,19 @@ class ArticleStorePipeline:
         if self.commits is not None and self.commits.running:
             self.commits.stop()
         self.store.commit()
+        self._update_clusters()
+
+    def _update_clusters(self) -> None:
+        """Match this run's new and changed articles against the copies already known."""
+        from archive.clusters import update_clusters
+
+        try:
+            report = update_clusters(self.store)
+        except Exception:  # the articles are stored; the next run or reextract matches them
+            logger.exception("could not update the clusters of copies")
+            self.stats.inc_value("newsarchive/cluster_errors")
+            return
+        self.stats.set_value("newsarchive/copies_found", report.joined)
 
     def process_item(self, item):
         if isinstance(item, FailureItem):

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from crawler.cli import UsageError, check_output, data_paths, print_json
+from crawler.cli import NewsarchiveError, UsageError, check_output, data_paths, print_json
 
 EXPORT_COLUMNS = [
     "url",
@@ -70,10 +70,33 @@ def run_search(args) -> int:
         print_json([h.to_dict() for h in hits])
         return 0
     for h in hits:
-        print(f"{(h.published_at or '')[:16]:<16}  {h.site or ''}  {h.title or ''}")
+        copies = f"  ({h.copies} cop{'y' if h.copies == 1 else 'ies'} elsewhere)" if h.copies else ""
+        print(f"{(h.published_at or '')[:16]:<16}  {h.site or ''}  {h.title or ''}{copies}")
         print(f"    {h.url}")
         print(f"    {h.snippet}")
     print(f"{len(hits)} article{'s' if len(hits) != 1 else ''} found", file=sys.stderr)
+    return 0
+
+
+def run_copies(args) -> int:
+    from archive.clusters import copies_of
+
+    store = open_store(args)
+    if store.db.execute("select 1 from articles where url = ?", [args.url]).fetchone() is None:
+        raise NewsarchiveError(f"no article at {args.url} in {store.path}")
+    rows = copies_of(store.db, args.url)
+    if args.json:
+        print_json(rows)
+        return 0
+    if not rows:
+        print(f"no copies of {args.url} found on other pages", file=sys.stderr)
+        return 0
+    for r in rows:
+        mark = "earliest" if r["is_earliest"] else f"{r['similarity']:.2f}"
+        print(f"{(r['published_at'] or '')[:16]:<16}  {r['site']:<12}  {mark:>8}  {r['source'] or '-'}")
+        print(f"    {r['title'] or ''}")
+        print(f"    {r['url']}")
+    print(f"{len(rows)} copies of one story", file=sys.stderr)
     return 0
 
 

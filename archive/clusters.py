@@ -1,0 +1,159 @@
+"""Copies of one story across sites, kept in the `clusters` table after every crawl.
+
+Incremental: only articles that are new or changed since the last update are matched, each
+against the LSH band index in `copy_bands` (crawler.nearcopy), never everything against
+everything. A confirmed copy joins the cluster of the copy it matched (clusters merge when a
+new article matches several); each cluster names its earliest copy (by publication time,
+then first sight) and every member's similarity to it (Jaccard of 5-character shingles).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from crawler.nearcopy import MIN_SHINGLES, are_copies, band_keys, jaccard, shingles, signature
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class ClusterReport:
+    matched: int = 0  # articles (re)indexed
+    joined: int = 0  # of those, found to be copies of another
+    clusters: int = 0  # clusters of two or more after the update
+
+
+def _text(db, url: str) -> str:
+    row = db.execute("select body_norm, body from articles where url = ?", [url]).fetchone()
+    return (row[0] or row[1] or "") if row else ""
+
+
+def pending(db) -> list[tuple[str, str, int]]:
+    """(url, content_hash, rowid) of the articles not yet matched in their current version."""
+    return db.execute(
+        "select a.url, a.content_hash, a.rowid from articles a left join copy_state s on s.url = a.url "
+        "where s.url is null or s.content_hash is not a.content_hash or s.article is not a.rowid "
+        "order by a.first_seen_at, a.url"
+    ).fetchall()
+
+
+def update_clusters(store, *, everything: bool = False) -> ClusterReport:
+    """Match the new and changed articles (all of them with `everything`) and update `clusters`."""
+    db = store.db
+    report = ClusterReport()
+    with store.transaction():
+        if everything:
+            for table in ("copy_bands", "copy_state", "clusters"):
+                db.execute(f"delete from {table}")  # noqa: S608 - fixed names
+        gone = db.execute("select url from copy_state where url not in (select url from articles)").fetchall()
+        for (url,) in gone:
+            _forget(db, url)
+        for url, content_hash, rowid in pending(db):
+            _forget(db, url)
+            report.matched += 1
+            report.joined += _match(db, url, content_hash, rowid)
+    report.clusters = db.execute("select count(distinct cluster_id) from clusters").fetchone()[0]
+    return report
+
+
+def _forget(db, url: str) -> None:
+    """Take an article out of the band index and its cluster (before it is matched again)."""
+    row = db.execute("select article from copy_state where url = ?", [url]).fetchone()
+    if row is not None:
+        db.execute("delete from copy_bands where article = ?", [row[0]])
+        db.execute("delete from copy_state where url = ?", [url])
+    found = db.execute("select cluster_id from clusters where url = ?", [url]).fetchone()
+    if found is None:
+        return
+    db.execute("delete from clusters where url = ?", [url])
+    rest = [u for (u,) in db.execute("select url from clusters where cluster_id = ?", [found[0]])]
+    if len(rest) < 2:
+        db.execute("delete from clusters where cluster_id = ?", [found[0]])
+    else:
+        _refresh(db, found[0], rest)
+
+
+def _match(db, url: str, content_hash: str, rowid: int) -> bool:
+    """Index one article and join it to the copies it has; True when it has some."""
+    mine = shingles(_text(db, url))
+    db.execute(
+        "insert into copy_state (url, content_hash, article) values (?, ?, ?)", [url, content_hash, rowid]
+    )
+    if len(mine) < MIN_SHINGLES:
+        return False
+    keys = band_keys(signature(mine))
+    marks = ", ".join("?" for _ in keys)
+    candidates = db.execute(
+        f"select distinct s.url from copy_bands b join copy_state s on s.article = b.article "  # noqa: S608
+        f"where b.key in ({marks})",
+        keys,
+    ).fetchall()
+    db.conn.executemany(
+        "insert or ignore into copy_bands (key, article) values (?, ?)", [(k, rowid) for k in keys]
+    )
+    copies = [c for (c,) in candidates if c != url and are_copies(mine, shingles(_text(db, c)))]
+    if not copies:
+        return False
+    marks = ", ".join("?" for _ in copies)
+    ids = {
+        cid
+        for (cid,) in db.execute(f"select cluster_id from clusters where url in ({marks})", copies)  # noqa: S608
+    }
+    members = set(copies) | {url}
+    for cid in ids:
+        members |= {u for (u,) in db.execute("select url from clusters where cluster_id = ?", [cid])}
+    cluster_id = (
+        min(ids) if ids else (db.execute("select max(cluster_id) from clusters").fetchone()[0] or 0) + 1
+    )
+    for cid in ids:
+        db.execute("delete from clusters where cluster_id = ?", [cid])
+    _refresh(db, cluster_id, sorted(members))
+    return True
+
+
+def _refresh(db, cluster_id: int, members: list[str]) -> None:
+    """(Re)write a cluster's rows: its earliest copy and each member's similarity to it."""
+    marks = ", ".join("?" for _ in members)
+    dated = db.execute(
+        f"select url, coalesce(published_at, first_seen_at), first_seen_at from articles "  # noqa: S608
+        f"where url in ({marks})",
+        members,
+    ).fetchall()
+    earliest = min(dated, key=lambda r: (r[1] or "9999", r[2] or "9999", r[0]))[0]
+    first = shingles(_text(db, earliest))
+    db.execute("delete from clusters where cluster_id = ?", [cluster_id])
+    db.conn.executemany(
+        "insert or replace into clusters (cluster_id, url, similarity, is_earliest) values (?, ?, ?, ?)",
+        [
+            (
+                cluster_id,
+                u,
+                round(jaccard(first, shingles(_text(db, u))), 3) if u != earliest else 1.0,
+                int(u == earliest),
+            )
+            for u, _, _ in dated
+        ],
+    )
+
+
+def copies_of(db, url: str) -> list[dict]:
+    """The article's cluster, earliest first: url, site, published_at, source, title, similarity."""
+    row = db.execute("select cluster_id from clusters where url = ?", [url]).fetchone()
+    if row is None:
+        return []
+    return [
+        dict(
+            zip(
+                ("url", "site", "published_at", "source", "title", "similarity", "is_earliest"),
+                r,
+                strict=True,
+            )
+        )
+        for r in db.execute(
+            "select a.url, a.site, a.published_at, a.source, a.title, c.similarity, c.is_earliest "
+            "from clusters c join articles a on a.url = c.url where c.cluster_id = ? "
+            "order by c.is_earliest desc, coalesce(a.published_at, a.first_seen_at), a.url",
+            [row[0]],
+        )
+    ]
