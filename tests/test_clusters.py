@@ -162,5 +162,11 @@ def test_copies_command_and_search_show_the_copies(tmp_path):
     by_url = {h["url"]: h for h in found}
     assert by_url[members[0].url]["copies"] == len(members) - 1
 
+    exported = run_cli("export", "--format", "jsonl", "--data-dir", str(data))
+    ids = {r["url"]: r["cluster_id"] for r in map(json.loads, exported.stdout.splitlines())}
+    assert len({ids[c.url] for c in members}) == 1 and ids[members[0].url] is not None
+    lone = [c for c in copies if sum(d.story == c.story for d in copies) == 1]
+    assert lone and all(ids[c.url] is None for c in lone)
+
     missing = run_cli("copies", "http://nowhere.example/x.html", "--data-dir", str(data))
     assert missing.returncode == 1 and "no article" in missing.stderr

@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -237,6 +238,12 @@ def test_browse_serves_the_search_through_datasette(demo_crawl):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/-/metadata.json", timeout=5) as resp:
             tables = json.load(resp)["databases"]["news"]["tables"]
         assert tables["failures"]["description"].startswith("Pages that could not be fetched")
+        article = expected[0]["url"]
+        query = urllib.parse.urlencode({"url": article, "_shape": "array"})
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/news/copies.json?{query}", timeout=5) as resp:
+            listed = [r["url"] for r in json.load(resp)]
+        copies = run_cli("copies", article, "--data-dir", str(demo_crawl["data"]), "--json")
+        assert listed == [r["url"] for r in json.loads(copies.stdout)]
     finally:
         proc.terminate()
         proc.wait(timeout=10)

@@ -19,6 +19,13 @@ SEARCH_SQL = (
     "order by bm25(articles_fts, 5.0, 1.0, 0.2) limit 100"
 )
 
+COPIES_SQL = (
+    "select a.published_at, a.site, a.source, a.title, c.similarity, c.is_earliest, a.url "
+    "from clusters c join articles a on a.url = c.url "
+    "where c.cluster_id = (select cluster_id from clusters where url = :url) "
+    "order by c.is_earliest desc, coalesce(a.published_at, a.first_seen_at), a.url"
+)
+
 DESCRIPTIONS = {
     "articles": "One row per article (latest version), pointing at its WARC response record.",
     "article_versions": "Every version of every article: silent edits are kept.",
@@ -26,6 +33,8 @@ DESCRIPTIONS = {
     "captures": "Every fetch (robots.txt, redirects, errors included) and its WARC record.",
     "crawls": "One row per crawl run, with its status and counts.",
     "failures": "Pages that could not be fetched, decoded, extracted or stored, and why.",
+    "clusters": "Copies of one story across sites: one row per article in a group of two or more.",
+    "article_aliases": "Other URLs serving exactly an article's page (a print view, a mirror).",
 }
 
 
@@ -36,8 +45,15 @@ def metadata(db_name: str) -> dict:
         "databases": {
             db_name: {
                 "tables": {name: {"description": text} for name, text in DESCRIPTIONS.items()}
-                | {"articles_fts": {"hidden": True}},
-                "queries": {"search": {"sql": SEARCH_SQL, "title": "Search articles (either script)"}},
+                | {
+                    "articles_fts": {"hidden": True},
+                    "copy_bands": {"hidden": True},
+                    "copy_state": {"hidden": True},
+                },
+                "queries": {
+                    "search": {"sql": SEARCH_SQL, "title": "Search articles (either script)"},
+                    "copies": {"sql": COPIES_SQL, "title": "Copies of an article on other sites"},
+                },
             }
         },
     }

@@ -35,6 +35,7 @@ EXPORT_COLUMNS = [
     "warc_offset",
     "warc_record_id",
     "crawl_id",
+    "cluster_id",
 ]
 JSON_COLUMNS = ("authors", "images")
 
@@ -103,15 +104,17 @@ def run_copies(args) -> int:
 def _rows(store, args):
     where, params = [], []
     if args.site:
-        where.append("site = ?")
+        where.append("a.site = ?")
         params.append(args.site)
     if args.since:
-        where.append("substr(published_at, 1, 10) >= ?")
+        where.append("substr(a.published_at, 1, 10) >= ?")
         params.append(args.since)
-    sql = f"select {', '.join(EXPORT_COLUMNS)} from articles"
+    # The cluster of copies each article belongs to (null when it has none elsewhere).
+    columns = [f"a.{c}" if c != "cluster_id" else "c.cluster_id" for c in EXPORT_COLUMNS]
+    sql = f"select {', '.join(columns)} from articles a left join clusters c on c.url = a.url"  # noqa: S608
     if where:
         sql += " where " + " and ".join(where)
-    cursor = store.db.execute(sql + " order by published_at, url", params)
+    cursor = store.db.execute(sql + " order by a.published_at, a.url", params)
     while True:  # one batch at a time: memory stays flat on a large database
         batch = cursor.fetchmany(500)
         if not batch:
@@ -159,7 +162,12 @@ def _export_parquet(store, args) -> int:
         raise UsageError("parquet needs pyarrow: pip install 'newsarchive[parquet]'") from None
     if not args.out:
         raise UsageError("parquet is binary: give --out FILE")
-    types = {"version": pa.int64(), "warc_offset": pa.int64(), "article_score": pa.float64()}
+    types = {
+        "version": pa.int64(),
+        "warc_offset": pa.int64(),
+        "article_score": pa.float64(),
+        "cluster_id": pa.int64(),
+    }
     schema = pa.schema([(c, types.get(c, pa.string())) for c in EXPORT_COLUMNS])
     n = 0
     with pq.ParquetWriter(args.out, schema) as writer:
