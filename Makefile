@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev,browse,parquet,distributed,scrapyd]'
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev,browse,parquet,distributed,scrapyd,research]'
 	touch $(STAMP)
 
 demo: $(STAMP)

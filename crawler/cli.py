@@ -178,6 +178,48 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
 
     p = sub.add_parser(
+        "trend",
+        help="articles containing each word, per day, week or month (table, JSON, chart)",
+        description="Count the articles containing each word (either script, exact) per period of "
+        "their publication date; --svg/--png draw a line chart.",
+    )
+    _common(p)
+    p.add_argument("words", nargs="+", metavar="WORD")
+    p.add_argument("--by", choices=["day", "week", "month"], default="month")
+    p.add_argument("--site")
+    p.add_argument("--since", metavar="YYYY-MM-DD")
+    p.add_argument("--until", metavar="YYYY-MM-DD")
+    p.add_argument("--json", action="store_true", help='print [{"period", "word", "count"}]')
+    chart = p.add_mutually_exclusive_group()
+    chart.add_argument("--svg", metavar="FILE", help="draw a line chart as SVG")
+    chart.add_argument("--png", metavar="FILE", help="draw a line chart as PNG")
+
+    p = sub.add_parser(
+        "kwic",
+        help="every occurrence of a word with its context, date, site and URL",
+        description="Keyword in context: each occurrence of WORD (either script) with WIDTH characters "
+        "either side, newest articles first.",
+    )
+    _common(p)
+    p.add_argument("word")
+    p.add_argument("--width", type=int, default=20, help="characters either side (default 20)")
+    p.add_argument("--limit", type=int, default=100, help="occurrences at most (0: all; default 100)")
+    p.add_argument("--site")
+    p.add_argument("--csv", action="store_true", help="CSV for a spreadsheet")
+
+    p = sub.add_parser(
+        "terms",
+        help="the most frequent words of the articles (Chinese word segmentation)",
+        description="Top terms of the normalised text, segmented with jieba, stop words left out.",
+    )
+    _common(p)
+    p.add_argument("--top", type=int, default=50)
+    p.add_argument("--site")
+    p.add_argument("--since", metavar="YYYY-MM-DD")
+    p.add_argument("--until", metavar="YYYY-MM-DD")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser(
         "copies",
         help="the copies of an article on other sites, earliest first",
         description="List the near-copies of an article (one story republished across sites) by date, "
@@ -304,6 +346,10 @@ def main(argv: list[str] | None = None) -> int:
             from crawler.commands import research
 
             return getattr(research, f"run_{args.command}")(args)
+        if args.command in ("trend", "kwic", "terms"):
+            from crawler.commands import trends
+
+            return getattr(trends, f"run_{args.command}")(args)
         if args.command == "merge":
             from crawler.commands.merge import run_merge
 

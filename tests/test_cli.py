@@ -24,6 +24,11 @@ COMMANDS = [
     "profile-draft",
     "schedule",
     "status",
+    "merge",
+    "copies",
+    "trend",
+    "kwic",
+    "terms",
 ]
 
 
