@@ -8,6 +8,8 @@
 3. search_bench: search at 100,000 generated articles (NEWSARCHIVE_BENCH_ARTICLES).
 4. redis_bench: the shared seen-set's bytes per URL against scrapy-redis' plain set, and
    pages/s with one and two workers (NEWSARCHIVE_BENCH_REDIS_SITE articles).
+5. research_bench: matching copies per article added to an index of 100,000 articles, and
+   `trend` over them (NEWSARCHIVE_BENCH_RESEARCH articles).
 """
 
 from __future__ import annotations
@@ -63,3 +65,6 @@ if __name__ == "__main__":
     import redis_bench
 
     redis_bench.main(int(os.environ.get("NEWSARCHIVE_BENCH_REDIS_SITE", "2000")))
+    import research_bench
+
+    research_bench.main(int(os.environ.get("NEWSARCHIVE_BENCH_RESEARCH", "100000")))
