@@ -170,3 +170,67 @@ def test_copies_command_and_search_show_the_copies(tmp_path):
 
     missing = run_cli("copies", "http://nowhere.example/x.html", "--data-dir", str(data))
     assert missing.returncode == 1 and "no article" in missing.stderr
+
+
+def _syndication_site(copies):
+    """An index page linking every copy, each served as a portal article page."""
+    import html
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from urllib.parse import urlsplit
+
+    pages = {}
+    for n, copy in enumerate(copies):
+        path = f"/{copy.site}/2025/03/{n:04d}.html"
+        body = "".join(f"<p>{html.escape(p)}</p>" for p in copy.body.split("\n"))
+        pages[path] = (
+            f"<html><head><meta charset='utf-8'><title>{html.escape(copy.title)}_{copy.site}</title></head>"
+            f"<body><div class='nav'><a href='/'>首页</a></div><h1>{html.escape(copy.title)}</h1>"
+            f"<div class='info'>{copy.published_at[:10]} {copy.published_at[11:16]}</div>"
+            f"<div class='content'>{body}</div></body></html>"
+        ).encode()
+    index = "".join(f"<li><a href='{p}'>{n}</a> 2025-03-01</li>" for n, p in enumerate(pages))
+    pages["/"] = (
+        f"<html><head><meta charset='utf-8'><title>索引</title></head><body><ul>{index}</ul></body></html>".encode()
+    )
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            page = pages.get(urlsplit(self.path).path)
+            self.send_response(200 if page else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page or b"")))
+            self.end_headers()
+            self.wfile.write(page or b"")
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    paths = {f"/{c.site}/2025/03/{n:04d}.html": c for n, c in enumerate(copies)}
+    return server, paths
+
+
+def test_a_crawl_leaves_the_clusters_up_to_date(tmp_path):
+    copies = corpus(24, seed=17)
+    server, paths = _syndication_site(copies)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    data = tmp_path / "data"
+    try:
+        result = run_cli(
+            "crawl", "--start-url", base + "/", "--data-dir", str(data), "--allow-private-addresses",
+            "--delay", "0", "--quiet",
+        )  # fmt: skip
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.returncode == 0, result.stderr
+    store = ArticleStore(data / "news.db")
+    stored = {u for (u,) in store.db.execute("select url from articles")}
+    clustered = _partition(store)
+    store.close()
+    assert stored == {base + p for p in paths}
+    crawled = [copy.__class__(**{**copy.__dict__, "url": base + p}) for p, copy in paths.items()]
+    precision, recall = _pairwise(crawled, clustered)
+    assert precision >= 0.95 and recall >= 0.95, (precision, recall)
