@@ -54,6 +54,14 @@ def store_for(crawler):
     return entry[0]
 
 
+def shared_store(path: Path):
+    """The store the process's crawlers are using on this database, or None: code beside them
+    in the reactor thread writes through it, never through a second connection that would wait
+    on the crawlers' open group transaction while blocking the thread that commits it."""
+    entry = _STORES.get(Path(path).resolve())
+    return entry[0] if entry else None
+
+
 def release_store(crawler) -> None:
     """Commit the crawler's rows; close the store once no crawler of this process uses it."""
     path = db_path(crawler.settings).resolve()

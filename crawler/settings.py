@@ -52,7 +52,13 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.retry.BackoffRetryMiddleware": 550,
     # Sees responses before HttpCompressionMiddleware (590) decompresses them.
     "crawler.bodycheck.TruncatedBodyMiddleware": 595,
+    # Last before the download: every request, retries and redirects included, waits for its
+    # host's slot, shared by every crawl of the process (crawler/politeness.py).
+    "crawler.politeness.HostGateMiddleware": 950,
 }
+# DOWNLOAD_DELAY is a minimum: the host gate randomises gaps upwards only (Scrapy's own
+# randomisation would bring a 0.5 s delay down to 0.25 s).
+RANDOMIZE_DOWNLOAD_DELAY = False
 # The resolver connections use: forbidden addresses are withheld (see crawler/safety.py).
 TWISTED_DNS_RESOLVER = "crawler.safety.GuardedResolver"
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
@@ -82,6 +88,10 @@ NEWSARCHIVE_EXTRACT_TIMEOUT = 120
 # Rows are committed in groups, at most this many seconds apart (0: a commit for every page).
 # A crawl killed outright loses at most that much work, which its next run fetches again.
 NEWSARCHIVE_COMMIT_INTERVAL = 0.5
+# Sites crawled at once by `crawl SITE...` and `schedule run-due`, in one process; a new one
+# starts as another finishes. Most of a small site's crawl is waiting for its politeness delay.
+NEWSARCHIVE_CONCURRENT_SITES = 16
+NEWSARCHIVE_HOST_GATE_ENABLED = True
 ARCHIVE_WARC_ENABLED = True
 ARCHIVE_WARC_DIR = None  # default: DATA_DIR/warc
 ARCHIVE_WARC_MAX_SIZE = 1_000_000_000

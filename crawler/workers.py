@@ -334,3 +334,30 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# One pool for every crawler of the process: `schedule run-due` runs many sites at once, and a
+# pool each would start a worker process each (with its own dictionaries, about 60 MB).
+_SHARED: dict[tuple, list] = {}
+
+
+def shared_pool(size: int, timeout: float | None) -> WorkerPool:
+    """The process's pool of this size, started on first use; give it back with release_pool."""
+    key = (size, timeout)
+    entry = _SHARED.get(key)
+    if entry is None:
+        entry = _SHARED[key] = [WorkerPool(size, timeout=timeout), 0]
+    entry[1] += 1
+    return entry[0]
+
+
+async def release_pool(pool: WorkerPool) -> None:
+    """One user fewer; the last one closes the pool."""
+    for key, entry in list(_SHARED.items()):
+        if entry[0] is pool:
+            entry[1] -= 1
+            if entry[1] <= 0:
+                del _SHARED[key]
+                await pool.aclose()
+            return
+    await pool.aclose()  # not a shared one

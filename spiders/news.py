@@ -33,7 +33,7 @@ from crawler.profile import adhoc_profile, as_list, get_profile
 from crawler.safety import REFUSED
 from crawler.urls import canonical_url, trap_reason
 from crawler.validate import check_settings
-from crawler.workers import WorkerPool
+from crawler.workers import release_pool, shared_pool
 from spiders.items import ArticleItem, FailureItem, UnchangedItem
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -115,8 +115,8 @@ class NewsSpider(scrapy.Spider):
         workers = crawler.settings.getint("NEWSARCHIVE_EXTRACT_WORKERS", 0)
         spider.extract_pool = None
         if workers > 0:
-            spider.extract_pool = WorkerPool(
-                workers, timeout=crawler.settings.getfloat("NEWSARCHIVE_EXTRACT_TIMEOUT", 120) or None
+            spider.extract_pool = shared_pool(
+                workers, crawler.settings.getfloat("NEWSARCHIVE_EXTRACT_TIMEOUT", 120) or None
             )
             crawler.signals.connect(spider._close_pool, signal=signals.spider_closed)
         spider.now = datetime.now(UTC)
@@ -124,7 +124,7 @@ class NewsSpider(scrapy.Spider):
 
     async def _close_pool(self, spider):
         if self.extract_pool is not None:
-            await self.extract_pool.aclose()
+            await release_pool(self.extract_pool)
 
     async def start(self):
         if self.extract_pool is not None:

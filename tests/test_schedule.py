@@ -179,3 +179,56 @@ def test_pause_resume_remove_and_crontab(tmp_path):
     assert missing.returncode == 2 and "no schedule for 'nosuch'" in missing.stderr
     line = run_cli("schedule", "crontab", "--data-dir", str(tmp_path)).stdout.strip()
     assert line.startswith("*/5 * * * * cd ") and "schedule run-due --quiet --data-dir" in line
+
+
+def test_due_sites_run_at_once_with_each_hosts_gap_kept(tmp_path):
+    """Twelve sites, each on its own address with delay = 0.5, one of them hanging: all due at
+    once. They crawl side by side in one process, no host ever sees two requests closer than
+    0.45 s, and the hanging site ends failed without holding the others."""
+    import json
+
+    from tests.servers import module_server
+
+    log = tmp_path / "requests.log"
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    with module_server(
+        "tests.manysites", "--sites", "12", "--articles", "5", "--hang", "4", "--log", str(log)
+    ) as line:
+        info = json.loads(line)
+        port, hosts = info["port"], info["hosts"]
+        for i, host in enumerate(hosts):
+            (folder / f"s{i}.toml").write_text(
+                f'name = "s{i}"\ndomains = ["{host}"]\nstart_urls = ["http://{host}:{port}/"]\n'
+                'article_patterns = ["/news/"]\ndelay = 0.5\n',
+                encoding="utf-8",
+            )
+            extra = ["--set", "DOWNLOAD_TIMEOUT=2", "--set", "RETRY_TIMES=0"] if i == 4 else []
+            result = run_cli(
+                "schedule", "add", f"s{i}", "--every", "1h", "--profiles", str(folder),
+                "--allow-private-addresses", "--data-dir", str(tmp_path), "--now", "2026-11-26T10:00:00Z", *extra,
+            )  # fmt: skip
+            assert result.returncode == 0, result.stderr
+        due = run_cli(
+            "schedule", "run-due", "--quiet", "--data-dir", str(tmp_path), "--now", "2026-11-26T10:05:00Z"
+        )
+    assert due.returncode == 1 and "s4 failed" in due.stderr  # the hanging one, and only it
+    stored = rows(tmp_path, "select site, count(*) n from articles group by site")
+    assert {r["site"]: r["n"] for r in stored} == {f"s{i}": 5 for i in range(12) if i != 4}
+    schedules = {r["site"]: r["last_status"] for r in rows(tmp_path, "select * from schedules")}
+    assert schedules == {f"s{i}": "failed" if i == 4 else "finished" for i in range(12)}
+
+    times: dict[str, list[float]] = {}
+    for entry in log.read_text(encoding="utf-8").splitlines():
+        host, at, _ = entry.split(" ", 2)
+        times.setdefault(host, []).append(float(at))
+    gaps = [b - a for ts in times.values() for a, b in zip(sorted(ts), sorted(ts)[1:], strict=False)]
+    assert len(times) == 11 and min(gaps) >= 0.45, min(gaps)
+
+    # Side by side, not one after another: the crawls' runs overlap.
+    runs = rows(tmp_path, "select site, started_at, finished_at, status from crawls order by started_at")
+    overlapping = max(sum(r["started_at"] <= s["started_at"] < r["finished_at"] for r in runs) for s in runs)
+    assert overlapping >= 5
+    hung = next(r for r in runs if r["site"] == "s4")
+    assert hung["status"] == "failed"
+    assert all(r["finished_at"] <= hung["finished_at"] for r in runs)  # nobody waited for it

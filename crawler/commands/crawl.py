@@ -41,20 +41,7 @@ def crawl_settings(args, quiet: bool, profile=None):
         opts["CLOSESPIDER_PAGECOUNT"] = args.max_pages
     if getattr(args, "depth", 0):
         opts["DEPTH_LIMIT"] = args.depth
-    delay = getattr(args, "delay", None)
-    if delay is None and profile is not None and profile.delay is not None:
-        delay = profile.delay
-    if getattr(args, "concurrency", None) is None and profile is not None and profile.concurrency:
-        args.concurrency = int(profile.concurrency)
-    if delay is not None:
-        if not 0 <= delay <= MAX_DELAY:  # also refuses nan and inf
-            raise UsageError(f"--delay must be between 0 and {MAX_DELAY:g} seconds, not {delay:g}")
-        opts["DOWNLOAD_DELAY"] = delay
-        opts["AUTOTHROTTLE_ENABLED"] = delay > 0
-    if getattr(args, "concurrency", None) is not None:
-        if args.concurrency < 1:
-            raise UsageError(f"--concurrency must be 1 or more, not {args.concurrency}")
-        opts["CONCURRENT_REQUESTS_PER_DOMAIN"] = args.concurrency
+    opts.update(politeness(args, profile))
     for flag in ("max_pages", "depth", "refetch_window"):
         value = getattr(args, flag, None)
         if value is not None and value < 0:
@@ -74,6 +61,34 @@ def crawl_settings(args, quiet: bool, profile=None):
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     return settings
+
+
+def politeness(args, profile=None) -> dict:
+    """The delay and concurrency settings of one site: the command line's, else its profile's."""
+    opts: dict = {}
+    delay = getattr(args, "delay", None)
+    if delay is None and profile is not None and profile.delay is not None:
+        delay = profile.delay
+    concurrency = getattr(args, "concurrency", None)
+    if concurrency is None and profile is not None and profile.concurrency:
+        concurrency = int(profile.concurrency)
+    if delay is not None:
+        if not 0 <= delay <= MAX_DELAY:  # also refuses nan and inf
+            raise UsageError(f"--delay must be between 0 and {MAX_DELAY:g} seconds, not {delay:g}")
+        opts["DOWNLOAD_DELAY"] = delay
+        opts["AUTOTHROTTLE_ENABLED"] = delay > 0
+    if concurrency is not None:
+        if concurrency < 1:
+            raise UsageError(f"--concurrency must be 1 or more, not {concurrency}")
+        opts["CONCURRENT_REQUESTS_PER_DOMAIN"] = concurrency
+    return opts
+
+
+def site_settings(settings, args, profile):
+    """A copy of the run's settings with one site's own politeness (crawl A B: each its own)."""
+    own = settings.copy()
+    own.setdict(politeness(args, profile), priority="cmdline")
+    return own
 
 
 def _networks(values: list[str]) -> list[str]:
@@ -115,47 +130,20 @@ def _check_database(db: Path) -> None:
     ArticleStore(db).close()
 
 
-def stop_downloads(crawlers) -> None:
-    """Mark each crawl as stopping and cancel its downloads under way."""
-    from archive.rawhttp import RawHTTPDownloadHandler
+def run_spiders(settings, jobs: list[dict], site_settings_list: list | None = None) -> list[str]:
+    """Run NewsSpider once per job in this process, a bounded number at once; returns the
+    crawl ids (new or resumed)."""
+    from crawler.runner import Job, run_jobs
 
-    for crawler in crawlers:
-        if crawler.spider is not None:
-            crawler.spider.stopping = True
-        engine = getattr(crawler, "engine", None)
-        handlers = getattr(getattr(getattr(engine, "downloader", None), "handlers", None), "_handlers", {})
-        for handler in {id(h): h for h in handlers.values()}.values():
-            if isinstance(handler, RawHTTPDownloadHandler):
-                handler.cancel_inflight()
-
-
-def run_spiders(settings, jobs: list[dict]) -> list[str]:
-    """Run NewsSpider once per job in this process; returns the crawl ids (new or resumed)."""
-    from scrapy.crawler import CrawlerProcess
-
-    from crawler.workers import tune_gc
-    from spiders.news import NewsSpider
-
-    class StoppingProcess(CrawlerProcess):
-        """SIGTERM or Ctrl-C: Scrapy's graceful stop, and the downloads under way cancelled
-        at once (their URLs stay in the frontier for the next run), so a crawl stops within
-        seconds even when a server hangs; a second signal still forces the stop."""
-
-        def _signal_shutdown(self, signum, frame):
-            from twisted.internet import reactor
-
-            super()._signal_shutdown(signum, frame)
-            reactor.callFromThread(stop_downloads, list(self.crawlers))
-
-    process = StoppingProcess(settings)
-    crawlers = []
-    for job in jobs:
-        crawler = process.create_crawler(NewsSpider)
-        crawlers.append(crawler)
-        process.crawl(crawler, **job)
-    tune_gc()
-    process.start()
-    return [c.spider.crawl_id for c in crawlers if c.spider is not None and c.spider.crawl_id]
+    runs = [
+        Job(job.get("site") or "adhoc", job, (site_settings_list or [settings] * len(jobs))[i])
+        for i, job in enumerate(jobs)
+    ]
+    run_jobs(settings, runs, progress=settings.getfloat("NEWSARCHIVE_PROGRESS_INTERVAL"))
+    for job in runs:
+        if job.status == "failed":
+            print(f"newsarchive crawl: {job.name}: {job.error}", file=sys.stderr)
+    return [job.crawl_id for job in runs if job.crawl_id]
 
 
 def summarise(db_path: Path, crawl_ids: list[str]) -> tuple[list[dict], str]:
@@ -279,7 +267,8 @@ def run_crawl(args) -> int:
         }
         for s in args.sites
     ]
-    ids = run_spiders(settings, jobs)
+    own = [site_settings(settings, args, get_profile(s, args.profiles)) for s in args.sites]
+    ids = run_spiders(settings, jobs, own)
     rows, text = summarise(Path(settings.get("NEWSARCHIVE_DB")), ids)
     return _report(args, rows, text)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shlex
-import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,10 +28,13 @@ def _crawl_args(args) -> list[str]:
         ("--max-pages", args.max_pages),
         ("--depth", args.depth),
         ("--delay", args.delay),
+        ("--concurrency", args.concurrency),
         ("--base-url", args.base_url),
     ):
         if value is not None:
             out += [flag, str(value)]
+    for item in args.set:
+        out += ["--set", item]
     for directory in args.profiles:
         out += ["--profiles", str(Path(directory).resolve())]
     if args.allow_private_addresses:
@@ -44,6 +46,7 @@ def schedule_add(args, store) -> int:
     from crawler.profile import get_profile
 
     get_profile(args.site, args.profiles)  # the site must exist now, not at 3 in the morning
+    _job(args, {"site": args.site, "args": json.dumps(_crawl_args(args))})  # and its options work
     if bool(args.every) == bool(args.cron):
         raise UsageError("give --every DURATION or --cron 'EXPR' (one of them)")
     try:
@@ -114,22 +117,64 @@ def _claim(store, site: str, now: datetime) -> bool:
 
 
 def run_due(args, store) -> int:
+    """Crawl every due site, a bounded number at once in this one process (crawler/runner.py):
+    a slow or failing site holds only its own place."""
     now = _now(args)
-    db, warc = data_paths(args)
-    due = [
-        r
-        for r in store.db["schedules"].rows_where(
+    due = list(
+        store.db["schedules"].rows_where(
             "paused = 0 and next_due_at <= ?", [iso(now)], order_by="next_due_at"
         )
-    ]
-    failed = 0
-    for row in due:
-        if not _claim(store, row["site"], now):
-            continue
-        cmd = [
-            sys.executable,
-            "-m",
-            "crawler",
+    )
+    claimed = [row for row in due if _claim(store, row["site"], now)]
+    if not claimed:
+        return 0
+    jobs, rows, failed = [], {}, []
+    for row in claimed:
+        try:
+            jobs.append(_job(args, row))
+            rows[row["site"]] = row
+        except (UsageError, ValueError) as exc:  # the stored options no longer work: this site only
+            _finish(store, row, now, None, "failed")
+            failed.append(f"{row['site']} failed ({exc})")
+    if jobs:
+        from crawler.runner import run_jobs
+
+        def done(job) -> None:
+            from crawler.paths import shared_store
+
+            db = shared_store(data_paths(args)[0]) or store
+            status = "failed"
+            if job.status == "done" and job.crawl_id:
+                crawl = db.crawl(job.crawl_id)
+                status = "finished" if crawl and crawl["status"] == "finished" else "failed"
+            nxt = _finish(db, rows[job.name], now, job.crawl_id, status)
+            if status != "finished":
+                reason = job.error or (db.crawl(job.crawl_id) or {}).get("status", "failed")
+                failed.append(f"{job.name} failed ({reason}); next try {iso(nxt)}")
+            elif not args.quiet:
+                crawl = db.crawl(job.crawl_id)
+                print(
+                    f"{job.name}: {crawl['pages']} pages, {crawl['articles_new']} new articles, "
+                    f"{crawl['errors']} errors; next due {iso(nxt)}",
+                    flush=True,
+                )
+
+        run_jobs(jobs[0].settings, jobs, on_done=done, progress=0 if args.quiet else 5)
+    for line in failed:
+        print(f"newsarchive schedule run-due: {line}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _job(args, row):
+    """A runner job for one due schedule: its stored crawl options read as `crawl` reads them."""
+    from crawler.cli import build_parser
+    from crawler.commands.crawl import crawl_settings
+    from crawler.profile import get_profile
+    from crawler.runner import Job
+
+    db, warc = data_paths(args)
+    options = build_parser().parse_args(
+        [
             "crawl",
             row["site"],
             "--quiet",
@@ -139,39 +184,33 @@ def run_due(args, store) -> int:
             str(db),
             "--warc-dir",
             str(warc),
-            *json.loads(row["args"] or "[]"),
         ]
-        before = {r[0] for r in store.db.execute("select id from crawls where site = ?", [row["site"]])}
-        result = subprocess.run(cmd, capture_output=True, text=True)
-        after = [
-            r[0]
-            for r in store.db.execute(
-                "select id from crawls where site = ? order by started_at", [row["site"]]
-            )
-        ]
-        crawl_id = next((c for c in reversed(after) if c not in before), after[-1] if after else None)
-        status = "finished" if result.returncode == 0 else "failed"
-        nxt = next_due(now, every=row["every_seconds"], cron=row["cron"], anchor=parse_iso(row["anchor_at"]))
-        store.db["schedules"].update(
-            row["site"],
-            {
-                "claimed_by": None,
-                "claimed_at": None,
-                "next_due_at": iso(nxt),
-                "last_crawl_id": crawl_id,
-                "last_status": status,
-            },
+        + json.loads(row["args"] or "[]")
+    )
+    profile = get_profile(row["site"], options.profiles)
+    settings = crawl_settings(options, quiet=True, profile=profile)
+    kwargs = {
+        "site": row["site"],
+        "profiles": ",".join(options.profiles),
+        "base_url": options.base_url,
+        "since": options.since,
+        "refetch_window": options.refetch_window,
+    }
+    return Job(row["site"], kwargs, settings)
+
+
+def _finish(store, row, now, crawl_id, status: str):
+    """Release a schedule's claim and set its next slot after a run; returns that slot."""
+    nxt = next_due(now, every=row["every_seconds"], cron=row["cron"], anchor=parse_iso(row["anchor_at"]))
+    # Plain SQL inside the store's transaction: during a run this may be the crawlers' store,
+    # whose group transaction sqlite-utils' own commit would cut short.
+    with store.transaction():
+        store.db.execute(
+            "update schedules set claimed_by = null, claimed_at = null, next_due_at = ?, "
+            "last_crawl_id = ?, last_status = ? where site = ?",
+            [iso(nxt), crawl_id, status, row["site"]],
         )
-        if result.returncode != 0:
-            failed += 1
-            print(
-                f"newsarchive schedule run-due: {row['site']} failed (exit {result.returncode}); next try {iso(nxt)}",
-                file=sys.stderr,
-            )
-            print((result.stderr or result.stdout).strip()[-2000:], file=sys.stderr)
-        elif not args.quiet:
-            print(f"{row['site']}: {result.stdout.strip() or 'finished'}; next due {iso(nxt)}")
-    return 1 if failed else 0
+    return nxt
 
 
 def schedule_crontab(args, store) -> int:

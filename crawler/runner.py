@@ -1,0 +1,116 @@
+"""Many site crawls in one process: a bounded number at once, new ones starting as others end.
+
+Scrapy runs any number of crawlers on one reactor, each with its own download slots; the
+politeness shared between them is the host gate's (crawler/politeness.py). One failing or
+hanging site holds only its own place: the others go on and new ones start beside it.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Job:
+    """One site's crawl: the spider's arguments and the crawler's settings."""
+
+    name: str
+    kwargs: dict
+    settings: object
+    crawler: object = None
+    status: str = "queued"  # queued, running, done, failed
+    error: str | None = None
+    crawl_id: str | None = field(default=None)
+
+
+def stop_downloads(crawlers) -> None:
+    """Mark each crawl as stopping and cancel its downloads under way."""
+    from archive.rawhttp import RawHTTPDownloadHandler
+
+    for crawler in crawlers:
+        if crawler.spider is not None:
+            crawler.spider.stopping = True
+        engine = getattr(crawler, "engine", None)
+        handlers = getattr(getattr(getattr(engine, "downloader", None), "handlers", None), "_handlers", {})
+        for handler in {id(h): h for h in handlers.values()}.values():
+            if isinstance(handler, RawHTTPDownloadHandler):
+                handler.cancel_inflight()
+
+
+def run_jobs(
+    settings, jobs: list[Job], *, on_done: Callable[[Job], None] | None = None, progress: float = 0
+) -> list[Job]:
+    """Run the jobs, at most NEWSARCHIVE_CONCURRENT_SITES at once; returns them with status."""
+    from scrapy.crawler import Crawler, CrawlerProcess
+    from twisted.internet import task
+
+    from crawler.workers import tune_gc
+    from spiders.news import NewsSpider
+
+    limit = max(1, settings.getint("NEWSARCHIVE_CONCURRENT_SITES", 16))
+    queue = list(jobs)
+    stopping = []
+
+    class StoppingProcess(CrawlerProcess):
+        """SIGTERM or Ctrl-C: Scrapy's graceful stop, queued sites not started, and the
+        downloads under way cancelled at once (their URLs stay in the frontier for the next
+        run), so a crawl stops within seconds even when a server hangs; a second signal still
+        forces the stop."""
+
+        def _signal_shutdown(self, signum, frame):
+            from twisted.internet import reactor
+
+            stopping.append(signum)
+            super()._signal_shutdown(signum, frame)
+            reactor.callFromThread(stop_downloads, list(self.crawlers))
+
+    process = StoppingProcess(settings)
+
+    def start_next() -> None:
+        while queue and not stopping and sum(j.status == "running" for j in jobs) < limit:
+            job = queue.pop(0)
+            # The first crawler installs the reactor (as CrawlerProcess.create_crawler does).
+            first = not getattr(process, "_initialized_reactor", True)
+            process._initialized_reactor = True
+            job.crawler = Crawler(NewsSpider, job.settings, init_reactor=first)
+            job.status = "running"
+            deferred = process.crawl(job.crawler, **job.kwargs)
+            deferred.addBoth(finished, job)
+
+    def finished(result, job: Job):
+        spider = job.crawler.spider
+        job.crawl_id = getattr(spider, "crawl_id", None) if spider is not None else None
+        if hasattr(result, "getErrorMessage"):  # a Failure: this site only
+            job.status, job.error = "failed", result.getErrorMessage()
+            logger.error("crawl of %s failed: %s", job.name, job.error)
+        else:
+            job.status = "done"
+        if on_done is not None:
+            on_done(job)
+        start_next()
+        return None
+
+    if progress > 0 and len(jobs) > 1:
+        report = task.LoopingCall(_print_sites, jobs)
+        report.start(progress, now=False)
+    start_next()
+    tune_gc()
+    process.start()
+    return jobs
+
+
+def _print_sites(jobs: list[Job]) -> None:
+    running = [j.name for j in jobs if j.status == "running"]
+    counts = {s: sum(j.status == s for j in jobs) for s in ("done", "failed", "queued")}
+    shown = ", ".join(running[:5]) + (", ..." if len(running) > 5 else "")
+    print(
+        f"  sites: {len(running)} running ({shown}), {counts['done']} done, {counts['failed']} failed, "
+        f"{counts['queued']} queued",
+        file=sys.stderr,
+        flush=True,
+    )
