@@ -130,7 +130,7 @@ def _shingles(db, url: str, cache: dict) -> set[str]:
     return found
 
 
-_CACHE_SIZE = 20_000
+_CACHE_SIZE = 1_000
 # Candidates must share two bands of the 32: a copy (shingle Jaccard 0.7, a cut to 70%) shares
 # 7.6 on average and fewer than two with a probability of 0.2%; two texts on one topic
 # (Jaccard 0.3) share 0.26, and two or more with a probability of 3%.

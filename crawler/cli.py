@@ -300,7 +300,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--base-url")
     p.add_argument("--profiles", action="append", default=[], metavar="DIR")
     p.add_argument("--allow-private-addresses", action="store_true")
-    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="add: a setting for its crawls")
+    p.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE", help="add: a setting for its crawls"
+    )
     p.add_argument("--quiet", action="store_true", help="run-due: print nothing unless a crawl failed")
     p.add_argument("--now", help=argparse.SUPPRESS)
 

@@ -49,7 +49,7 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local nxt = tonumber(redis.call('GET', KEYS[1]) or '0')
 local slot = math.max(now, nxt)
-redis.call('SET', KEYS[1], tostring(slot + tonumber(ARGV[1])), 'PX', math.ceil(tonumber(ARGV[1]) * 1000) + 60000)
+redis.call('SET', KEYS[1], tostring(slot + tonumber(ARGV[1])), 'PX', math.ceil((slot - now + tonumber(ARGV[1])) * 1000) + 5000)
 return tostring(slot - now)
 """
 
@@ -58,13 +58,14 @@ class RedisHostClock:
     """The same reservation in Redis, against Redis' own clock: workers on several machines
     share each host's gap. Returns how long to wait from now."""
 
-    def __init__(self, server, prefix: str) -> None:
+    def __init__(self, server) -> None:
         self.server = server
-        self.prefix = prefix
         self._script = server.register_script(_RESERVE_SCRIPT)
 
     def wait_for(self, host: str, gap: float) -> float:
-        return float(self._script(keys=[f"{self.prefix}:host:{host}"], args=[gap]))
+        # One key a host, whatever the site: sites sharing a host share its budget here too.
+        # It lives until the host's next slot has passed.
+        return float(self._script(keys=[f"newsarchive:hosts:{host}"], args=[gap]))
 
 
 class HostGateMiddleware:
@@ -87,7 +88,7 @@ class HostGateMiddleware:
         if url and settings.get("NEWSARCHIVE_REDIS_KEYS"):
             import redis
 
-            redis_clock = RedisHostClock(redis.Redis.from_url(url), settings.get("NEWSARCHIVE_REDIS_KEYS"))
+            redis_clock = RedisHostClock(redis.Redis.from_url(url))
         gate = cls(crawler, delay, redis_clock)
         crawler.signals.connect(gate.robots_parsed, signal=signals.robots_parsed)
         return gate

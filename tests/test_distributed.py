@@ -189,3 +189,65 @@ def test_a_worker_stops_with_a_clear_error_when_redis_goes_away(demo_site, tmp_p
     assert proc.returncode == 1
     assert count(shard, "select count(*) from crawls where status = 'failed'") == 1
     assert count(shard, "select count(*) from articles") >= 2  # what it stored is kept
+
+
+def test_workers_of_one_site_share_its_hosts_gap(redis_url, tmp_path):
+    """Two workers crawling one site with delay = 0.5: the gap holds between any two requests
+    to the host, whichever worker sends them (the slots are reserved in Redis)."""
+    import json
+
+    from tests.servers import module_server
+
+    log = tmp_path / "requests.log"
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    data = tmp_path / "data"
+    with module_server("tests.manysites", "--sites", "1", "--articles", "16", "--log", str(log)) as line:
+        info = json.loads(line)
+        host, port = info["hosts"][0], info["port"]
+        (folder / "one.toml").write_text(
+            f'name = "one"\ndomains = ["{host}"]\nstart_urls = ["http://{host}:{port}/"]\n'
+            'article_patterns = ["/news/"]\ndelay = 0.5\n',
+            encoding="utf-8",
+        )
+        procs = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "crawler",
+                    "crawl",
+                    "one",
+                    "--profiles",
+                    str(folder),
+                    "--data-dir",
+                    str(data),
+                    "--allow-private-addresses",
+                    "--quiet",
+                    "--redis",
+                    redis_url,
+                    "--worker-id",
+                    name,
+                    "--redis-idle",
+                    "2",
+                    # each worker holds two requests at most, so that both take part
+                    "--set",
+                    "CONCURRENT_REQUESTS=2",
+                ],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                cwd=ROOT,
+                env={**os.environ, "PYTHONPATH": str(ROOT)},
+            )  # fmt: skip
+            for name in ("g1", "g2")
+        ]
+        for proc in procs:
+            _, err = proc.communicate(timeout=300)
+            assert proc.returncode == 0, err
+    shards = sorted((data / "shards").glob("*/news.db"))
+    assert sum(count(s, "select count(*) from articles") for s in shards) == 16
+    assert all(fetched(s) for s in shards)  # both workers took part
+    times = sorted(float(entry.split(" ")[1]) for entry in log.read_text(encoding="utf-8").splitlines())
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    assert len(times) >= 18 and min(gaps) >= 0.45, min(gaps)
