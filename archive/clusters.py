@@ -97,25 +97,53 @@ def _match(db, url: str, content_hash: str, rowid: int, cache: dict) -> bool:
     db.conn.executemany(
         "insert or ignore into copy_bands (key, article) values (?, ?)", [(k, rowid) for k in keys]
     )
-    copies, joined = [], set()
+    copies, joined, tried = [], set(), set()
     for candidate, _, cluster in candidates:
-        if candidate == url or (cluster is not None and cluster in joined):
+        if candidate == url:
             continue
-        if are_copies(mine, _shingles(db, candidate, cache)):
-            copies.append(candidate)
-            if cluster is not None:
+        if cluster is None:
+            if are_copies(mine, _shingles(db, candidate, cache)):
+                copies.append(candidate)
+        elif cluster not in tried:
+            # A cluster is joined by being a copy of its earliest copy, not of any member: so
+            # copies of copies cannot drift, link by link, into another story.
+            tried.add(cluster)
+            earliest = db.execute(
+                "select url from clusters where cluster_id = ? and is_earliest = 1", [cluster]
+            ).fetchone()
+            if earliest and are_copies(mine, _shingles(db, earliest[0], cache)):
                 joined.add(cluster)
-    if not copies:
+    if not copies and not joined:
         return False
+    new_id = (db.execute("select max(cluster_id) from clusters").fetchone()[0] or 0) + 1
+    cluster_id = min(joined) if joined else new_id
+    if len(joined) == 1 and not copies and _join(db, cluster_id, url, cache):
+        return True  # the common case: one more copy of a known story
     members = set(copies) | {url}
     for cid in joined:
         members |= {u for (u,) in db.execute("select url from clusters where cluster_id = ?", [cid])}
-    cluster_id = (
-        min(joined) if joined else (db.execute("select max(cluster_id) from clusters").fetchone()[0] or 0) + 1
-    )
-    for cid in joined:
         db.execute("delete from clusters where cluster_id = ?", [cid])
     _refresh(db, cluster_id, sorted(members), cache)
+    return True
+
+
+def _join(db, cluster_id: int, url: str, cache: dict) -> bool:
+    """Add one member to a cluster whose earliest copy stays the earliest; False when the new
+    member is earlier (then the whole cluster is measured again against it)."""
+    when = "coalesce(a.published_at, a.first_seen_at, '9999'), coalesce(a.first_seen_at, '9999'), a.url"
+    first = db.execute(
+        f"select {when} from clusters c join articles a on a.url = c.url "  # noqa: S608
+        "where c.cluster_id = ? and c.is_earliest = 1",
+        [cluster_id],
+    ).fetchone()
+    mine = db.execute(f"select {when} from articles a where a.url = ?", [url]).fetchone()  # noqa: S608
+    if first is None or tuple(mine) < tuple(first):
+        return False
+    similarity = round(jaccard(_shingles(db, first[2], cache), _shingles(db, url, cache)), 3)
+    db.execute(
+        "insert or replace into clusters (cluster_id, url, similarity, is_earliest) values (?, ?, ?, 0)",
+        [cluster_id, url, similarity],
+    )
     return True
 
 

@@ -22,6 +22,8 @@ from scrapy.utils._download_handlers import get_dataloss_msg, wrap_twisted_excep
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import CancelledError
 
+from crawler.politeness import wait_turn
+
 
 class RawExchange:
     """The bytes of one request and its response as sent and received (chunking included)."""
@@ -127,6 +129,9 @@ class RawHTTPDownloadHandler(HTTP11DownloadHandler):
             crawler=self._crawler,
             tls_verbose_logging=self._tls_verbose_logging,
         )
+        if self._stopped:
+            raise CrawlStopping(request.url)
+        await wait_turn(request)  # the host's politeness gap, right before the request goes out
         if self._stopped:
             raise CrawlStopping(request.url)
         deferred = agent.download_request(request)

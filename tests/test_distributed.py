@@ -247,7 +247,7 @@ def test_workers_of_one_site_share_its_hosts_gap(redis_url, tmp_path):
             assert proc.returncode == 0, err
     shards = sorted((data / "shards").glob("*/news.db"))
     assert sum(count(s, "select count(*) from articles") for s in shards) == 16
-    assert all(fetched(s) for s in shards)  # both workers took part
+    assert all(fetched(s) for s in shards), [len(fetched(s)) for s in shards]  # both workers took part
     times = sorted(float(entry.split(" ")[1]) for entry in log.read_text(encoding="utf-8").splitlines())
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
     assert len(times) >= 18 and min(gaps) >= 0.45, min(gaps)

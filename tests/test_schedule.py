@@ -203,7 +203,7 @@ def test_due_sites_run_at_once_with_each_hosts_gap_kept(tmp_path):
                 'article_patterns = ["/news/"]\ndelay = 0.5\n',
                 encoding="utf-8",
             )
-            extra = ["--set", "DOWNLOAD_TIMEOUT=2", "--set", "RETRY_TIMES=0"] if i == 4 else []
+            extra = ["--set", "DOWNLOAD_TIMEOUT=6", "--set", "RETRY_TIMES=0"] if i == 4 else []
             result = run_cli(
                 "schedule", "add", f"s{i}", "--every", "1h", "--profiles", str(folder),
                 "--allow-private-addresses", "--data-dir", str(tmp_path), "--now", "2026-11-26T10:00:00Z", *extra,
@@ -231,4 +231,6 @@ def test_due_sites_run_at_once_with_each_hosts_gap_kept(tmp_path):
     assert overlapping >= 5
     hung = next(r for r in runs if r["site"] == "s4")
     assert hung["status"] == "failed"
-    assert all(r["finished_at"] <= hung["finished_at"] for r in runs)  # nobody waited for it
+    # Others went on beside it: they started and finished while it was still hanging.
+    beside = [r for r in runs if r["site"] != "s4" and r["finished_at"] <= hung["finished_at"]]
+    assert len(beside) >= 5
