@@ -10,6 +10,8 @@
    pages/s with one and two workers (NEWSARCHIVE_BENCH_REDIS_SITE articles).
 5. research_bench: matching copies per article added to an index of 100,000 articles, and
    `trend` over them (NEWSARCHIVE_BENCH_RESEARCH articles).
+6. sites_bench: 200 small sites due at once (NEWSARCHIVE_BENCH_SITES), sites/hour and peak
+   memory beside the serial run.
 """
 
 from __future__ import annotations
@@ -68,3 +70,6 @@ if __name__ == "__main__":
     import research_bench
 
     research_bench.main(int(os.environ.get("NEWSARCHIVE_BENCH_RESEARCH", "100000")))
+    import sites_bench
+
+    sites_bench.main(int(os.environ.get("NEWSARCHIVE_BENCH_SITES", "200")))

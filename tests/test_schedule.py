@@ -234,3 +234,41 @@ def test_due_sites_run_at_once_with_each_hosts_gap_kept(tmp_path):
     # Others went on beside it: they started and finished while it was still hanging.
     beside = [r for r in runs if r["site"] != "s4" and r["finished_at"] <= hung["finished_at"]]
     assert len(beside) >= 5
+
+
+def test_status_shows_running_and_queued_sites_during_run_due(tmp_path):
+    import json
+    import time
+
+    from tests.servers import module_server
+
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    with module_server("tests.manysites", "--sites", "4", "--articles", "4", "--first", "60") as line:
+        info = json.loads(line)
+        for i, host in enumerate(info["hosts"]):
+            (folder / f"q{i}.toml").write_text(
+                f'name = "q{i}"\ndomains = ["{host}"]\nstart_urls = ["http://{host}:{info["port"]}/"]\n'
+                'article_patterns = ["/news/"]\ndelay = 0.5\n',
+                encoding="utf-8",
+            )
+            result = run_cli(
+                "schedule", "add", f"q{i}", "--every", "1h", "--profiles", str(folder), "--allow-private-addresses",
+                "--set", "NEWSARCHIVE_CONCURRENT_SITES=2", "--data-dir", str(tmp_path), "--now", "2026-11-26T10:00:00Z",
+            )  # fmt: skip
+            assert result.returncode == 0, result.stderr
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        due = subprocess.Popen(
+            [sys.executable, "-m", "crawler", "schedule", "run-due", "--quiet", "--data-dir", str(tmp_path),
+             "--now", "2026-11-26T10:05:00Z"],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        seen = set()
+        while due.poll() is None:
+            shown = run_cli("status", "--data-dir", str(tmp_path)).stdout
+            seen |= {state for state in ("running", "queued") if f" {state}" in shown.splitlines()[-1]}
+            time.sleep(0.2)
+        assert due.returncode == 0, due.stderr.read()
+    assert seen == {"running", "queued"}  # two at a time: the others waited their turn
+    final = run_cli("status", "--data-dir", str(tmp_path)).stdout.splitlines()[-1]
+    assert final == "4 finished"

@@ -249,6 +249,7 @@ def run_status(args) -> int:
     print(
         f"{'site':<14}{'last crawl':<22}{'result':<12}{'added':>6}{'failures':>9}  {'next due':<22}{'WARC MB':>8}"
     )
+    counts: dict[str, int] = {}
     for site in sites:
         last = store.db.execute(
             "select id, started_at, status, articles_new, errors from crawls where site = ? order by started_at desc limit 1",
@@ -262,5 +263,32 @@ def run_status(args) -> int:
             else 0
         )
         started, status, new, errors = (last[1], last[2], last[3], last[4]) if last else ("-", "-", 0, 0)
+        if status == "running" and not _locked(args, site):
+            status = "stopped"  # its process is gone: the next run carries it on
+        elif sched and sched[0]["claimed_by"] and status != "running":
+            status = "queued"  # claimed by a run-due that has not started it yet
+        counts[status] = counts.get(status, 0) + 1
         print(f"{site:<14}{started:<22}{status:<12}{new:>6}{errors:>9}  {due:<22}{size:>8.1f}")
+    if sites:
+        print(", ".join(f"{n} {state}" for state, n in sorted(counts.items())))
     return 0
+
+
+def _locked(args, site: str) -> bool:
+    """Whether a live process holds the site's crawl lock in this data directory."""
+    import fcntl
+
+    from crawler.lock import lock_path
+
+    path = lock_path(data_paths(args)[0].parent, site)
+    if not path.exists():
+        return False
+    fd = os.open(path, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
