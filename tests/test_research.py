@@ -179,7 +179,7 @@ def test_search_command_text_and_json(demo_crawl):
     )
     hits = json.loads(run_cli("search", "两岸", "--data-dir", data, "--json", "--since", "2026-04-10").stdout)
     assert hits and all(h["published_at"] >= "2026-04-10" for h in hits)
-    assert set(hits[0]) == {"url", "title", "published_at", "site", "snippet", "rank"}
+    assert set(hits[0]) == {"url", "title", "published_at", "site", "snippet", "rank", "copies"}
 
 
 def test_stats_text_and_html(demo_crawl, tmp_path):
