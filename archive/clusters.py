@@ -12,7 +12,17 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from crawler.nearcopy import MIN_SHINGLES, are_copies, band_keys, jaccard, shingles, signature
+from crawler.nearcopy import (
+    MIN_ESTIMATE,
+    MIN_SHINGLES,
+    are_copies,
+    band_keys,
+    estimate,
+    jaccard,
+    pack,
+    shingles,
+    signature,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -79,17 +89,19 @@ def _forget(db, url: str) -> None:
 def _match(db, url: str, content_hash: str, rowid: int, cache: dict) -> bool:
     """Index one article and join it to the copies it has; True when it has some."""
     mine = _shingles(db, url, cache)
+    values = signature(mine) if len(mine) >= MIN_SHINGLES else None
     db.execute(
-        "insert into copy_state (url, content_hash, article) values (?, ?, ?)", [url, content_hash, rowid]
+        "insert into copy_state (url, content_hash, article, signature) values (?, ?, ?, ?)",
+        [url, content_hash, rowid, pack(values) if values is not None else None],
     )
-    if len(mine) < MIN_SHINGLES:
+    if values is None:
         return False
-    keys = band_keys(signature(mine))
+    keys = _rare(db, band_keys(values))
     marks = ", ".join("?" for _ in keys)
     # Candidates with the bands they share (more shared bands: likelier a copy, checked first)
     # and the cluster they are in: one confirmed member is enough to join a whole cluster.
     candidates = db.execute(
-        f"select s.url, count(*) as shared, c.cluster_id from copy_bands b "  # noqa: S608
+        f"select s.url, count(*) as shared, c.cluster_id, s.signature from copy_bands b "  # noqa: S608
         f"join copy_state s on s.article = b.article left join clusters c on c.url = s.url "
         f"where b.key in ({marks}) group by s.url having shared >= {MIN_SHARED_BANDS} order by shared desc, s.url",
         keys,
@@ -98,9 +110,9 @@ def _match(db, url: str, content_hash: str, rowid: int, cache: dict) -> bool:
         "insert or ignore into copy_bands (key, article) values (?, ?)", [(k, rowid) for k in keys]
     )
     copies, joined, tried = [], set(), set()
-    for candidate, _, cluster in candidates:
-        if candidate == url:
-            continue
+    for candidate, _, cluster, packed in candidates:
+        if candidate == url or estimate(values, packed) < MIN_ESTIMATE:
+            continue  # signatures too far apart: another story on the same topic
         if cluster is None:
             if are_copies(mine, _shingles(db, candidate, cache)):
                 copies.append(candidate)
@@ -125,6 +137,21 @@ def _match(db, url: str, content_hash: str, rowid: int, cache: dict) -> bool:
         db.execute("delete from clusters where cluster_id = ?", [cid])
     _refresh(db, cluster_id, sorted(members), cache)
     return True
+
+
+def _rare(db, keys: list[int]) -> list[int]:
+    """The band keys not shared by more than MAX_BUCKET articles. A band that hundreds of texts
+    share comes from boilerplate (a template sentence, a standard disclaimer), not from one
+    story: like a stop word, it only multiplies candidates; a copy shares many other bands."""
+    marks = ", ".join("?" for _ in keys)
+    crowded = {
+        key
+        for (key,) in db.execute(
+            f"select key from copy_bands where key in ({marks}) group by key having count(*) > ?",  # noqa: S608
+            [*keys, MAX_BUCKET],
+        )
+    }
+    return [k for k in keys if k not in crowded]
 
 
 def _join(db, cluster_id: int, url: str, cache: dict) -> bool:
@@ -163,6 +190,7 @@ _CACHE_SIZE = 1_000
 # 7.6 on average and fewer than two with a probability of 0.2%; two texts on one topic
 # (Jaccard 0.3) share 0.26, and two or more with a probability of 3%.
 MIN_SHARED_BANDS = 2
+MAX_BUCKET = 50
 
 
 def _refresh(db, cluster_id: int, members: list[str], cache: dict | None = None) -> None:

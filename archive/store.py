@@ -225,7 +225,11 @@ def _migrate_6(db: sqlite_utils.Database) -> None:
         "create table copy_bands (key integer not null, article integer not null, primary key (key, article)) without rowid"
     )
     db.execute("create index copy_bands_article on copy_bands (article)")
-    db.execute("create table copy_state (url text primary key, content_hash text, article integer)")
+    # The MinHash signature (NUM_PERM little-endian 4-byte values) estimates a candidate's
+    # similarity before its text is read again.
+    db.execute(
+        "create table copy_state (url text primary key, content_hash text, article integer, signature blob)"
+    )
     db.execute("create index copy_state_article on copy_state (article)")
 
 
