@@ -46,6 +46,21 @@ def _snippet(terms: list[str], body: str | None, body_norm: str | None, mark: tu
     return piece.replace("\n", " ")
 
 
+def filters(site: str | None, since: str | None, until: str | None) -> tuple[list[str], list]:
+    """SQL conditions (on `articles a`) and their values for a site and a publication period."""
+    where, params = [], []
+    if site:
+        where.append("a.site = ?")
+        params.append(site)
+    if since:
+        where.append("substr(a.published_at, 1, 10) >= ?")
+        params.append(since)
+    if until:
+        where.append("substr(a.published_at, 1, 10) <= ?")
+        params.append(until)
+    return where, params
+
+
 def search(
     db,
     query: str,
@@ -60,16 +75,8 @@ def search(
     terms = query_terms(query)
     if not terms:
         raise ValueError("the query has no words to search for")
-    where, params = ["articles_fts match ?"], [fts_expression(terms)]
-    if site:
-        where.append("a.site = ?")
-        params.append(site)
-    if since:
-        where.append("substr(a.published_at, 1, 10) >= ?")
-        params.append(since)
-    if until:
-        where.append("substr(a.published_at, 1, 10) <= ?")
-        params.append(until)
+    clauses, values = filters(site, since, until)
+    where, params = ["articles_fts match ?", *clauses], [fts_expression(terms), *values]
     sql = (
         "select a.url, a.title, a.published_at, a.site, a.title_norm, a.body_norm, a.body, "
         "bm25(articles_fts, 5.0, 1.0, 0.2) as score, "

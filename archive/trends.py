@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from datetime import date, timedelta
 
+from archive.search import filters
 from crawler.searchtext import contains_all, fold, fts_expression, query_terms
 
 PERIODS = ("day", "week", "month")
@@ -27,18 +28,10 @@ def period_of(day: str, by: str) -> str:
     return f"{year}-W{week:02d}"
 
 
-def _filters(site, since, until) -> tuple[str, list]:
-    where, params = ["a.published_at is not null"], []
-    if site:
-        where.append("a.site = ?")
-        params.append(site)
-    if since:
-        where.append("substr(a.published_at, 1, 10) >= ?")
-        params.append(since)
-    if until:
-        where.append("substr(a.published_at, 1, 10) <= ?")
-        params.append(until)
-    return " and ".join(where), params
+def _filters(site, since, until, dated: bool = True) -> tuple[str, list]:
+    """The WHERE of a selection; `dated`: only articles with a publication date."""
+    where, params = filters(site, since, until)
+    return " and ".join(["a.published_at is not null" if dated else "1", *where]), params
 
 
 def _days(db, word: str, site, since, until) -> list[str]:
@@ -108,8 +101,7 @@ def kwic(
     if len(terms) != 1:
         raise ValueError("kwic takes one word (no spaces)")
     term = terms[0]
-    where, params = _filters(site, since, until)
-    where = where.replace("a.published_at is not null", "1")
+    where, params = _filters(site, since, until, dated=False)
     rows = db.execute(
         "select a.url, a.site, a.published_at, a.body, a.body_norm from articles_fts "  # noqa: S608
         f"join articles a on a.rowid = articles_fts.rowid where articles_fts match ? and {where} "
@@ -164,8 +156,7 @@ def terms(db, *, top: int = 50, site=None, since=None, until=None) -> list[dict]
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    where, params = _filters(site, since, until)
-    where = where.replace("a.published_at is not null", "1")
+    where, params = _filters(site, since, until, dated=False)
     counts: Counter = Counter()
     documents: Counter = Counter()
     for title_norm, body_norm in db.execute(
