@@ -43,7 +43,8 @@ def shingles(text: str | None) -> set[str]:
 def _template():
     from datasketch import MinHash
 
-    # The permutations are drawn once; every signature reuses them (drawing costs 1 ms).
+    # The permutations are drawn once; every signature reuses them (drawing them costs more
+    # than hashing a whole article).
     return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
 
 
