@@ -22,13 +22,10 @@ SERIAL_SAMPLE = 4
 
 def _schedule(data: Path, folder: Path, port: int, hosts: list[str], extra: list[str]) -> None:
     from tests.conftest import run_cli
+    from tests.manysites import write_profile
 
     for i, host in enumerate(hosts):
-        (folder / f"s{i}.toml").write_text(
-            f'name = "s{i}"\ndomains = ["{host}"]\nstart_urls = ["http://{host}:{port}/"]\n'
-            'article_patterns = ["/news/"]\ndelay = 0.5\n',
-            encoding="utf-8",
-        )
+        write_profile(folder, f"s{i}", host, port)
         result = run_cli(
             "schedule", "add", f"s{i}", "--every", "1h", "--profiles", str(folder), "--allow-private-addresses",
             "--data-dir", str(data), "--now", "2026-11-26T10:00:00Z", *extra,

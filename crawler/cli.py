@@ -21,6 +21,13 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--warc-dir", help="the WARC folder (default: DATA_DIR/warc/)")
 
 
+def _selection(parser: argparse.ArgumentParser) -> None:
+    """The options that select articles by site and publication date (search, trend, terms)."""
+    parser.add_argument("--site", help="only this site")
+    parser.add_argument("--since", metavar="YYYY-MM-DD", help="published on or after")
+    parser.add_argument("--until", metavar="YYYY-MM-DD", help="published on or before")
+
+
 def _crawl_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--profiles", action="append", default=[], metavar="DIR", help="a folder of your own site profiles"
@@ -153,9 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("query", help="words to find (all must appear); 2-character words work")
     p.add_argument("--limit", type=int, default=20, help="at most N results (default 20; 0: all)")
-    p.add_argument("--site", help="only this site")
-    p.add_argument("--since", metavar="YYYY-MM-DD", help="published on or after")
-    p.add_argument("--until", metavar="YYYY-MM-DD", help="published on or before")
+    _selection(p)
     p.add_argument("--json", action="store_true", help="print a JSON list")
 
     p = sub.add_parser(
@@ -186,9 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("words", nargs="+", metavar="WORD")
     p.add_argument("--by", choices=["day", "week", "month"], default="month")
-    p.add_argument("--site")
-    p.add_argument("--since", metavar="YYYY-MM-DD")
-    p.add_argument("--until", metavar="YYYY-MM-DD")
+    _selection(p)
     p.add_argument("--json", action="store_true", help='print [{"period", "word", "count"}]')
     chart = p.add_mutually_exclusive_group()
     chart.add_argument("--svg", metavar="FILE", help="draw a line chart as SVG")
@@ -214,9 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common(p)
     p.add_argument("--top", type=int, default=50)
-    p.add_argument("--site")
-    p.add_argument("--since", metavar="YYYY-MM-DD")
-    p.add_argument("--until", metavar="YYYY-MM-DD")
+    _selection(p)
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser(

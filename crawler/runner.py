@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ class Job:
     crawler: object = None
     status: str = "queued"  # queued, running, done, failed
     error: str | None = None
-    crawl_id: str | None = field(default=None)
+    crawl_id: str | None = None
 
 
 def stop_downloads(crawlers) -> None:

@@ -20,6 +20,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 
+def write_profile(folder, name: str, host: str, port: int, delay: float = 0.5) -> None:
+    """A site profile for one of the sites served here."""
+    (folder / f"{name}.toml").write_text(
+        f'name = "{name}"\ndomains = ["{host}"]\nstart_urls = ["http://{host}:{port}/"]\n'
+        f'article_patterns = ["/news/"]\ndelay = {delay}\n',
+        encoding="utf-8",
+    )
+
+
 def pages(site: int, articles: int) -> dict[str, bytes]:
     out = {"/robots.txt": b"User-agent: *\nAllow: /\n"}
     links = "".join(

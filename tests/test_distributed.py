@@ -196,6 +196,7 @@ def test_workers_of_one_site_share_its_hosts_gap(redis_url, tmp_path):
     to the host, whichever worker sends them (the slots are reserved in Redis)."""
     import json
 
+    from tests.manysites import write_profile
     from tests.servers import module_server
 
     log = tmp_path / "requests.log"
@@ -205,11 +206,7 @@ def test_workers_of_one_site_share_its_hosts_gap(redis_url, tmp_path):
     with module_server("tests.manysites", "--sites", "1", "--articles", "16", "--log", str(log)) as line:
         info = json.loads(line)
         host, port = info["hosts"][0], info["port"]
-        (folder / "one.toml").write_text(
-            f'name = "one"\ndomains = ["{host}"]\nstart_urls = ["http://{host}:{port}/"]\n'
-            'article_patterns = ["/news/"]\ndelay = 0.5\n',
-            encoding="utf-8",
-        )
+        write_profile(folder, "one", host, port)
         procs = [
             subprocess.Popen(
                 [

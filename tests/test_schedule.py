@@ -187,6 +187,7 @@ def test_due_sites_run_at_once_with_each_hosts_gap_kept(tmp_path):
     0.45 s, and the hanging site ends failed without holding the others."""
     import json
 
+    from tests.manysites import write_profile
     from tests.servers import module_server
 
     log = tmp_path / "requests.log"
@@ -198,11 +199,7 @@ def test_due_sites_run_at_once_with_each_hosts_gap_kept(tmp_path):
         info = json.loads(line)
         port, hosts = info["port"], info["hosts"]
         for i, host in enumerate(hosts):
-            (folder / f"s{i}.toml").write_text(
-                f'name = "s{i}"\ndomains = ["{host}"]\nstart_urls = ["http://{host}:{port}/"]\n'
-                'article_patterns = ["/news/"]\ndelay = 0.5\n',
-                encoding="utf-8",
-            )
+            write_profile(folder, f"s{i}", host, port)
             extra = ["--set", "DOWNLOAD_TIMEOUT=6", "--set", "RETRY_TIMES=0"] if i == 4 else []
             result = run_cli(
                 "schedule", "add", f"s{i}", "--every", "1h", "--profiles", str(folder),
@@ -240,6 +237,7 @@ def test_status_shows_running_and_queued_sites_during_run_due(tmp_path):
     import json
     import time
 
+    from tests.manysites import write_profile
     from tests.servers import module_server
 
     folder = tmp_path / "profiles"
@@ -247,11 +245,7 @@ def test_status_shows_running_and_queued_sites_during_run_due(tmp_path):
     with module_server("tests.manysites", "--sites", "4", "--articles", "4", "--first", "60") as line:
         info = json.loads(line)
         for i, host in enumerate(info["hosts"]):
-            (folder / f"q{i}.toml").write_text(
-                f'name = "q{i}"\ndomains = ["{host}"]\nstart_urls = ["http://{host}:{info["port"]}/"]\n'
-                'article_patterns = ["/news/"]\ndelay = 0.5\n',
-                encoding="utf-8",
-            )
+            write_profile(folder, f"q{i}", host, info["port"])
             result = run_cli(
                 "schedule", "add", f"q{i}", "--every", "1h", "--profiles", str(folder), "--allow-private-addresses",
                 "--set", "NEWSARCHIVE_CONCURRENT_SITES=2", "--data-dir", str(tmp_path), "--now", "2026-11-26T10:00:00Z",
