@@ -21,6 +21,30 @@ def incomplete(record) -> bool:
     return bool(record.rec_headers.get_header("WARC-Block-Digest")) and record.digest_checker.passed is None
 
 
+def gzip_cut_at(path: Path, chunk: int = 1 << 20) -> int | None:
+    """The offset of the gzip member a `.warc.gz` file ends inside, or None when its last member
+    is whole. The record-level test above misses a file cut inside a record's headers or inside
+    a revisit (no digest to judge by), where warcio simply stops: the gzip framing never lies."""
+    if not path.name.endswith(".gz"):
+        return None
+    member_start, consumed = 0, 0
+    inflater = zlib.decompressobj(31)
+    with path.open("rb") as fh:
+        while data := fh.read(chunk):
+            while data:
+                inflater.decompress(data)
+                if not inflater.eof:
+                    consumed += len(data)
+                    break
+                tail = inflater.unused_data
+                consumed += len(data) - len(tail)
+                member_start, data = consumed, tail
+                inflater = zlib.decompressobj(31)
+    # A fresh inflater that was fed nothing means the file ended exactly after a member.
+    fed = consumed > member_start
+    return member_start if fed and not inflater.eof else None
+
+
 def read_payload(warc_dir: Path, filename: str, offset: int) -> bytes | None:
     """The HTTP payload (content-encoding undone) of the response record at `offset` of
     `filename`, or None when the record cannot be read."""

@@ -15,7 +15,7 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from archive.payload import READ_ERRORS, incomplete, read_payload
+from archive.payload import READ_ERRORS, gzip_cut_at, incomplete, read_payload
 from archive.store import ArticleStore, WarcPointer
 from crawler.extract import extract
 
@@ -100,6 +100,27 @@ def _responses(
     return found
 
 
+def _cut_files(store: ArticleStore, files: list[Path], warc_dir: Path, damaged: dict[Path, str]) -> None:
+    """Add to `damaged` the files cut where warcio cannot tell: inside a record's headers or a
+    revisit (the gzip member is unfinished), or exactly between two records (the dataset
+    captured records beyond the file's end)."""
+    for path in files:
+        if path in damaged:
+            continue
+        cut = gzip_cut_at(path)
+        if cut is not None:
+            damaged[path] = f"the record at offset {cut} is cut short"
+            continue
+        end = store.db.execute(
+            "select max(warc_offset + warc_length) from captures where warc_filename = ?",
+            [path.relative_to(warc_dir).as_posix()],
+        ).fetchone()[0]
+        if end is not None and end > path.stat().st_size:
+            damaged[path] = (
+                f"it is cut short: it ends at byte {path.stat().st_size}, records were captured up to byte {end}"
+            )
+
+
 def _note_alias(record, profile, aliases: list) -> None:
     """An identical-payload revisit of another URL's response: (url, that URL, date)."""
     url = record.rec_headers.get_header("WARC-Target-URI")
@@ -134,6 +155,7 @@ def rebuild(
     damaged: dict[Path, str] = {}
     aliases: list[tuple[str, str, str]] = []
     responses = sorted(_responses(files, warc_dir, profiles, damaged, aliases))
+    _cut_files(store, files, warc_dir, damaged)
     scratch_path = store.path.with_name(store.path.name + ".reextract")
     _remove(scratch_path)
     scratch = ArticleStore(scratch_path)

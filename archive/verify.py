@@ -7,7 +7,7 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.payload import incomplete
+from archive.payload import gzip_cut_at, incomplete
 from archive.warc import dechunk, sha1_digest
 
 # A damaged file can make a reader fail in any way (warcio raises AttributeError on a record
@@ -43,7 +43,8 @@ def _payload_problems(record, raw_payload: bytes) -> list[str]:
 
 
 def check_file(path: Path) -> Iterator[str]:
-    """Problems in one WARC file: unreadable records and digest mismatches."""
+    """Problems in one WARC file: unreadable records, digest mismatches, a cut end."""
+    cut_reported = False
     try:
         with path.open("rb") as fh:
             it = ArchiveIterator(fh, check_digests=True)
@@ -51,10 +52,16 @@ def check_file(path: Path) -> Iterator[str]:
                 problems = _payload_problems(record, _drain(record))
                 if incomplete(record):
                     problems.append("cut short: the file ends inside this record (truncated?)")
+                    cut_reported = True
                 if problems:
                     yield f"{path}: record at offset {it.get_record_offset()}: {'; '.join(problems)}"
     except _READ_ERRORS as exc:
         yield f"{path}: unreadable ({type(exc).__name__}: {exc})"
+        return
+    cut = None if cut_reported else gzip_cut_at(path)
+    if cut is not None:
+        # Cut inside a record's headers or a revisit, where warcio just stops reading.
+        yield f"{path}: record at offset {cut}: cut short: the file ends inside this record (truncated?)"
 
 
 def check_pointer(
@@ -85,6 +92,17 @@ def check_pointer(
     return None
 
 
+def _captured_past_end(db, warc_dir: Path, path: Path) -> Iterator[str]:
+    """A file cut exactly between two records reads as whole: only the captures table knows
+    that records were written beyond its end."""
+    end = db.execute(
+        "select max(warc_offset + warc_length) from captures where warc_filename = ?",
+        [path.relative_to(warc_dir).as_posix()],
+    ).fetchone()[0]
+    if end is not None and end > path.stat().st_size:
+        yield f"{path}: cut short: it ends at byte {path.stat().st_size}, records were captured up to byte {end}"
+
+
 def verify(db, warc_dir: Path) -> Iterator[str]:
     """Every problem found, one line each; nothing yielded means the dataset is intact."""
     for table in ("articles", "article_versions"):
@@ -100,5 +118,6 @@ def verify(db, warc_dir: Path) -> Iterator[str]:
         yield f"article_aliases: {url} is an alias of {article_url}, which is no article"
     for path in sorted(warc_dir.rglob("*.warc.gz")):
         yield from check_file(path)
+        yield from _captured_past_end(db, warc_dir, path)
     for path in sorted(warc_dir.rglob("*.open")):
         yield f"{path}: left open by an interrupted crawl (the next crawl of its site repairs it)"
