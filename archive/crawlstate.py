@@ -98,13 +98,21 @@ class CrawlState:
             [url],
         ).fetchone()
 
-    def last_response(self, url: str) -> tuple[str, int, str | None] | None:
-        """(WARC file, offset, content type) of the last full response archived for a URL."""
+    def last_response(self, url: str) -> tuple[str, int, str | None, str | None] | None:
+        """(WARC file, offset, content type, record id) of the last full response archived for
+        a URL."""
         return self.db.execute(
-            "select warc_filename, warc_offset, content_type from captures "
+            "select warc_filename, warc_offset, content_type, record_id from captures "
             "where url = ? and record_type = 'response' and status = 200 order by id desc limit 1",
             [url],
         ).fetchone()
+
+    def article_pages(self, url: str) -> list[str]:
+        """The later pages (2, 3, ...) of a stored article, in order; empty for one page."""
+        rows = self.db.execute(
+            "select url from article_pages where article_url = ? and page > 1 order by page", [url]
+        ).fetchall()
+        return [r[0] for r in rows]
 
     def known_article(self, url: str) -> tuple[str | None, str | None, str | None, str | None] | None:
         """(published_at, first_seen_at, etag, last_modified) of a stored article, or None if new."""

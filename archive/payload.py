@@ -49,6 +49,8 @@ def read_payload(warc_dir: Path, filename: str, offset: int) -> bytes | None:
     """The HTTP payload (content-encoding undone) of the response record at `offset` of
     `filename`, or None when the record cannot be read."""
     path = warc_dir / filename
+    if not path.exists() and Path(f"{path}.open").exists():
+        path = Path(f"{path}.open")  # the file this very crawl is writing (whole records only)
     try:
         with path.open("rb") as fh:
             fh.seek(offset)

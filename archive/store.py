@@ -24,7 +24,7 @@ from crawler.searchtext import index_columns
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 _NOW: list = [None, ""]  # the second utcnow() last formatted, and its text
@@ -44,6 +44,15 @@ class WarcPointer:
     filename: str
     offset: int
     record_id: str
+
+
+@dataclass(frozen=True)
+class PageCapture:
+    """One page of an article split over several pages, and the response it was read from."""
+
+    page: int
+    url: str
+    warc: WarcPointer
 
 
 def _migrate_1(db: sqlite_utils.Database) -> None:
@@ -233,7 +242,19 @@ def _migrate_6(db: sqlite_utils.Database) -> None:
     db.execute("create index copy_state_article on copy_state (article)")
 
 
-MIGRATIONS = [_migrate_1, _migrate_2, _migrate_3, _migrate_4, _migrate_5, _migrate_6]
+def _migrate_7(db: sqlite_utils.Database) -> None:
+    """The pages of articles split over several pages (分页): one row a page, page 1 included;
+    an article of one page has none."""
+    db.execute(
+        "create table article_pages (article_url text not null, page integer not null, url text not null, "
+        "warc_filename text, warc_offset integer, warc_record_id text, primary key (article_url, page))"
+    )
+    db.execute("create index article_pages_url on article_pages (url)")
+    # Images point at the response a revisit refers to, found by its record id.
+    db.execute("create index if not exists captures_record_id on captures (record_id)")
+
+
+MIGRATIONS = [_migrate_1, _migrate_2, _migrate_3, _migrate_4, _migrate_5, _migrate_6, _migrate_7]
 
 
 def _check_ours(conn: sqlite3.Connection, path: Path) -> None:
@@ -467,8 +488,10 @@ class ArticleStore:
         fetched_at: str,
         warc: WarcPointer,
         prepared: Prepared | None = None,
+        pages: tuple[PageCapture, ...] = (),
     ) -> str:
-        """Store an extracted article; returns "new", "changed" or "unchanged"."""
+        """Store an extracted article; returns "new", "changed" or "unchanged". `pages` lists
+        the pages of an article split over several (the first one included)."""
         prepared = prepared or prepare(article)
         digest = prepared.content_hash
         with self.transaction():
@@ -538,7 +561,54 @@ class ArticleStore:
                 "insert into related (article_url, position, url, title, published_at) values (?, ?, ?, ?, ?)",
                 [(article.url, n, r.url, r.title, r.published_at) for n, r in enumerate(article.related, 1)],
             )
+            self.db.execute("delete from article_pages where article_url = ?", [article.url])
+            if len(pages) > 1:
+                self.db.conn.executemany(
+                    "insert into article_pages (article_url, page, url, warc_filename, warc_offset, "
+                    "warc_record_id) values (?, ?, ?, ?, ?, ?)",
+                    [
+                        (article.url, p.page, p.url, p.warc.filename, p.warc.offset, p.warc.record_id)
+                        for p in pages
+                    ],
+                )
         return "changed" if existing else "new"
+
+    def annotate_images(self, crawl_id: str | None = None) -> int:
+        """Mark each image of the articles stored by `crawl_id` (all articles when None) as
+        archived or not, with the WARC response that holds its bytes; returns the number of
+        articles whose entries changed. Run when a crawl ends: images are fetched after the
+        articles that show them."""
+        where, args = ("where crawl_id = ?", [crawl_id]) if crawl_id else ("", [])
+        changed = 0
+        rows = self.db.execute(f"select url, images from articles {where}", args).fetchall()  # noqa: S608
+        with self.transaction():
+            for url, images_json in rows:
+                images = json.loads(images_json or "[]")
+                annotated = [self._image_entry(image) for image in images]
+                if annotated != images:
+                    self.db.execute(
+                        "update articles set images = ? where url = ?",
+                        [json.dumps(annotated, ensure_ascii=False), url],
+                    )
+                    changed += 1
+        return changed
+
+    def _image_entry(self, image: dict) -> dict:
+        entry = {"src": image.get("src"), "caption": image.get("caption"), "archived": False}
+        row = self.db.execute(
+            "select record_type, warc_filename, warc_offset, refers_to from captures "
+            "where url = ? and status in (200, 304) order by id desc limit 1",
+            [image.get("src")],
+        ).fetchone()
+        if row is not None and row[0] == "revisit" and row[3]:
+            # The bytes are in the response the revisit refers to.
+            row = self.db.execute(
+                "select record_type, warc_filename, warc_offset, refers_to from captures where record_id = ?",
+                [row[3]],
+            ).fetchone()
+        if row is not None and row[0] == "response":
+            entry.update(archived=True, warc_filename=row[1], warc_offset=row[2])
+        return entry
 
     def add_alias(self, url: str, article_url: str, seen_at: str) -> None:
         """Another URL serving exactly the page stored as `article_url`."""

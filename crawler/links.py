@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from crawler.decode import decode_html
 from crawler.extract.blocks import parse
 from crawler.extract.meta import absolute_links, base_url, join_url
+from crawler.extract.pager import canonical_page_url, first_page_of, later_pages, selected_links
+from crawler.requisites import Requisite, page_requisites
 
 _LOC = re.compile(rb"<(?:loc|link)>\s*(?:<!\[CDATA\[)?\s*([^<\]\s]+)", re.I)
 _ATOM_LINK = re.compile(rb"<link[^>]+href=[\"']([^\"']+)", re.I)
@@ -40,7 +43,39 @@ _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/xml",
 def discover(
     url: str, raw: bytes, content_type: str | None = None, encoding: str | None = None
 ) -> tuple[list[str], list[str]]:
-    """The page's links, and the feeds it announces with <link rel="alternate">.
+    """The page's links, and the feeds it announces with <link rel="alternate">."""
+    reading = read_page(url, raw, content_type, encoding, requisites="off")
+    return reading.links, reading.feeds
+
+
+@dataclass(frozen=True)
+class PageReading:
+    """What the crawl takes from a page besides its article: where it leads and what it loads."""
+
+    links: list[str]
+    feeds: list[str]
+    requisites: list[Requisite] = field(default_factory=list)
+    # Later pages of the article this page starts (URL -> page number), and the links a
+    # profile's next_page selector picked.
+    later_pages: dict[str, int] = field(default_factory=dict)
+    next_links: list[str] = field(default_factory=list)
+    # When this page is itself a later page of an article: that article's first page.
+    first_page: str | None = None
+
+
+def read_page(
+    url: str,
+    raw: bytes,
+    content_type: str | None = None,
+    encoding: str | None = None,
+    *,
+    requisites: str = "all",
+    next_page: str | None = None,
+    first: str | None = None,
+) -> PageReading:
+    """Links, feeds, requisites and pager of a page, from one parse. `first` is the first page
+    of the article this page belongs to, when the crawl knows it (a page it fetched as a later
+    page).
 
     Only the first LINK_BYTES of a page are read: link discovery runs in the crawl process, and
     a hostile 30 MB "list page" would otherwise cost some 300 MB of tree there.
@@ -54,7 +89,24 @@ def discover(
             feed = join_url(base, el.get("href"))
             if feed:
                 feeds.append(feed)
-    return absolute_links(root, base), feeds
+    links = absolute_links(root, base)
+    # <link rel="next"> and rel="prev" name an article's neighbouring pages on many templates.
+    links += [
+        u
+        for el in root.iter("link")
+        if {"next", "prev"} & set((el.get("rel") or "").lower().split()) and el.get("href")
+        for u in [join_url(base, el.get("href"))]
+        if u and u not in links
+    ]
+    start = canonical_page_url(first or url)
+    return PageReading(
+        links=links,
+        feeds=feeds,
+        requisites=page_requisites(root, base, requisites),
+        later_pages=later_pages(start, links),
+        next_links=selected_links(root, base, next_page) if next_page else [],
+        first_page=None if first else first_page_of(url, links),
+    )
 
 
 def robots_sitemaps(robots_url: str, raw: bytes) -> list[str]:

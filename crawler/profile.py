@@ -17,6 +17,7 @@ import regex
 from crawler.patterns import BoundedPattern, bounded
 from crawler.validate import MAX_DELAY
 
+REQUISITE_MODES = ("all", "images", "off")
 SELECTOR_KEYS = ("title", "body", "published_at", "source", "authors", "editor", "dateline", "related")
 
 
@@ -40,6 +41,11 @@ class Profile:
     refetch_window_days: int = 3
     delay: float | None = None
     concurrency: int | None = None
+    # Page requisites archived with the pages: all, images or off (crawler/requisites.py).
+    requisites: str = "all"
+    # A CSS selector for the link to an article's next page, where pages are not numbered
+    # after the first page's URL (crawler/extract/pager.py).
+    next_page: str | None = None
     description: str = ""
     path: str | None = None
 
@@ -99,6 +105,8 @@ _KNOWN = set(_LIST_KEYS) | {
     "refetch_window_days",
     "delay",
     "concurrency",
+    "requisites",
+    "next_page",
 }
 
 
@@ -177,6 +185,19 @@ def profile_from_dict(data: dict, path: Path | str) -> Profile:
     ):
         raise _fail(path, "concurrency", "must be a whole number, 1 or more")
     values["concurrency"] = concurrency
+    requisites = data.get("requisites", "all")
+    if requisites not in REQUISITE_MODES:
+        raise _fail(path, "requisites", f"must be one of {', '.join(REQUISITE_MODES)}")
+    values["requisites"] = requisites
+    next_page = data.get("next_page")
+    if next_page is not None:
+        if not isinstance(next_page, str) or not next_page.strip():
+            raise _fail(path, "next_page", "must be a CSS selector string")
+        try:
+            CSSSelector(next_page)
+        except Exception as exc:
+            raise _fail(path, "next_page", f"bad CSS selector {next_page!r}: {exc}") from None
+    values["next_page"] = next_page
     values["description"] = str(data.get("description", ""))
     return Profile(**values)
 

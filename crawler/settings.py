@@ -92,6 +92,16 @@ NEWSARCHIVE_COMMIT_INTERVAL = 0.5
 # starts as another finishes. Most of a small site's crawl is waiting for its politeness delay.
 NEWSARCHIVE_CONCURRENT_SITES = 16
 NEWSARCHIVE_HOST_GATE_ENABLED = True
+# Page requisites (images, stylesheets, scripts, icons): all, images or off; None: the
+# profile's `requisites` key (default all). List pages' requisites too, unless turned off.
+NEWSARCHIVE_REQUISITES = None
+NEWSARCHIVE_REQUISITES_ON_LISTS = True
+# A requisite larger than this is not archived (a failures row says so): a video or a huge
+# download behind an <img> must not fill the archive.
+NEWSARCHIVE_REQUISITE_MAXSIZE = 10 * 1024 * 1024
+# Pages of one article fetched at most; a longer pager (or one that never ends) stops there
+# with a failures row, and the pages read so far are stored.
+NEWSARCHIVE_MAX_ARTICLE_PAGES = 100
 ARCHIVE_WARC_ENABLED = True
 ARCHIVE_WARC_DIR = None  # default: DATA_DIR/warc
 ARCHIVE_WARC_MAX_SIZE = 1_000_000_000

@@ -39,7 +39,20 @@ class ArticleStorePipeline:
         if self.commits is not None and self.commits.running:
             self.commits.stop()
         self.store.commit()
+        self._annotate_images()
         self._update_clusters()
+
+    def _annotate_images(self) -> None:
+        """Each image of this run's articles says whether it was archived, and where."""
+        crawl_id = getattr(self.crawler.spider, "crawl_id", None)
+        if not crawl_id:
+            return
+        try:
+            self.stats.set_value(
+                "newsarchive/articles_images_annotated", self.store.annotate_images(crawl_id)
+            )
+        except Exception:  # the articles are stored; `reextract` annotates them again
+            logger.exception("could not mark the archived images")
 
     def _update_clusters(self) -> None:
         """Match this run's new and changed articles against the copies already known."""
@@ -72,6 +85,8 @@ class ArticleStorePipeline:
                 self._store_article(item)
                 if state is not None:
                     state.done(item.frontier_url)
+                    for page in item.pages[1:]:
+                        state.done(page.url)
         return item
 
     def _store_article(self, item: ArticleItem) -> None:
@@ -94,6 +109,7 @@ class ArticleStorePipeline:
                 fetched_at=item.fetched_at,
                 warc=WarcPointer(item.warc_filename, item.warc_offset, item.warc_record_id),
                 prepared=item.prepared,
+                pages=item.pages,
             )
         except Exception as exc:  # a store failure must not lose the others
             logger.exception("could not store %s", article.url)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from crawler.extract.article import Article
 
 if TYPE_CHECKING:
+    from archive.store import PageCapture
     from crawler.prepared import Prepared
 
 
@@ -25,6 +26,8 @@ class ArticleItem:
     # The URL whose archived response holds this very payload, when it is another URL (the
     # same page at x.html and x.html?print=1): the article is stored once, under that URL.
     payload_of: str | None = None
+    # An article split over several pages: every page with its capture, page 1 first.
+    pages: tuple[PageCapture, ...] = ()
 
 
 @dataclass(frozen=True)

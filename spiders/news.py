@@ -20,16 +20,19 @@ from twisted.internet.error import DNSLookupError
 
 from archive.crawlstate import CrawlState, resumable_crawl
 from archive.payload import read_payload
+from archive.store import PageCapture, WarcPointer
 from crawler.bodycheck import BrokenBody
 from crawler.decode import NotText
 from crawler.extract.dates import CHINA, date_from_url
 from crawler.extract.extractor import PageTooLarge
+from crawler.extract.pager import merge_pages
 from crawler.incremental import older_than, young_enough
-from crawler.links import discover, is_feed_url, page_links, rebase, robots_sitemaps, same_site, xml_links
+from crawler.links import PageReading, is_feed_url, read_page, rebase, robots_sitemaps, same_site, xml_links
 from crawler.lock import acquire, acquire_warc_folder
 from crawler.paths import db_path, store_for, warc_dir
 from crawler.prepared import extract_for_store, extract_only, warm_up
 from crawler.profile import adhoc_profile, as_list, get_profile
+from crawler.requisites import is_stylesheet, stylesheet_requisites
 from crawler.safety import REFUSED
 from crawler.urls import canonical_url, trap_reason
 from crawler.validate import check_settings
@@ -40,6 +43,9 @@ REDIRECTS = frozenset({301, 302, 303, 307, 308})
 MAX_QUERY_VARIANTS = 20
 # Pages waiting at the extraction worker from which the crawl process prepares rows itself.
 PREPARE_HERE_AT = 2
+# Requisites wait behind every page and article (Scrapy takes higher priorities first): they
+# never slow the discovery of articles.
+REQUISITE_PRIORITY = -100
 
 
 def new_crawl_id(site: str) -> str:
@@ -120,6 +126,11 @@ class NewsSpider(scrapy.Spider):
             )
             crawler.signals.connect(spider._close_pool, signal=signals.spider_closed)
         spider.now = datetime.now(UTC)
+        settings = crawler.settings
+        spider.requisite_mode = settings.get("NEWSARCHIVE_REQUISITES") or spider.profile.requisites
+        spider.requisites_on_lists = settings.getbool("NEWSARCHIVE_REQUISITES_ON_LISTS", True)
+        spider.requisite_maxsize = settings.getint("NEWSARCHIVE_REQUISITE_MAXSIZE", 10 * 1024 * 1024)
+        spider.max_pages = settings.getint("NEWSARCHIVE_MAX_ARTICLE_PAGES", 100)
         return spider
 
     async def _close_pool(self, spider):
@@ -137,6 +148,8 @@ class NewsSpider(scrapy.Spider):
             self.logger.warning("resuming crawl %s: %d URLs left to fetch", self.crawl_id, len(pending))
             self.crawler.stats.set_value("newsarchive/resumed_pending", len(pending))
         for url, kind, depth in pending:
+            if kind == "page-of":
+                continue  # a later page of an article: fetched again with its first page, pending too
             yield self._request(url, kind, depth, self._conditions(url) if kind == "article" else {})
         # Young articles are refetched even when no list links to them any more: edits and
         # deletions often come after an article has dropped off the front pages.
@@ -172,8 +185,10 @@ class NewsSpider(scrapy.Spider):
         if response.status in REDIRECTS:
             yield from self._redirected(response)
             return
-        links = page_links(response.url, response.body, self._content_type(response), self.profile.encoding)
-        yield from self._follow(links, response)
+        reading = self._read(response)
+        yield from self._follow(reading.links, response)
+        if self.requisites_on_lists:
+            yield from self._requisites(reading.requisites, response)
         self.state.done(response.meta["frontier_url"])
 
     async def parse_page(self, response):
@@ -187,21 +202,25 @@ class NewsSpider(scrapy.Spider):
                 for request in self._follow(self._archived_links(response.url), response):
                     yield request
             return
-        links, feeds = discover(
-            response.url, response.body, self._content_type(response), self.profile.encoding
-        )
-        for request in self._follow(feeds, response, kind="feed"):
+        reading = self._read(response)
+        for request in self._follow(reading.feeds, response, kind="feed"):
             yield request
         extracted, failure = await self._extract(response)
         if failure is not None:
             yield failure
+        elif reading.first_page is not None:
+            for request in self._to_first_page(reading.first_page, response, "page"):
+                yield request
         elif extracted[0].is_article:
-            for item in self._store(extracted, response):
+            async for item in self._article(extracted, response, reading):
                 yield item
         else:
             self.crawler.stats.inc_value("newsarchive/not_article")
             self.state.done(response.meta["frontier_url"])
-        for request in self._follow(links, response):
+            if self.requisites_on_lists:
+                for request in self._requisites(reading.requisites, response):
+                    yield request
+        for request in self._follow([u for u in reading.links if u not in reading.later_pages], response):
             yield request
 
     def _archived_links(self, url: str) -> list[str]:
@@ -209,13 +228,12 @@ class NewsSpider(scrapy.Spider):
         pointer = self.state.last_response(url)
         if pointer is None:
             return []
-        filename, offset, content_type = pointer
+        filename, offset, content_type, _ = pointer
         payload = read_payload(warc_dir(self.settings), filename, offset)
         if payload is None:
             self.logger.warning("could not read the archived copy of %s (%s@%s)", url, filename, offset)
             return []
-        links, _ = discover(url, payload, content_type, self.profile.encoding)
-        return links
+        return read_page(url, payload, content_type, self.profile.encoding, requisites="off").links
 
     def parse_robots(self, response):
         yield from self._follow(robots_sitemaps(response.url, response.body), response, kind="feed")
@@ -229,6 +247,11 @@ class NewsSpider(scrapy.Spider):
         self.state.done(response.meta["frontier_url"])
 
     async def parse_article(self, response):
+        if response.status == 304 and self.state.article_pages(response.meta["frontier_url"]):
+            # Page 1 did not change; a later page may have: each is asked again.
+            async for item in self._unchanged_first_page(response):
+                yield item
+            return
         other = self._not_a_page(response)  # computed once: following a redirect schedules it
         if other is not None:
             for item in other:
@@ -238,10 +261,29 @@ class NewsSpider(scrapy.Spider):
         if failure is not None:
             yield failure
             return
-        for item in self._store(extracted, response):
+        reading = self._read(response)
+        if reading.first_page is not None and self.profile.is_article_url(reading.first_page):
+            for request in self._to_first_page(reading.first_page, response, "article"):
+                yield request
+            return
+        async for item in self._article(extracted, response, reading):
             yield item
         for request in self._follow([r.url for r in extracted[0].related], response):
             yield request
+
+    def parse_requisite(self, response):
+        """An image, stylesheet, script or icon: archived (by the capture extension) and, for a
+        stylesheet, read for what it loads in turn."""
+        if response.status in REDIRECTS:
+            yield from self._redirected(response)
+            return
+        url = response.meta["frontier_url"]
+        if response.status == 200 and is_stylesheet(url, self._content_type(response)):
+            yield from self._requisites(
+                stylesheet_requisites(url, response.body, self.requisite_mode), response
+            )
+        self.crawler.stats.inc_value("newsarchive/requisites_fetched")
+        self.state.done(url)
 
     # -- shared steps of the page callbacks ---------------------------------------------
 
@@ -257,13 +299,14 @@ class NewsSpider(scrapy.Spider):
             ]
         return None
 
-    async def _extract(self, response):
+    async def _extract(self, response, body: bytes | None = None):
         """(article, None), or (None, a failure item): a bad page is a failures row, never a crash.
+        `body` stands in for the response's own (a page that answered 304: its archived copy).
 
         With NEWSARCHIVE_EXTRACT_WORKERS > 0 the extractor runs in worker processes, so pages are
         parsed on another core while the reactor goes on downloading and storing.
         """
-        args = (response.url, response.body, self.profile)
+        args = (response.url, response.body if body is None else body, self.profile)
         kwargs = {
             "content_type": self._content_type(response),
             "target_script": self.target_script,
@@ -289,7 +332,7 @@ class NewsSpider(scrapy.Spider):
             )
         return (article, prepared), None
 
-    def _store(self, extracted, response):
+    def _store(self, extracted, response, pages: tuple[PageCapture, ...] = ()):
         article, prepared = extracted
         url = response.meta["frontier_url"]
         if older_than(article.published_at, self.since):
@@ -308,7 +351,210 @@ class NewsSpider(scrapy.Spider):
             url,
             prepared,
             response.meta.get("payload_of"),
+            pages,
         )
+
+    # -- articles of several pages ----------------------------------------------------
+
+    def _read(self, response, first: str | None = None) -> PageReading:
+        return read_page(
+            response.url,
+            response.body,
+            self._content_type(response),
+            self.profile.encoding,
+            requisites=self.requisite_mode,
+            next_page=self.profile.next_page,
+            first=first,
+        )
+
+    def _to_first_page(self, first: str, response, kind: str):
+        """A later page of an article reached on its own (a list linked it): never an article
+        of its own; its first page is fetched instead, and reads it with the others."""
+        self.crawler.stats.inc_value("newsarchive/later_page_reached_alone")
+        self.state.done(response.meta["frontier_url"])
+        if same_site(first, tuple(self.allowed_domains)):
+            request = self._schedule(first, kind, response.meta.get("depth", 0))
+            if request is not None:
+                yield request
+
+    async def _article(self, extracted, response, reading: PageReading):
+        """Store a page's article, with its later pages when it has some, and archive what its
+        pages load (requisites come last: they are queued behind the articles)."""
+        requisites = list(reading.requisites)
+        if reading.later_pages or reading.next_links:
+            first = response.meta["frontier_url"]
+            pointer = response.meta.get("warc_pointer", (None, None, None))
+            page_one = (extracted[0], PageCapture(1, first, WarcPointer(*pointer)))
+            pages, items = await self._later_pages(first, page_one, reading, requisites)
+            for item in items:
+                yield item
+            if pages is None:
+                return  # stopped (SIGTERM): page 1 stays in the frontier for the next run
+            if len(pages) > 1:
+                extracted = (merge_pages([a for a, _ in pages]), None)
+                self.crawler.stats.inc_value("newsarchive/articles_multipage")
+                for item in self._store(extracted, response, tuple(c for _, c in pages)):
+                    yield item
+            else:
+                for item in self._store(extracted, response):
+                    yield item
+        else:
+            for item in self._store(extracted, response):
+                yield item
+        for request in self._requisites(requisites, response):
+            yield request
+
+    async def _later_pages(self, first: str, page_one, reading: PageReading, requisites: list, changed=True):
+        """Fetch the later pages of the article whose first page is `first`, following each
+        page's pager in turn (a pager often shows only a few pages at a time). Returns
+        ([(article, capture)] in page order, failure items), or (None, []) when the crawl is
+        stopping. With changed=False (page 1 answered 304), returns None for the pages when no
+        later page changed either."""
+        numbered = dict(reading.later_pages)
+        order = list(reading.next_links)  # a profile's next_page links, in the order met
+        seen = {first}
+        fetched: list[tuple[float, object, PageCapture]] = []
+        items: list = []
+        any_changed = changed
+        while True:
+            waiting = [u for u in order if u not in seen] + sorted(
+                (u for u in numbered if u not in seen), key=numbered.__getitem__
+            )
+            if not waiting:
+                break
+            url = waiting[0]
+            seen.add(url)
+            if len(fetched) + 1 >= self.max_pages:
+                items.append(
+                    FailureItem(
+                        self.crawl_id,
+                        first,
+                        "fetch",
+                        f"more than {self.max_pages} pages (NEWSARCHIVE_MAX_ARTICLE_PAGES): the pages "
+                        f"after page {len(fetched) + 1} were not fetched",
+                    )
+                )
+                break
+            self.state.add(url, "page-of", 0)
+            outcome = await self._fetch_later_page(url, first)
+            if outcome is None:
+                return None, []
+            if isinstance(outcome, FailureItem):
+                items.append(outcome)
+                continue
+            response, body, capture_pointer, was_changed = outcome
+            any_changed = any_changed or was_changed
+            extracted, failure = await self._extract(response, body)
+            if failure is not None:
+                items.append(failure)
+                continue
+            more = read_page(
+                url,
+                body,
+                self._content_type(response),
+                self.profile.encoding,
+                requisites=self.requisite_mode,
+                next_page=self.profile.next_page,
+                first=first,
+            )
+            requisites.extend(more.requisites)
+            for link, number in more.later_pages.items():
+                numbered.setdefault(link, number)
+            order.extend(u for u in more.next_links if u not in order)
+            rank = numbered.get(url, len(fetched) + 2)
+            fetched.append((rank, extracted[0], PageCapture(0, url, WarcPointer(*capture_pointer))))
+        if not any_changed:
+            return None, items
+        fetched.sort(key=lambda f: f[0])
+        pages = [page_one] + [
+            (article, PageCapture(n, capture.url, capture.warc))
+            for n, (_, article, capture) in enumerate(fetched, 2)
+        ]
+        return pages, items
+
+    async def _fetch_later_page(self, url: str, first: str):
+        """(response, payload, WARC pointer, changed) for a later page of an article, fetched
+        through the downloader (robots, politeness, archiving) but not the scheduler, so that its
+        article's pages are read together by one callback (also with shared Redis queues). A
+        failure item when it brought no page; None when the crawl is stopping."""
+        headers = {}
+        validators = self.state.validators(url)
+        if validators is not None:
+            headers = {
+                k: v for k, v in zip(("If-None-Match", "If-Modified-Since"), validators, strict=True) if v
+            }
+        request = scrapy.Request(
+            url,
+            headers=headers,
+            meta={"frontier_url": url, "kind": "page-of", "dont_redirect": True},
+            dont_filter=True,
+        )
+        try:
+            response = await self.crawler.engine.download_async(request)
+        except Exception as exc:
+            if getattr(self, "stopping", False):
+                return None
+            return FailureItem(self.crawl_id, url, "fetch", f"page of {first}: {type(exc).__name__}: {exc}")
+        self.crawler.stats.inc_value("newsarchive/later_pages_fetched")
+        if response.status == 304:
+            last = self.state.last_response(url)
+            payload = read_payload(warc_dir(self.settings), last[0], last[1]) if last else None
+            if payload is None:
+                return FailureItem(
+                    self.crawl_id, url, "fetch", f"page of {first}: HTTP 304 and no archived copy"
+                )
+            return response, payload, (last[0], last[1], last[3]), False
+        if response.status != 200:
+            return FailureItem(self.crawl_id, url, "fetch", f"page of {first}: HTTP {response.status}")
+        pointer = request.meta.get("warc_pointer", (None, None, None))
+        return response, response.body, pointer, True
+
+    async def _unchanged_first_page(self, response):
+        """Page 1 of an article of several pages answered 304: its later pages are asked too
+        (conditionally), and the article is read again from page 1's archived copy when one of
+        them changed."""
+        url = response.meta["frontier_url"]
+        last = self.state.last_response(url)
+        body = read_payload(warc_dir(self.settings), last[0], last[1]) if last else None
+        unchanged = self._not_a_page(response)
+        if body is None:
+            for item in unchanged:
+                yield item
+            return
+        extracted, failure = await self._extract(response, body)
+        if failure is not None:
+            yield failure
+            return
+        reading = read_page(
+            url, body, last[2], self.profile.encoding, requisites="off", next_page=self.profile.next_page
+        )
+        later = {u: n for n, u in enumerate(self.state.article_pages(url), 2)}
+        reading = PageReading(
+            reading.links, reading.feeds, [], {**later, **reading.later_pages}, reading.next_links
+        )
+        page_one = (extracted[0], PageCapture(1, url, WarcPointer(last[0], last[1], last[3])))
+        pages, items = await self._later_pages(url, page_one, reading, [], changed=False)
+        for item in items:
+            yield item
+        if pages is None:
+            for item in unchanged:  # nothing changed: the article is as stored
+                yield item
+            return
+        self.crawler.stats.inc_value("newsarchive/articles_multipage")
+        response.meta["warc_pointer"] = (last[0], last[1], last[3])
+        for item in self._store(
+            (merge_pages([a for a, _ in pages]), None), response, tuple(c for _, c in pages)
+        ):
+            yield item
+
+    def _requisites(self, requisites, response):
+        """Requests for what a page loads: any host (CDNs included), each URL once a run."""
+        depth = response.meta.get("depth", 0)
+        for requisite in requisites:
+            request = self._schedule(requisite.url, "requisite", depth)
+            if request is not None:
+                self.crawler.stats.inc_value("newsarchive/requisites_scheduled")
+                yield request
 
     def failed(self, failure):
         request = failure.request
@@ -370,6 +616,13 @@ class NewsSpider(scrapy.Spider):
             yield FailureItem(
                 self.crawl_id, chain[0], "fetch", f"HTTP {response.status}: redirect loop {loop}"
             )
+            return
+        if response.meta.get("kind") == "requisite":
+            request = self._schedule(target, "requisite", response.meta.get("depth", 0))
+            if request is not None:
+                request.meta["redirect_hops"] = hops
+                request.meta["redirect_chain"] = chain
+                yield request
             return
         if not same_site(target, tuple(self.allowed_domains)):
             # Not followed: outside the crawl's domains. Recorded, since the page is gone from here.
@@ -433,7 +686,12 @@ class NewsSpider(scrapy.Spider):
     def _schedule(self, url: str, kind: str, depth: int):
         """A request for url, or None when this run has it already or it needs no fetch."""
         headers = {}
-        if kind in ("article", "page"):
+        if kind == "requisite":
+            # Fetched before: asked for again only if it changed (an unchanged one is a revisit).
+            validators = self.state.validators(url)
+            if validators is not None:
+                headers = self._conditions(url, (None, None, *validators))
+        elif kind in ("article", "page"):
             if older_than(date_from_url(url), self.since):
                 return None
             gone = self.state.gone(url)
@@ -473,6 +731,7 @@ class NewsSpider(scrapy.Spider):
             "feed": self.parse_feed,
             "page": self.parse_page,
             "robots": self.parse_robots,
+            "requisite": self.parse_requisite,
         }[kind]
         # Redirects come back to the spider (see _redirected) instead of being followed blindly.
         meta = {
@@ -482,11 +741,23 @@ class NewsSpider(scrapy.Spider):
             "dont_redirect": True,
             "handle_httpstatus_list": sorted(REDIRECTS),
         }
+        priority = 0
+        if kind == "requisite":
+            # Images and stylesheets of a site often come from another host (a CDN).
+            meta["allow_offsite"] = True
+            meta["download_maxsize"] = self.requisite_maxsize
+            priority = REQUISITE_PRIORITY
         if headers:
             meta["handle_httpstatus_list"].append(304)
             self.crawler.stats.inc_value("newsarchive/conditional_requests")
         return scrapy.Request(
-            url, callback=callback, errback=self.failed, headers=headers, meta=meta, dont_filter=bool(headers)
+            url,
+            callback=callback,
+            errback=self.failed,
+            headers=headers,
+            meta=meta,
+            dont_filter=bool(headers),
+            priority=priority,
         )
 
     def _local(self, link: str) -> str:
