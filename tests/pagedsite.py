@@ -62,7 +62,9 @@ def _png(seed: int) -> bytes:
         body = kind + data
         return len(data).to_bytes(4, "big") + body + zlib.crc32(body).to_bytes(4, "big")
 
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+    )
 
 
 @dataclass
@@ -140,7 +142,8 @@ def _pager(story: Story, page: int) -> str:
     n = len(story.pages)
     if story.style == "currpage":
         links = " ".join(
-            f"<span>{i}</span>" if i == page else f'<a href="{story.path(i)}">{i}</a>' for i in range(1, n + 1)
+            f"<span>{i}</span>" if i == page else f'<a href="{story.path(i)}">{i}</a>'
+            for i in range(1, n + 1)
         )
         nxt = f' <a href="{story.path(page + 1)}">下一页</a>' if page < n else ""
         return f'<div id="div_currpage">{links}{nxt}</div>'
@@ -179,7 +182,11 @@ def render_page(site: Site, story: Story, page: int) -> bytes:
         head_next += f'<link rel="prev" href="{story.path(page - 1)}">'
     date = f"2026-05-{1 + story.id % 28:02d} 09:30"
     info = f'<div class="info">{date} {_t("来源", style)}：{_t("江滨日报", style)}</div>' if page == 1 else ""
-    editor = f'<p class="editor">{_t("责任编辑", style)}：{_t("王晓", style)}</p>' if page == len(story.pages) else ""
+    editor = (
+        f'<p class="editor">{_t("责任编辑", style)}：{_t("王晓", style)}</p>'
+        if page == len(story.pages)
+        else ""
+    )
     suffix = f"({page})" if page > 1 else ""
     html = (
         f'<!DOCTYPE html><html><head><meta charset="{story.charset}">'

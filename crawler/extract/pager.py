@@ -21,22 +21,10 @@ from lxml import etree
 from crawler.extract.article import Article, Image, RelatedLink
 from crawler.extract.meta import join_url
 
-# Query parameters sites number the pages of an article with.
+# Query parameters sites number the pages of an article with. Not `p` (WordPress' post id:
+# /?p=123 is an article, not page 123 of the front page) nor offsets such as `pn`.
 PAGE_PARAMETERS = frozenset(
-    {
-        "page",
-        "p",
-        "pg",
-        "pn",
-        "pageno",
-        "page_no",
-        "pagenum",
-        "pagenumber",
-        "curpage",
-        "cp",
-        "paged",
-        "pageindex",
-    }
+    {"page", "pg", "pageno", "page_no", "pagenum", "pagenumber", "curpage", "pageindex"}
 )
 # The last number of a path, after _ or - (c_123_2.htm, c1001-123-2.html), or as its own
 # segment (/123/2.html, /123/2/).
