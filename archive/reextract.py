@@ -16,12 +16,13 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from archive.payload import READ_ERRORS, gzip_cut_at, incomplete, read_payload
-from archive.store import ArticleStore, WarcPointer
+from archive.store import ArticleStore, PageCapture, WarcPointer
 from crawler.extract import extract
+from crawler.extract.pager import merge_pages, page_number, possible_first_pages
 
 logger = logging.getLogger(__name__)
 
-REBUILT = ("articles", "article_versions", "related", "articles_fts", "article_aliases")
+REBUILT = ("articles", "article_versions", "related", "articles_fts", "article_aliases", "article_pages")
 
 
 def _warcinfo_fields(record) -> dict[str, str]:
@@ -41,6 +42,9 @@ class _Response:
     record_id: str = field(compare=False)
     crawl_id: str = field(compare=False)
     site: str = field(compare=False)
+    # False for a page the profile's article patterns do not name: kept only as a possible
+    # later page of an article split over pages.
+    listed: bool = field(default=True, compare=False)
 
 
 def _responses(
@@ -81,7 +85,8 @@ def _responses(
                         # Feeds, sitemaps, robots.txt, images. A page served with no Content-Type
                         # is extracted, as the crawl did (its charset and kind are sniffed).
                         continue
-                    if profile is not None and not profile.is_article_url(url):
+                    listed = profile is None or profile.is_article_url(url)
+                    if not listed and not possible_first_pages(url):
                         continue
                     found.append(
                         _Response(
@@ -93,6 +98,7 @@ def _responses(
                             record.rec_headers.get_header("WARC-Record-ID"),
                             crawl_id,
                             site,
+                            listed,
                         )
                     )
         except READ_ERRORS + (ArchiveLoadFailed,) as exc:
@@ -119,6 +125,39 @@ def _cut_files(store: ArticleStore, files: list[Path], warc_dir: Path, damaged: 
             damaged[path] = (
                 f"it is cut short: it ends at byte {path.stat().st_size}, records were captured up to byte {end}"
             )
+
+
+def _units(responses: list[_Response]) -> list[list[_Response]]:
+    """The responses as the crawl stored them, in fetch order: one response a unit, except the
+    pages of an article split over several, which make one unit (page 1 first) for each crawl
+    that fetched any of them, placed at that crawl's last fetch of them. Later pages are told
+    by their URLs, as the crawl told them (crawler/extract/pager.py)."""
+    urls = {r.url for r in responses}
+    pages_of: dict[str, dict[str, int]] = {}
+    for url in urls:
+        for first in possible_first_pages(url):
+            number = page_number(first, url) if first in urls else None
+            if number is not None:
+                pages_of.setdefault(first, {})[url] = number
+    later = {url: first for first, pages in pages_of.items() for url in pages}
+    last_fetch = {}
+    for i, r in enumerate(responses):
+        first = r.url if r.url in pages_of else later.get(r.url)
+        if first is not None:
+            last_fetch[(first, r.crawl_id)] = i
+    units: list[list[_Response]] = []
+    latest: dict[str, _Response] = {}
+    for i, r in enumerate(responses):
+        first = r.url if r.url in pages_of else later.get(r.url)
+        if first is None:
+            if r.listed:
+                units.append([r])
+            continue
+        latest[r.url] = r
+        if last_fetch[(first, r.crawl_id)] == i and first in latest:
+            ordered = sorted((n, u) for u, n in pages_of[first].items() if u in latest)
+            units.append([latest[first], *(latest[u] for _, u in ordered)])
+    return units
 
 
 def _note_alias(record, profile, aliases: list) -> None:
@@ -160,37 +199,35 @@ def rebuild(
     _remove(scratch_path)
     scratch = ArticleStore(scratch_path)
     counts: dict = {"records": 0, "articles": 0, "versions": 0, "errors": 0, "kept": 0}
-    for n, response in enumerate(responses, 1):
-        counts["records"] += 1
-        body = read_payload(warc_dir, response.path.relative_to(warc_dir).as_posix(), response.offset)
+    units = _units(responses)
+    for n, unit in enumerate(units, 1):
+        response = unit[0]
+        counts["records"] += len(unit)
         try:
-            if body is None:
-                raise ValueError(f"the record at offset {response.offset} of {response.path} cannot be read")
-            article = extract(
-                response.url,
-                body,
-                profiles.get(response.site),
-                content_type=response.content_type or None,
-                target_script=target_script,
-            )
+            article = merge_pages([_extract(warc_dir, r, profiles, target_script) for r in unit])
         except Exception as exc:  # a bad record never stops a rebuild
             counts["errors"] += 1
             logger.warning("reextract: %s: %r", response.url, exc)
             continue
         if article.is_article:
+            pages = tuple(
+                PageCapture(
+                    k, r.url, WarcPointer(r.path.relative_to(warc_dir).as_posix(), r.offset, r.record_id)
+                )
+                for k, r in enumerate(unit, 1)
+            )
             outcome = scratch.save_article(
                 article,
                 site=response.site,
                 crawl_id=response.crawl_id,
                 fetched_at=response.date,
-                warc=WarcPointer(
-                    response.path.relative_to(warc_dir).as_posix(), response.offset, response.record_id
-                ),
+                warc=pages[0].warc,
+                pages=pages if len(pages) > 1 else (),
             )
             counts["articles"] += outcome == "new"
             counts["versions"] += outcome in ("new", "changed")
         if progress:
-            progress(n, len(responses) + 1, counts["articles"])
+            progress(n, len(units) + 1, counts["articles"])
     for url, target, date in sorted(aliases, key=lambda a: a[2]):
         # The same page at another URL: an alias of the article its bytes were first stored as.
         if scratch.db.execute("select 1 from articles where url = ?", [target]).fetchone():
@@ -201,6 +238,7 @@ def rebuild(
     counts["kept"] = lost
     if not lost:
         _swap_in(store, scratch_path)
+        store.annotate_images()
         from archive.clusters import update_clusters
 
         counts["clusters"] = update_clusters(store, everything=True).clusters
@@ -208,6 +246,19 @@ def rebuild(
     if progress:
         progress(1, 1, counts["articles"])
     return counts
+
+
+def _extract(warc_dir: Path, response: _Response, profiles: dict, target_script: str):
+    body = read_payload(warc_dir, response.path.relative_to(warc_dir).as_posix(), response.offset)
+    if body is None:
+        raise ValueError(f"the record at offset {response.offset} of {response.path} cannot be read")
+    return extract(
+        response.url,
+        body,
+        profiles.get(response.site),
+        content_type=response.content_type or None,
+        target_script=target_script,
+    )
 
 
 def _remove(path: Path) -> None:

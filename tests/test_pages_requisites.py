@@ -248,3 +248,15 @@ def test_merged_pages_keep_the_first_pages_fields_and_join_the_rest():
     assert (merged.url, merged.title, merged.body, merged.body_norm) == ("u", "T", "甲\n\n乙", "甲\n\n乙")
     assert merged.authors == ("a", "b") and [i.src for i in merged.images] == ["i1", "i2"]
     assert merged.editor == "E" and merged.is_article
+
+
+def test_reextract_rebuilds_the_same_merged_rows_from_the_warc_alone(paged, tmp_path):
+    data = paged["data"]
+    rebuilt = tmp_path / "rebuilt.db"
+    result = run_cli("reextract", "--data-dir", str(data), "--db", str(rebuilt), "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert dict(_rows(rebuilt, "select url, body from articles")) == dict(
+        _rows(data / "news.db", "select url, body from articles")
+    )
+    pages = "select article_url, page, url, warc_filename, warc_offset from article_pages order by 1, 2"
+    assert _rows(rebuilt, pages) == _rows(data / "news.db", pages)

@@ -66,8 +66,11 @@ def make_handler(site: DemoSite, mutable: bool):
             if mutable and parts.path == "/__demo__/edition":
                 site.set_edition(int(parse_qs(parts.query).get("n", ["1"])[0]))
                 return self._send(Page(200, [("Content-Type", "text/plain")], b"ok"), None)
+            # A page of an article split by ?page=N is its own entry; other queries are ignored.
+            key = f"{parts.path}?{parts.query}" if parts.query else parts.path
             with site.lock:
-                page, modified = site.pages.get(parts.path, NOT_FOUND), site.modified
+                page = site.pages.get(key) or site.pages.get(parts.path, NOT_FOUND)
+                modified = site.modified
             self._send(page, modified if page.status == 200 else None)
 
         def _send(self, page: Page, modified: datetime | None):

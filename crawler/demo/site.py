@@ -37,6 +37,12 @@ CHINA = timezone(timedelta(hours=8))
 BROKEN_PATH = "/local/2026/03/31/9999.html"
 PRIVATE_PATH = "/private/drafts.html"
 REDIRECT_PATH = "/go/top-story"
+# Articles split over several pages, one per pager style a portal uses: channel -> (index of
+# the article in its channel, number of pages, style).
+MULTI_PAGE = {"local": (1, 3, "currpage"), "finance": (1, 2, "page_n"), "culture": (1, 2, "query")}
+# The site's stylesheet and script, which load a background, a logo and an icon.
+SITE_CSS = b"body{background:#fff url(bg.gif) repeat-x}\n.top{background:url('/static/logo.gif') no-repeat;padding-left:20px}\n"
+SITE_JS = b"document.documentElement.className+=' js';\n"
 # A 1x1 GIF for the article pictures.
 GIF = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
 
@@ -54,10 +60,26 @@ class DemoArticle:
     subheading: str
     caption: str
     related: list[int] = field(default_factory=list)
+    pages: int = 1  # more than one: the article is split over pages (see MULTI_PAGE)
+    pager: str = ""
 
     @property
     def path(self) -> str:
         return f"/{CHANNELS[self.channel][1]}/{self.published:%Y/%m/%d}/{self.id}.html"
+
+    def page_path(self, page: int) -> str:
+        """Page 1 is `path`; later pages as the article's pager style numbers them."""
+        if page == 1:
+            return self.path
+        stem = self.path[: -len(".html")]
+        return {"currpage": f"{stem}_{page}.html", "page_n": f"{stem}-{page}.html"}.get(
+            self.pager, f"{self.path}?page={page}"
+        )
+
+    def page_paragraphs(self, page: int) -> list[str]:
+        """The paragraphs shown on one page: the body cut into `pages` nearly equal parts."""
+        size = -(-len(self.paragraphs) // self.pages)
+        return self.paragraphs[(page - 1) * size : page * size]
 
     @property
     def script(self) -> str:
@@ -154,6 +176,9 @@ def _first_edition(seed: int) -> list[DemoArticle]:
     for a in articles:
         others = [b.id for b in articles if b.id != a.id]
         a.related = rng.sample(others, rng.randint(5, 8))
+    for channel, (index, pages, pager) in MULTI_PAGE.items():
+        article = [a for a in articles if a.channel == channel][index]
+        article.pages, article.pager = pages, pager
     return articles
 
 
@@ -191,24 +216,44 @@ def _page(title: str, script: str, charset: str, inner: str, head_extra: str = "
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}"><head>{meta}<title>{escape(title)}_{site}</title>{head_extra}'
         f'<link rel="alternate" type="application/rss+xml" href="/rss.xml"><style>{STYLE}</style>'
+        '<link rel="stylesheet" href="/static/site.css"><link rel="icon" href="/favicon.ico">'
+        '<script src="/static/site.js"></script>'
         f"<script>{SCRIPT}</script></head>\n<body>"
         f'<div class="top"><a href="/">{site}</a> <a href="/login.html">{_t("登录", script)}</a></div>'
         f"{_nav(script)}{inner}{_footer(script)}</body></html>\n"
     )
 
 
-def render_article(a: DemoArticle, by_id: dict[int, DemoArticle]) -> str:
+def _pager(a: DemoArticle, page: int) -> str:
+    """The pager under a page of an article split over pages, in the article's style."""
+    s, n = a.script, a.pages
+    numbers = [f"<b>{i}</b>" if i == page else f'<a href="{a.page_path(i)}">{i}</a>' for i in range(1, n + 1)]
+    prev = f'<a href="{a.page_path(page - 1)}">{_t("上一页", s)}</a> ' if page > 1 else ""
+    nxt = f' <a href="{a.page_path(page + 1)}">{_t("下一页", s)}</a>' if page < n else ""
+    if a.pager == "currpage":
+        return f'<div id="div_currpage">{prev}{" ".join(numbers)}{nxt}</div>'
+    if a.pager == "page_n":
+        return f'<div class="page_n">{prev}{" ".join(numbers)}{nxt}</div>'
+    pages = " ".join(f'<a href="{a.page_path(i)}">{_t(f"第{i}页", s)}</a>' for i in range(1, n + 1))
+    return f'<div class="pages">{pages}{nxt}</div>'
+
+
+def picture_path(a: DemoArticle, page: int = 1) -> str:
+    return f"/images/{a.id}.gif" if page == 1 else f"/images/{a.id}-{page}.gif"
+
+
+def render_article(a: DemoArticle, by_id: dict[int, DemoArticle], page: int = 1) -> str:
     s = a.script
     channel_name = _t(CHANNELS[a.channel][0], s)
     paras = []
-    for i, p in enumerate(a.paragraphs):
+    for i, p in enumerate(a.page_paragraphs(page)):
         if p == a.subheading:
             paras.append(f"<p><strong>{escape(p)}</strong></p>")
         else:
             paras.append(f"<p>{escape(p)}</p>")
         if i == 1:
             paras.append(
-                f'<p style="text-align:center"><img src="/images/{a.id}.gif" alt=""></p>'
+                f'<p style="text-align:center"><img src="{picture_path(a, page)}" alt=""></p>'
                 f'<p class="pic-caption" style="text-align:center">{escape(a.caption)}</p>'
             )
     related = "".join(
@@ -225,9 +270,9 @@ def render_article(a: DemoArticle, by_id: dict[int, DemoArticle]) -> str:
     inner = (
         f'<div class="crumb"><a href="/">{_t("首页", s)}</a> &gt; <a href="/{CHANNELS[a.channel][1]}/index.html">{escape(channel_name)}</a> &gt; {_t("正文", s)}</div>'
         f'<div class="main"><div class="article"><h1>{escape(a.title)}</h1>{info}'
-        f'<div class="content">{"".join(paras)}</div>'
-        f'<p class="editor">{_t("责任编辑", s)}：{escape(a.editor)}</p>'
-        f'<div class="share">{_t("分享到", s)}：<a href="#">{_t("微信", s)}</a> <a href="#">{_t("微博", s)}</a> <a href="#">QQ空间</a></div>'
+        f'<div class="content">{"".join(paras)}</div>{_pager(a, page) if a.pages > 1 else ""}'
+        + (f'<p class="editor">{_t("责任编辑", s)}：{escape(a.editor)}</p>' if page == a.pages else "")
+        + f'<div class="share">{_t("分享到", s)}：<a href="#">{_t("微信", s)}</a> <a href="#">{_t("微博", s)}</a> <a href="#">QQ空间</a></div>'
         f'<div class="comment">{_t("已有0人发表了评论", s)}</div>'
         f'<div class="channel-links"><a href="/culture/index.html">{_t("进入图片频道最新图文", s)}</a> '
         f'<a href="/local/index.html">{_t("一周热点新闻", s)}</a></div>'
@@ -240,7 +285,10 @@ def render_article(a: DemoArticle, by_id: dict[int, DemoArticle]) -> str:
         + "</ul></div></div>"
     )
     head = f'<meta name="publishdate" content="{a.published:%Y-%m-%d %H:%M}">' if a.id % 2 else ""
-    return _page(a.title, s, CHANNELS[a.channel][2], inner, head)
+    if page < a.pages:
+        head += f'<link rel="next" href="{a.page_path(page + 1)}">'
+    title = a.title if page == 1 else f"{a.title}({page})"
+    return _page(title, s, CHANNELS[a.channel][2], inner, head)
 
 
 def render_list(channel: str, items: list[DemoArticle], page: int, pages: int) -> str:
@@ -279,8 +327,18 @@ def build_site(articles: list[DemoArticle] | None = None, edition: int = 1) -> d
             # The GBK channel names its charset only in <meta>, like many older sites.
             add(f"/{path}/{name}", html, charset, header_charset=charset != "gbk")
         for a in items:
-            add(a.path, render_article(a, by_id), charset, header_charset=charset != "gbk")
-            pages[f"/images/{a.id}.gif"] = Page(200, [("Content-Type", "image/gif")], GIF)
+            for page in range(1, a.pages + 1):
+                html = render_article(a, by_id, page)
+                add(a.page_path(page), html, charset, header_charset=charset != "gbk")
+                pages[picture_path(a, page)] = Page(200, [("Content-Type", "image/gif")], GIF)
+    for path, ctype, body in (
+        ("/static/site.css", "text/css", SITE_CSS),
+        ("/static/site.js", "application/javascript", SITE_JS),
+        ("/static/bg.gif", "image/gif", GIF),
+        ("/static/logo.gif", "image/gif", GIF),
+        ("/favicon.ico", "image/x-icon", GIF),
+    ):
+        pages[path] = Page(200, [("Content-Type", ctype)], body)
     latest = sorted(articles, key=lambda a: a.published, reverse=True)
     home_rows = "".join(f'<li><a href="{a.path}">{escape(a.title)}</a></li>' for a in latest[:8])
     home = _page(

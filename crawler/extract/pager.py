@@ -45,6 +45,37 @@ def _without_page_parameter(query: str) -> tuple[str, int | None]:
     return urlencode(kept), number
 
 
+def _first_page_paths(path: str) -> tuple[set[str], int | None]:
+    """The paths page 1 may have when `path` is a later page numbered in its path, and that
+    number; (empty, None) when the path carries no page number."""
+    m = _PATH_PAGE.search(path)
+    if m is None:
+        return set(), None
+    number, rest = int(m.group(1)), path[m.end(1) :]
+    if not 2 <= number <= MAX_PAGE_NUMBER:
+        return set(), None
+    if m.start() < m.start(1):  # c_123_2.htm -> c_123.htm, c1001-123-2.html -> c1001-123.html
+        return {path[: m.start()] + rest}, number
+    # /123/2.html -> /123.html or /123/; /123/2/ -> /123/ or /123
+    prefix = path[: m.start(1) - 1]
+    if not prefix[-1:].isdigit() and rest not in ("/", ""):
+        return set(), None  # /news/5.html is an article of /news.html, not its fifth page
+    return {prefix + rest, prefix + "/", prefix, f"{prefix}/index{rest}"}, number
+
+
+def possible_first_pages(url: str) -> set[str]:
+    """The URLs page 1 may have when `url` is a later page of an article (empty when its URL
+    carries no page number)."""
+    parts = urlsplit(url)
+    query, number = _without_page_parameter(parts.query)
+    if number is not None:
+        if not 2 <= number <= MAX_PAGE_NUMBER:
+            return set()
+        return {urlunsplit(parts._replace(query=query))}
+    paths, _ = _first_page_paths(parts.path)
+    return {urlunsplit(parts._replace(path=p)) for p in paths}
+
+
 def page_number(first: str, candidate: str) -> int | None:
     """The page number `candidate` has as a later page of the article whose first page is
     `first`, or None when it is not one of its pages."""
@@ -59,20 +90,8 @@ def page_number(first: str, candidate: str) -> int | None:
         return None
     if a.query != b.query:
         return None
-    m = _PATH_PAGE.search(b.path)
-    if m is None:
-        return None
-    number, rest = int(m.group(1)), b.path[m.end(1) :]
-    if m.start() < m.start(1):  # c_123_2.htm -> c_123.htm, c1001-123-2.html -> c1001-123.html
-        first_forms = {b.path[: m.start()] + rest}
-    else:  # /123/2.html -> /123.html or /123/; /123/2/ -> /123/ or /123
-        prefix = b.path[: m.start(1) - 1]
-        if not prefix[-1:].isdigit() and rest not in ("/", ""):
-            return None  # /news/5.html is an article of /news.html, not its fifth page
-        first_forms = {prefix + rest, prefix + "/", prefix, f"{prefix}/index{rest}"}
-    if a.path not in first_forms:
-        return None
-    return number if 2 <= number <= MAX_PAGE_NUMBER else None
+    paths, number = _first_page_paths(b.path)
+    return number if a.path in paths else None
 
 
 def first_page_of(url: str, links: list[str]) -> str | None:
