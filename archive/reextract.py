@@ -48,11 +48,17 @@ class _Response:
 
 
 def _responses(
-    files: list[Path], warc_dir: Path, profiles: dict, damaged: dict[Path, str], aliases: list | None = None
+    files: list[Path],
+    warc_dir: Path,
+    profiles: dict,
+    damaged: dict[Path, str],
+    aliases: list | None = None,
+    holders: _Holders | None = None,
 ) -> list[_Response]:
     """Pass one: every archived 200 response that the crawl would have extracted, read for its
     headers only. A file that cannot be read to its end goes to `damaged` with the reason;
-    identical-payload revisits of another URL go to `aliases` as (url, that URL, date)."""
+    identical-payload revisits of another URL go to `aliases` as (url, that URL, date);
+    `holders` learns which record holds each URL's last good bytes (images, for their entries)."""
     found = []
     for path in files:
         parts = path.relative_to(warc_dir).parts
@@ -72,6 +78,8 @@ def _responses(
                     if incomplete(record):
                         damaged[path] = f"the record at offset {offset} is cut short"
                         break
+                    if holders is not None:
+                        holders.note(record, path.relative_to(warc_dir).as_posix(), offset)
                     if record.rec_type == "revisit" and aliases is not None:
                         _note_alias(record, profile, aliases)
                         continue
@@ -125,6 +133,35 @@ def _cut_files(store: ArticleStore, files: list[Path], warc_dir: Path, damaged: 
             damaged[path] = (
                 f"it is cut short: it ends at byte {path.stat().st_size}, records were captured up to byte {end}"
             )
+
+
+class _Holders:
+    """URL -> the WARC response holding the bytes of its last good capture, from the records
+    themselves (a revisit's bytes are in the response it refers to)."""
+
+    def __init__(self) -> None:
+        self.latest: dict[str, tuple[str, str]] = {}  # url -> (WARC-Date, record id)
+        self.where: dict[str, tuple[str, int]] = {}  # response record id -> (file, offset)
+
+    def note(self, record, filename: str, offset: int) -> None:
+        if record.rec_type not in ("response", "revisit") or record.http_headers is None:
+            return
+        if record.http_headers.get_statuscode() not in ("200", "304"):
+            return
+        headers = record.rec_headers
+        record_id = headers.get_header("WARC-Record-ID")
+        if record.rec_type == "response":
+            self.where[record_id] = (filename, offset)
+            holder = record_id
+        else:
+            holder = headers.get_header("WARC-Refers-To") or ""
+        url, date = headers.get_header("WARC-Target-URI"), headers.get_header("WARC-Date") or ""
+        if url not in self.latest or self.latest[url][0] <= date:
+            self.latest[url] = (date, holder)
+
+    def __call__(self, url: str) -> tuple[str, int] | None:
+        found = self.latest.get(url)
+        return self.where.get(found[1]) if found else None
 
 
 def _units(responses: list[_Response]) -> list[list[_Response]]:
@@ -193,7 +230,8 @@ def rebuild(
     files = sorted(warc_dir.rglob("*.warc.gz"))
     damaged: dict[Path, str] = {}
     aliases: list[tuple[str, str, str]] = []
-    responses = sorted(_responses(files, warc_dir, profiles, damaged, aliases))
+    holders = _Holders()
+    responses = sorted(_responses(files, warc_dir, profiles, damaged, aliases, holders))
     _cut_files(store, files, warc_dir, damaged)
     scratch_path = store.path.with_name(store.path.name + ".reextract")
     _remove(scratch_path)
@@ -238,7 +276,7 @@ def rebuild(
     counts["kept"] = lost
     if not lost:
         _swap_in(store, scratch_path)
-        store.annotate_images()
+        store.annotate_images(archived=holders)
         from archive.clusters import update_clusters
 
         counts["clusters"] = update_clusters(store, everything=True).clusters

@@ -573,18 +573,23 @@ class ArticleStore:
                 )
         return "changed" if existing else "new"
 
-    def annotate_images(self, crawl_id: str | None = None) -> int:
+    def annotate_images(
+        self, crawl_id: str | None = None, archived: Callable[[str], tuple[str, int] | None] | None = None
+    ) -> int:
         """Mark each image of the articles stored by `crawl_id` (all articles when None) as
         archived or not, with the WARC response that holds its bytes; returns the number of
         articles whose entries changed. Run when a crawl ends: images are fetched after the
-        articles that show them."""
+        articles that show them. `archived` (URL -> WARC file and offset) stands in for the
+        captures table (reextract into a new database reads them from the WARC files)."""
         where, args = ("where crawl_id = ?", [crawl_id]) if crawl_id else ("", [])
         changed = 0
         rows = self.db.execute(f"select url, images from articles {where}", args).fetchall()  # noqa: S608
         with self.transaction():
             for url, images_json in rows:
                 images = json.loads(images_json or "[]")
-                annotated = [self._image_entry(image) for image in images]
+                annotated = [
+                    self._image_entry(image, archived or self._archived_response) for image in images
+                ]
                 if annotated != images:
                     self.db.execute(
                         "update articles set images = ? where url = ?",
@@ -593,21 +598,11 @@ class ArticleStore:
                     changed += 1
         return changed
 
-    def _image_entry(self, image: dict) -> dict:
+    def _image_entry(self, image: dict, archived: Callable[[str], tuple[str, int] | None]) -> dict:
         entry = {"src": image.get("src"), "caption": image.get("caption"), "archived": False}
-        row = self.db.execute(
-            "select record_type, warc_filename, warc_offset, refers_to from captures "
-            "where url = ? and status in (200, 304) order by id desc limit 1",
-            [image.get("src")],
-        ).fetchone()
-        if row is not None and row[0] == "revisit" and row[3]:
-            # The bytes are in the response the revisit refers to.
-            row = self.db.execute(
-                "select record_type, warc_filename, warc_offset, refers_to from captures where record_id = ?",
-                [row[3]],
-            ).fetchone()
-        if row is not None and row[0] == "response":
-            entry.update(archived=True, warc_filename=row[1], warc_offset=row[2])
+        where = archived(image.get("src") or "")
+        if where is not None:
+            entry.update(archived=True, warc_filename=where[0], warc_offset=where[1])
         return entry
 
     def add_alias(self, url: str, article_url: str, seen_at: str) -> None:
@@ -623,6 +618,21 @@ class ArticleStore:
         """A refetch found the article unchanged (304): only last_fetched_at moves."""
         cur = self.db.execute("update articles set last_fetched_at = ? where url = ?", [fetched_at, url])
         return cur.rowcount > 0
+
+    def _archived_response(self, url: str) -> tuple[str, int] | None:
+        """The WARC response holding the bytes of `url`'s last good capture."""
+        row = self.db.execute(
+            "select record_type, warc_filename, warc_offset, refers_to from captures "
+            "where url = ? and status in (200, 304) order by id desc limit 1",
+            [url],
+        ).fetchone()
+        if row is not None and row[0] == "revisit" and row[3]:
+            # The bytes are in the response the revisit refers to.
+            row = self.db.execute(
+                "select record_type, warc_filename, warc_offset, refers_to from captures where record_id = ?",
+                [row[3]],
+            ).fetchone()
+        return (row[1], row[2]) if row is not None and row[0] == "response" else None
 
     # -- failures ----------------------------------------------------------------------
 

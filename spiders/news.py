@@ -203,6 +203,7 @@ class NewsSpider(scrapy.Spider):
                     yield request
             return
         reading = self._read(response)
+        followed = reading.links
         for request in self._follow(reading.feeds, response, kind="feed"):
             yield request
         extracted, failure = await self._extract(response)
@@ -214,13 +215,14 @@ class NewsSpider(scrapy.Spider):
         elif extracted[0].is_article:
             async for item in self._article(extracted, response, reading):
                 yield item
+            followed = [u for u in followed if u not in reading.later_pages]  # read with the article
         else:
             self.crawler.stats.inc_value("newsarchive/not_article")
             self.state.done(response.meta["frontier_url"])
             if self.requisites_on_lists:
                 for request in self._requisites(reading.requisites, response):
                     yield request
-        for request in self._follow([u for u in reading.links if u not in reading.later_pages], response):
+        for request in self._follow(followed, response):
             yield request
 
     def _archived_links(self, url: str) -> list[str]:

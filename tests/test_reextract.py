@@ -32,10 +32,12 @@ def _count(db: Path, sql: str = "select count(*) from articles") -> int:
 
 
 def _record_offsets(db: Path, filename: str) -> list[tuple[int, int]]:
+    """(offset, length) of the records articles were extracted from, in file order."""
     conn = sqlite3.connect(db)
     try:
         return conn.execute(
-            "select warc_offset, warc_length from captures where warc_filename = ? order by warc_offset",
+            "select warc_offset, warc_length from captures where warc_filename = ? "
+            "and record_id in (select warc_record_id from articles) order by warc_offset",
             [filename],
         ).fetchall()
     finally:
