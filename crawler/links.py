@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from crawler.decode import decode_html
 from crawler.extract.blocks import parse
 from crawler.extract.meta import absolute_links, base_url, join_url
@@ -81,6 +83,19 @@ def read_page(
     a hostile 30 MB "list page" would otherwise cost some 300 MB of tree there.
     """
     root = parse(decode_html(raw[:LINK_BYTES], content_type, override=encoding).text)
+    return read_tree(url, root, requisites=requisites, next_page=next_page, first=first)
+
+
+def read_tree(
+    url: str,
+    root: etree._Element,
+    *,
+    requisites: str = "all",
+    next_page: str | None = None,
+    first: str | None = None,
+) -> PageReading:
+    """read_page over a page already parsed (the extraction worker's tree, before extraction
+    changes it)."""
     base = base_url(root, url)
     feeds = []
     for el in root.iter("link"):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from crawler.extract import extract
 from crawler.extract.article import Article
+from crawler.links import PageReading, read_tree
 from crawler.searchtext import index_columns
 from crawler.text import content_hash, nfkc
 
@@ -40,6 +41,22 @@ def extract_for_store(*args, **kwargs) -> tuple[Article, Prepared | None]:
     """extract() and, for an article, its Prepared row data, in one call."""
     article = extract(*args, **kwargs)
     return article, (prepare(article) if article.is_article else None)
+
+
+def extract_page(
+    url: str, raw: bytes, profile=None, *, read: dict | None = None, prepare_row: bool = True, **kwargs
+) -> tuple[Article, Prepared | None, PageReading | None]:
+    """extract(), its Prepared row data (unless prepare_row is False: the crawl process then
+    prepares it), and, with `read` (read_tree's options), the page's links, requisites and
+    pager, read from the extractor's own parse of the page."""
+    readings: list[PageReading] = []
+
+    def hook(root) -> None:
+        readings.append(read_tree(url, root, **read))
+
+    article = extract(url, raw, profile, tree_hook=hook if read is not None else None, **kwargs)
+    prepared = prepare(article) if prepare_row and article.is_article else None
+    return article, prepared, (readings[0] if readings else None)
 
 
 def extract_only(*args, **kwargs) -> tuple[Article, None]:

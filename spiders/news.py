@@ -30,7 +30,7 @@ from crawler.incremental import older_than, young_enough
 from crawler.links import PageReading, is_feed_url, read_page, rebase, robots_sitemaps, same_site, xml_links
 from crawler.lock import acquire, acquire_warc_folder
 from crawler.paths import db_path, store_for, warc_dir
-from crawler.prepared import extract_for_store, extract_only, warm_up
+from crawler.prepared import extract_page, warm_up
 from crawler.profile import adhoc_profile, as_list, get_profile
 from crawler.requisites import is_stylesheet, stylesheet_requisites
 from crawler.safety import REFUSED
@@ -202,13 +202,16 @@ class NewsSpider(scrapy.Spider):
                 for request in self._follow(self._archived_links(response.url), response):
                     yield request
             return
-        reading = self._read(response)
-        followed = reading.links
-        for request in self._follow(reading.feeds, response, kind="feed"):
-            yield request
-        extracted, failure = await self._extract(response)
+        extracted, reading, failure = await self._extract(response)
         if failure is not None:
             yield failure
+            # Links are still read from a page the extractor refused (one too large to extract).
+            reading = self._read(response) if failure.stage == "extract" else None
+        followed = reading.links if reading is not None else []
+        for request in self._follow(reading.feeds if reading is not None else [], response, kind="feed"):
+            yield request
+        if failure is not None:
+            pass
         elif reading.first_page is not None:
             for request in self._to_first_page(reading.first_page, response, "page"):
                 yield request
@@ -259,11 +262,10 @@ class NewsSpider(scrapy.Spider):
             for item in other:
                 yield item
             return
-        extracted, failure = await self._extract(response)
+        extracted, reading, failure = await self._extract(response)
         if failure is not None:
             yield failure
             return
-        reading = self._read(response)
         if reading.first_page is not None and self.profile.is_article_url(reading.first_page):
             for request in self._to_first_page(reading.first_page, response, "article"):
                 yield request
@@ -301,9 +303,12 @@ class NewsSpider(scrapy.Spider):
             ]
         return None
 
-    async def _extract(self, response, body: bytes | None = None):
-        """(article, None), or (None, a failure item): a bad page is a failures row, never a crash.
-        `body` stands in for the response's own (a page that answered 304: its archived copy).
+    async def _extract(self, response, body: bytes | None = None, first: str | None = None, requisites=None):
+        """((article, prepared), reading, None), or (None, None, a failure item): a bad page is a
+        failures row, never a crash. The reading (links, requisites, pager) comes from the
+        extractor's own parse of the page. `body` stands in for the response's own (a page that
+        answered 304: its archived copy); `first` is the first page of the article it is a
+        later page of.
 
         With NEWSARCHIVE_EXTRACT_WORKERS > 0 the extractor runs in worker processes, so pages are
         parsed on another core while the reactor goes on downloading and storing.
@@ -313,26 +318,31 @@ class NewsSpider(scrapy.Spider):
             "content_type": self._content_type(response),
             "target_script": self.target_script,
             "now": self.now,
+            "read": {
+                "requisites": self.requisite_mode if requisites is None else requisites,
+                "next_page": self.profile.next_page,
+                "first": first,
+            },
         }
+        url = response.meta["frontier_url"]
         try:
             if self.extract_pool is None:
-                article, prepared = extract_for_store(*args, **kwargs)
+                article, prepared, reading = extract_page(*args, **kwargs)
             else:
                 # A worker with pages waiting is the busier process: the crawl process then
                 # prepares the rows itself (hash, search columns), which balances the two.
                 busy = self.extract_pool.backlog() >= PREPARE_HERE_AT
-                work = extract_only if busy else extract_for_store
-                article, prepared = await self.extract_pool.run(work, *args, **kwargs)
+                article, prepared, reading = await self.extract_pool.run(
+                    extract_page, *args, prepare_row=not busy, **kwargs
+                )
         except NotText as exc:
-            return None, FailureItem(self.crawl_id, response.meta["frontier_url"], "decode", str(exc))
+            return None, None, FailureItem(self.crawl_id, url, "decode", str(exc))
         except PageTooLarge as exc:
-            return None, FailureItem(self.crawl_id, response.meta["frontier_url"], "extract", str(exc))
+            return None, None, FailureItem(self.crawl_id, url, "extract", str(exc))
         except Exception as exc:
             self.logger.warning("extraction failed for %s: %r", response.url, exc)
-            return None, FailureItem(
-                self.crawl_id, response.meta["frontier_url"], "extract", f"{type(exc).__name__}: {exc}"
-            )
-        return (article, prepared), None
+            return None, None, FailureItem(self.crawl_id, url, "extract", f"{type(exc).__name__}: {exc}")
+        return (article, prepared), reading, None
 
     def _store(self, extracted, response, pages: tuple[PageCapture, ...] = ()):
         article, prepared = extracted
@@ -446,19 +456,10 @@ class NewsSpider(scrapy.Spider):
                 continue
             response, body, capture_pointer, was_changed = outcome
             any_changed = any_changed or was_changed
-            extracted, failure = await self._extract(response, body)
+            extracted, more, failure = await self._extract(response, body, first=first)
             if failure is not None:
                 items.append(failure)
                 continue
-            more = read_page(
-                url,
-                body,
-                self._content_type(response),
-                self.profile.encoding,
-                requisites=self.requisite_mode,
-                next_page=self.profile.next_page,
-                first=first,
-            )
             requisites.extend(more.requisites)
             for link, number in more.later_pages.items():
                 numbered.setdefault(link, number)
@@ -523,13 +524,10 @@ class NewsSpider(scrapy.Spider):
             for item in unchanged:
                 yield item
             return
-        extracted, failure = await self._extract(response, body)
+        extracted, reading, failure = await self._extract(response, body, requisites="off")
         if failure is not None:
             yield failure
             return
-        reading = read_page(
-            url, body, last[2], self.profile.encoding, requisites="off", next_page=self.profile.next_page
-        )
         later = {u: n for n, u in enumerate(self.state.article_pages(url), 2)}
         reading = PageReading(
             reading.links, reading.feeds, [], {**later, **reading.later_pages}, reading.next_links

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from archive.payload import read_payload
-from crawler.extract.pager import merge_pages, page_number
 from crawler.extract.article import Article, Image
+from crawler.extract.pager import merge_pages, page_number
 from tests.conftest import run_cli
 from tests.pagedsite import _t, build_site, render_page
 from tests.servers import module_server

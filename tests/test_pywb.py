@@ -82,3 +82,28 @@ def test_pywb_replays_archived_articles(wayback, collection, channel):
     with urllib.request.urlopen(f"{base}/{collection}/2026id_/{site}{article.path}", timeout=10) as resp:
         body = resp.read()
     assert body == pages[article.path].body  # the original bytes, as served
+
+
+@pytest.mark.parametrize("collection", ["warcs", "wacz"])
+def test_pywb_replays_an_articles_photo_and_stylesheet(wayback, collection):
+    """The photo of an article (and the site's stylesheet) are in the archive: pywb serves
+    them byte for byte, so a replayed article shows its picture."""
+    from crawler.demo.site import picture_path
+
+    base, site = wayback
+    articles = build_articles()
+    pages = build_site(articles)
+    article = next(a for a in articles if a.pages > 1)
+    for path in (picture_path(article), picture_path(article, 2), "/static/site.css"):
+        with urllib.request.urlopen(f"{base}/{collection}/2026id_/{site}{path}", timeout=10) as resp:
+            assert resp.read() == pages[path].body, path
+
+
+def test_pywb_replays_a_later_page_of_an_article(wayback):
+    base, site = wayback
+    articles = build_articles()
+    pages = build_site(articles)
+    article = next(a for a in articles if a.pager == "query")  # ?page=2 of a Big5 article
+    path = article.page_path(2)
+    with urllib.request.urlopen(f"{base}/warcs/2026id_/{site}{path}", timeout=10) as resp:
+        assert resp.read() == pages[path].body

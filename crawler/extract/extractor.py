@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
 
@@ -528,8 +529,11 @@ def extract(
     target_script: str = "hans",
     now: datetime | None = None,
     max_chars: int = MAX_CHARS,
+    tree_hook: Callable[[etree._Element], None] | None = None,
 ) -> Article:
     """Extract one page. `profile` (a crawler.profile.Profile or None) refines the generic rules.
+    `tree_hook` is called with the parsed page before extraction changes the tree (the crawl
+    reads links and requisites from it: one parse a page, not two).
 
     Raises NotText for bytes that are no page (empty, binary), PageTooLarge for a page over
     `max_chars` characters, and ValueError for an unknown `encoding`. Any other bytes give an
@@ -545,6 +549,8 @@ def extract(
             "its capture is in the WARC"
         )
     root = parse(decoded.text)
+    if tree_hook is not None:
+        tree_hook(root)
     meta = read_meta(root, url)
     selectors = getattr(profile, "selectors", None) or {}
     extra = getattr(profile, "boilerplate_res", ())
