@@ -619,6 +619,30 @@ class ArticleStore:
         cur = self.db.execute("update articles set last_fetched_at = ? where url = ?", [fetched_at, url])
         return cur.rowcount > 0
 
+    def capture_summary(self) -> dict[str, int]:
+        """Counts a person checks after a crawl: articles over several pages and their pages,
+        pictures of articles archived, and requisites (non-page captures) in the WARC files."""
+        split, pages = self.db.execute(
+            "select count(distinct article_url), count(*) from article_pages"
+        ).fetchone()
+        images = archived = 0
+        for (images_json,) in self.db.execute("select images from articles"):
+            entries = json.loads(images_json or "[]")
+            images += len(entries)
+            archived += sum(1 for e in entries if e.get("archived"))
+        requisites = self.db.execute(
+            "select count(distinct url) from captures where status in (200, 304) and ("
+            "content_type like 'image/%' or content_type like 'text/css%' or content_type like '%javascript%' "
+            "or content_type like 'font/%')"
+        ).fetchone()[0]
+        return {
+            "split": split,
+            "pages": pages,
+            "images": images,
+            "archived": archived,
+            "requisites": requisites,
+        }
+
     def _archived_response(self, url: str) -> tuple[str, int] | None:
         """The WARC response holding the bytes of `url`'s last good capture."""
         row = self.db.execute(

@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from crawler.demo.content import CLOSERS, MIDDLES, OPENERS, PLACES, TITLES  # noqa: E402
-from crawler.demo.site import CHINA, DemoArticle, _page, render_article  # noqa: E402
+from crawler.demo.site import CHINA, GIF, SITE_CSS, SITE_JS, DemoArticle, _page, render_article  # noqa: E402
 from crawler.text import convert  # noqa: E402
 
 PER_LIST = 50
@@ -91,6 +91,13 @@ class BenchSite:
                 return self._render(n)
         if path == "/robots.txt":
             return 200, "text/plain", b"User-agent: *\nDisallow:\n"
+        # The page requisites: a picture an article, and the site's stylesheet, script and icons.
+        if path.startswith("/images/") or path in ("/static/bg.gif", "/static/logo.gif", "/favicon.ico"):
+            return 200, "image/gif", GIF
+        if path == "/static/site.css":
+            return 200, "text/css", SITE_CSS
+        if path == "/static/site.js":
+            return 200, "application/javascript", SITE_JS
         return 404, "text/plain", b"not found"
 
     def _list(self, page: int) -> tuple[int, str, bytes]:

@@ -66,6 +66,11 @@ def run_measured(cmd: list[str], cwd: Path = ROOT) -> tuple[float, int, str]:
     return time.perf_counter() - start, sum(peaks.values()), out
 
 
+# The comparison with the bare spider (which fetches pages only) runs without requisites;
+# their cost is measured on its own (requisites_cost).
+NO_REQUISITES = ("--set", "NEWSARCHIVE_REQUISITES=off")
+
+
 def full_crawl(base: str, data: Path, *extra: str) -> tuple[float, int]:
     from benchsite import PROFILE
 
@@ -109,6 +114,27 @@ def pages_of(data: Path) -> tuple[int, int]:
     return pages, articles
 
 
+def requisites_cost(base: str, rounds: int = 2) -> dict:
+    """Article pages a second with page requisites archived (the default: a picture an article
+    and the site's stylesheet, script and icons) and without, alternated, same site."""
+    totals = {"on": [0.0, 0, 0], "off": [0.0, 0, 0]}  # seconds, requests, articles
+    for _ in range(rounds):
+        for mode, extra in (("on", ()), ("off", NO_REQUISITES)):
+            with tempfile.TemporaryDirectory() as tmp:
+                seconds, _ = full_crawl(base, Path(tmp), *extra)
+                requests, stored = pages_of(Path(tmp))
+            totals[mode][0] += seconds
+            totals[mode][1] += requests
+            totals[mode][2] += stored
+    rate = {mode: t[2] / t[0] for mode, t in totals.items()}
+    print(
+        f"  page requisites: {rate['on']:.0f} articles/s with them ({totals['on'][1] // rounds} requests a run), "
+        f"{rate['off']:.0f} without ({totals['off'][1] // rounds} requests): {rate['on'] / rate['off']:.2f}x "
+        f"(sums of {rounds} alternated runs each)"
+    )
+    return {"requisites_rate": rate["on"], "no_requisites_rate": rate["off"]}
+
+
 def main(articles: int = 5000, memory_sizes: tuple[int, ...] = (1000, 10000)) -> dict:
     sys.path.insert(0, str(HERE))
     results: dict = {}
@@ -141,7 +167,7 @@ def main(articles: int = 5000, memory_sizes: tuple[int, ...] = (1000, 10000)) ->
             tmp = tempfile.TemporaryDirectory()
             data = Path(tmp.name)
             server_before = cpu_seconds(site.pid)
-            first_s, full_peak = full_crawl(base, data)
+            first_s, full_peak = full_crawl(base, data, *NO_REQUISITES)
             server_cpu = cpu_seconds(site.pid) - server_before
             full_cpu = dict(LAST_CPU)
             fetched, stored = pages_of(data)
@@ -152,12 +178,13 @@ def main(articles: int = 5000, memory_sizes: tuple[int, ...] = (1000, 10000)) ->
         try:
             # The last round's archive: its size, and an unchanged second run over it.
             warc_bytes = sum(p.stat().st_size for p in (data / "warc").rglob("*.warc.gz"))
-            again_s, _ = full_crawl(base, data)
+            again_s, _ = full_crawl(base, data, *NO_REQUISITES)
             pages2, _ = pages_of(data)
         finally:
             tmp.cleanup()
         with tempfile.TemporaryDirectory() as tmp:
-            nowarc_s, _ = full_crawl(base, Path(tmp), "--set", "ARCHIVE_WARC_ENABLED=0")
+            nowarc_s, _ = full_crawl(base, Path(tmp), "--set", "ARCHIVE_WARC_ENABLED=0", *NO_REQUISITES)
+        results.update(requisites_cost(base))
     finally:
         site.terminate()
         site.wait()
@@ -223,7 +250,7 @@ def main(articles: int = 5000, memory_sizes: tuple[int, ...] = (1000, 10000)) ->
         site, base = start_site(size)
         try:
             with tempfile.TemporaryDirectory() as tmp:
-                seconds, peak = full_crawl(base, Path(tmp))
+                seconds, peak = full_crawl(base, Path(tmp), *NO_REQUISITES)
                 pages, _ = pages_of(Path(tmp))
         finally:
             site.terminate()

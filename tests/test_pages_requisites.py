@@ -245,7 +245,7 @@ def test_merged_pages_keep_the_first_pages_fields_and_join_the_rest():
         body_norm="乙",
     )
     merged = merge_pages([one, two])
-    assert (merged.url, merged.title, merged.body, merged.body_norm) == ("u", "T", "甲\n\n乙", "甲\n\n乙")
+    assert (merged.url, merged.title, merged.body, merged.body_norm) == ("u", "T", "甲\n乙", "甲\n乙")
     assert merged.authors == ("a", "b") and [i.src for i in merged.images] == ["i1", "i2"]
     assert merged.editor == "E" and merged.is_article
 

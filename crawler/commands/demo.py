@@ -61,6 +61,7 @@ def report(db: Path, warc_dir: Path) -> str:
     store = ArticleStore(db)
     articles = store.db["articles"].count
     by_script = dict(store.db.execute("select script, count(*) from articles group by script").fetchall())
+    captured = store.capture_summary()
     store.close()
     warcs = sorted(warc_dir.rglob("*.warc.gz"))
     size = sum(p.stat().st_size for p in warcs)
@@ -68,6 +69,9 @@ def report(db: Path, warc_dir: Path) -> str:
     lines = [
         "",
         f"Stored: {articles} articles in {db} ({', '.join(f'{k}: {v}' for k, v in sorted(by_script.items()))})",
+        f"  {captured['split']} of them over several pages ({captured['pages']} pages, listed in article_pages)",
+        f"  {captured['archived']} of their {captured['images']} pictures archived with them; "
+        f"{captured['requisites']} images, stylesheets and scripts in all",
         f"WARC files: {len(warcs)} in {warc_dir} ({size / 1024:.0f} KiB)",
         "",
         "Search it, in either script (兩岸 finds 两岸 too):",

@@ -148,7 +148,7 @@ def merge_pages(pages: list[Article]) -> Article:
         return first
     with_text = [p for p in pages if p.body and p.body.strip()]
     bodies = [p.body.strip() for p in with_text]
-    # Normalising is per character (OpenCC), so the pages' normalised bodies join the same way.
+    # Paragraphs are one a line in a body; the pages' normalised bodies join the same way.
     norms = [(p.body_norm or p.body or "").strip() for p in with_text]
     images: list[Image] = []
     seen_images = set()
@@ -167,12 +167,12 @@ def merge_pages(pages: list[Article]) -> Article:
                 related.append(link)
     return replace(
         first,
-        body="\n\n".join(bodies) or first.body,
+        body="\n".join(bodies) or first.body,
         images=tuple(images),
         authors=authors,
         editor=first.editor or next((p.editor for p in pages if p.editor), None),
         source=first.source or next((p.source for p in pages if p.source), None),
         published_at=first.published_at or next((p.published_at for p in pages if p.published_at), None),
         related=tuple(related),
-        body_norm="\n\n".join(norms) if first.body_norm is not None else None,
+        body_norm="\n".join(norms) if first.body_norm is not None else None,
     )
