@@ -587,11 +587,17 @@ class NewsSpider(scrapy.Spider):
         if failure.check(DNSLookupError) and host in REFUSED:
             return f"refused private address {host} (resolves to {REFUSED[host]}; use --allow-private-addresses to permit)"
         message = failure.getErrorMessage().strip()
+        cap = "DOWNLOAD_MAXSIZE"
+        if failure.request.meta.get("kind") == "requisite":
+            cap = "NEWSARCHIVE_REQUISITE_MAXSIZE"
+        limit = failure.request.meta.get("download_maxsize") or self.settings.getint("DOWNLOAD_MAXSIZE")
+        if "max size" in message:
+            # Scrapy's words do not name the setting that applied.
+            message = f"larger than {cap} ({limit:,} bytes): {message}"
         if not message:
             message = {
                 "ResponseDataLossError": "the connection closed before the whole body arrived",
-                "DownloadCancelledError": "download cancelled: the response grew past DOWNLOAD_MAXSIZE "
-                f"({self.settings.getint('DOWNLOAD_MAXSIZE'):,} bytes)",
+                "DownloadCancelledError": f"download cancelled: the response grew past {cap} ({limit:,} bytes)",
                 "ConnectionLost": "the connection was lost",
             }.get(failure.type.__name__, "no message")
         return f"{failure.type.__name__}: {message}"

@@ -49,7 +49,9 @@ CLAUSES = [
     "农业部门组织技术人员深入田间指导",
 ]
 STYLES = ("currpage", "page_n", "shtml", "query")
-CHARSETS = {"currpage": "utf-8", "page_n": "gbk", "shtml": "big5", "query": "utf-8"}
+CHARSETS = {"currpage": "utf-8", "page_n": "gbk", "shtml": "big5", "query": "utf-8", "opaque": "utf-8"}
+# Reached only from /e/, which nothing links: crawled with a profile naming its next_page link.
+OPAQUE_STORIES = 3
 # Small image files of our own making: a GIF, a PNG (zlib-built), and a "font".
 GIF = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
 
@@ -85,6 +87,12 @@ class Story:
             return f"/b/c1001-{self.id}.html" if page == 1 else f"/b/c1001-{self.id}-{page}.html"
         if self.style == "shtml":
             return f"/c/{self.id}.shtml" if page == 1 else f"/c/{self.id}_{page}.shtml"
+        if self.style == "opaque":  # later pages named by no rule: a profile's next_page finds them
+            return (
+                f"/e/s{self.id}.html"
+                if page == 1
+                else f"/e/x{hashlib.sha1(f'{self.id}/{page}'.encode()).hexdigest()[:8]}.html"
+            )
         return f"/d/article?id={self.id}" if page == 1 else f"/d/article?id={self.id}&page={page}"
 
 
@@ -115,12 +123,12 @@ class Site:
         return [own, big]
 
 
-def build_stories(per_style: int = 6, seed: int = 7) -> list[Story]:
+def build_stories(per_style: int = 6, seed: int = 7, styles: tuple[str, ...] = STYLES) -> list[Story]:
     rng = random.Random(seed)
     stories = []
-    for s, style in enumerate(STYLES):
+    for style in styles:
         for k in range(per_style):
-            story_id = 5000 + s * 100 + k
+            story_id = 5000 + (STYLES + ("opaque",)).index(style) * 100 + k
             page_count = 2 + (k % 4)  # 2 to 5 pages
             pages = []
             for n in range(page_count):
@@ -159,6 +167,10 @@ def _pager(story: Story, page: int) -> str:
         links = " ".join(f'<a href="{story.path(i)}">第{i}頁</a>' for i in range(1, n + 1))
         nxt = f' <a href="{story.path(page + 1)}">下一頁</a>' if page < n else ""
         return f'<div class="pages">{links}{nxt}</div>'
+    if story.style == "opaque":
+        # The last page's "next" leads back to page 1, as a broken pager does: a loop.
+        nxt = story.path(page + 1) if page < n else story.path(1)
+        return f'<div class="turn"><a class="next-page" href="{nxt}">下一页</a></div>'
     return ""  # query style: <link rel="next"> in the head only
 
 
@@ -195,7 +207,7 @@ def render_page(site: Site, story: Story, page: int) -> bytes:
         f'<script src="/static/site.js"></script>{head_next}</head><body>'
         f'<div class="nav"><a href="/">{_t("首页", style)}</a> <a href="/{style}/">{_t("频道", style)}</a></div>'
         f'<div class="main"><h1>{_t(story.title, style)}</h1>{info}<div class="content">{body}</div>'
-        f"{_pager(story, page)}{editor}</div>"
+        f'{_pager(story, page)}{editor}<img src="/private/pixel.gif" alt=""></div>'
         f'<div class="foot">{_t("版权所有 江滨网", style)}</div></body></html>'
     )
     codec = {"gbk": "gbk", "big5": "big5"}.get(story.charset, "utf-8")
@@ -249,6 +261,10 @@ def _lookup(site: Site, path: str, query: str, cdn: bool) -> tuple[str, bytes] |
     if path == "/":
         links = "".join(f'<a href="/{s}/">{s}</a> ' for s in STYLES)
         return "text/html; charset=utf-8", f"<html><body>{links}</body></html>".encode()
+    if path == "/e/":
+        return "text/html; charset=utf-8", render_list(site, "opaque")
+    if path == "/private/pixel.gif":
+        return "image/gif", GIF  # robots.txt forbids it: a crawl never asks
     for style in STYLES:
         if path == f"/{style}/":
             return f"text/html; charset={CHARSETS[style]}", render_list(site, style)
@@ -305,7 +321,7 @@ def serve(site: Site, host: str, port: int, cdn: bool = False) -> ThreadingHTTPS
 
 
 def build_site(cdn: str = "", per_style: int = 6) -> Site:
-    site = Site(build_stories(per_style), cdn)
+    site = Site(build_stories(per_style) + build_stories(OPAQUE_STORIES, seed=8, styles=("opaque",)), cdn)
     site.files = build_files(site)
     return site
 

@@ -15,7 +15,7 @@ from archive.payload import read_payload
 from crawler.extract.article import Article, Image
 from crawler.extract.pager import merge_pages, page_number
 from tests.conftest import run_cli
-from tests.pagedsite import _t, build_site, render_page
+from tests.pagedsite import STYLES, _t, build_site, render_page
 from tests.servers import module_server
 
 
@@ -32,6 +32,11 @@ def _crawl(site: str, data: Path, *extra: str):
         "crawl", "--start-url", site + "/", "--data-dir", str(data), "--allow-private-addresses",
         "--delay", "0", "--quiet", *extra,
     )  # fmt: skip
+
+
+def _reachable(model) -> list:
+    """The stories a crawl from the front page reaches (the opaque ones hang under /e/ alone)."""
+    return [s for s in model.stories if s.style in STYLES]
 
 
 def _recall(expected: str, body: str) -> float:
@@ -55,9 +60,9 @@ def test_every_article_is_one_row_with_the_text_of_all_its_pages(paged):
     site, data = paged["site"], paged["data"]
     model = build_site(paged["cdn"])
     rows = dict(_rows(data / "news.db", "select url, body from articles"))
-    assert set(rows) == {site + s.path() for s in model.stories}  # no later page is an article
+    assert set(rows) == {site + s.path() for s in _reachable(model)}  # no later page is an article
     recalls = []
-    for story in model.stories:
+    for story in _reachable(model):
         body = rows[site + story.path()]
         later = "。".join(_t(p, story.style) for page in story.pages[1:] for p in page)
         recalls.append(_recall(later, body))
@@ -74,8 +79,8 @@ def test_article_pages_list_every_page_with_its_archived_response(paged):
     by_article: dict[str, list] = {}
     for article_url, page, url, filename, offset in pages:
         by_article.setdefault(article_url, []).append((page, url, filename, offset))
-    assert len(by_article) == len(model.stories)
-    for story in model.stories:
+    assert len(by_article) == len(_reachable(model))
+    for story in _reachable(model):
         listed = sorted(by_article[site + story.path()])
         assert [(p, u) for p, u, _, _ in listed] == [
             (n, site + story.path(n)) for n in range(1, len(story.pages) + 1)
@@ -96,7 +101,7 @@ def test_requisites_are_archived_once_each_from_any_host(paged):
         )
     )
     wanted = set()
-    for story in model.stories:
+    for story in _reachable(model):
         for n in range(1, len(story.pages) + 1):
             wanted |= {u if u.startswith("http") else site + u for u in model.requisites_of(story, n)}
     assert any(u.startswith(cdn) for u in wanted)  # pictures on another host are archived too
@@ -104,6 +109,7 @@ def test_requisites_are_archived_once_each_from_any_host(paged):
     assert not missing, sorted(missing)[:5]
     assert all(captured[u] == 1 for u in wanted)  # shared ones (the stylesheet, the logo) once
     assert site + "/static/blank.gif" in captured  # the lazy placeholder is what a replay shows first
+    assert site + "/private/pixel.gif" not in captured  # robots.txt rules apply to requisites too
     # The font and background come from the stylesheet, the print sheet from its @import.
     assert {site + "/static/font.woff", site + "/static/bg.png", site + "/static/print.css"} <= set(captured)
 
@@ -116,6 +122,10 @@ def test_each_image_entry_says_it_was_archived_and_where(paged):
     entries = [
         e for (images,) in _rows(data / "news.db", "select images from articles") for e in json.loads(images)
     ]
+    # Every picture is archived but the one robots.txt forbids, which says so.
+    forbidden = [e for e in entries if e["src"].endswith("/private/pixel.gif")]
+    assert forbidden and not any(e["archived"] for e in forbidden)
+    entries = [e for e in entries if e not in forbidden]
     assert entries and all(e["archived"] for e in entries)
     for entry in entries:
         assert (
@@ -127,7 +137,7 @@ def test_a_later_page_linked_on_its_own_is_no_article(paged):
     site, data = paged["site"], paged["data"]
     model = build_site(paged["cdn"])
     leads = [
-        next(s for s in model.stories if s.style == style)
+        next(s for s in _reachable(model) if s.style == style)
         for style in ("currpage", "page_n", "shtml", "query")
     ]
     articles = {u for (u,) in _rows(data / "news.db", "select url from articles")}
@@ -163,7 +173,7 @@ def test_a_later_run_makes_a_new_version_when_only_a_later_page_changed(paged, t
     assert third.returncode == 0, third.stderr
     model = build_site(paged["cdn"])
     model.edition = 2
-    edited = [s for s in model.stories if s.id % 100 == 0]
+    edited = [s for s in _reachable(model) if s.id % 100 == 0]
     versions = dict(_rows(copy / "news.db", "select url, version from articles"))
     assert {u for u, v in versions.items() if v == 2} == {site + s.path() for s in edited}
     for story in edited:
@@ -178,12 +188,23 @@ def test_a_later_run_makes_a_new_version_when_only_a_later_page_changed(paged, t
         assert read_payload(copy / "warc", *last) == render_page(model, story, len(story.pages))
 
 
-def test_requisites_can_be_limited_to_images_or_turned_off(tmp_path):
+def test_requisites_can_be_limited_to_images_turned_off_or_capped(tmp_path):
     with module_server("tests.pagedsite", "--port", "0") as line:
         site, _ = line.split()
         images = _crawl(site, tmp_path / "images", "--set", "NEWSARCHIVE_REQUISITES=images")
         off = _crawl(site, tmp_path / "off", "--set", "NEWSARCHIVE_REQUISITES=off")
+        capped = _crawl(site, tmp_path / "capped", "--set", "NEWSARCHIVE_REQUISITE_MAXSIZE=150")
     assert images.returncode == 0 and off.returncode == 0, images.stderr + off.stderr
+    assert capped.returncode == 0, capped.stderr
+    # The stylesheet (218 bytes) is over the cap: a failures row that names the setting; the
+    # pictures under it are archived.
+    failures = _rows(tmp_path / "capped" / "news.db", "select url, reason from failures")
+    assert [u for u, _ in failures] == [site + "/static/site.css"]
+    assert "NEWSARCHIVE_REQUISITE_MAXSIZE (150 bytes)" in failures[0][1]
+    got_capped = {
+        u for (u,) in _rows(tmp_path / "capped" / "news.db", "select url from captures where status = 200")
+    }
+    assert site + "/static/site.js" in got_capped and any(u.endswith(".png") for u in got_capped)
     got_images = {u for (u,) in _rows(tmp_path / "images" / "news.db", "select url from captures")}
     assert any(u.endswith(".png") for u in got_images)
     assert not any(u.endswith((".css", ".js", ".woff")) for u in got_images)
@@ -206,7 +227,7 @@ def test_a_pager_longer_than_the_limit_stops_with_a_failure(tmp_path):
     most = _rows(db, "select max(page) from article_pages")[0][0]
     assert most == 3
     model = build_site("")
-    longer = {site + s.path() for s in model.stories if len(s.pages) > 3}
+    longer = {site + s.path() for s in _reachable(model) if len(s.pages) > 3}
     assert {u for u, _ in failures} == longer
 
 
@@ -260,3 +281,37 @@ def test_reextract_rebuilds_the_same_merged_rows_from_the_warc_alone(paged, tmp_
     )
     pages = "select article_url, page, url, warc_filename, warc_offset from article_pages order by 1, 2"
     assert _rows(rebuilt, pages) == _rows(data / "news.db", pages)
+
+
+def test_a_profiles_next_page_selector_joins_pages_no_rule_names_and_ends_a_loop(tmp_path):
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    with module_server("tests.pagedsite", "--port", "0") as line:
+        site, cdn = line.split()
+        host, port = site.rsplit("//", 1)[1].split(":")
+        (profiles / "paged.toml").write_text(
+            f'name = "paged"\ndomains = ["{host}"]\nstart_urls = ["http://{host}:{port}/e/"]\n'
+            "article_patterns = ['/e/s\\d+\\.html$']\nlist_patterns = ['/e/$']\n"
+            'next_page = "a.next-page"\n',
+            encoding="utf-8",
+        )
+        result = run_cli(
+            "crawl", "paged", "--profiles", str(profiles), "--data-dir", str(tmp_path / "data"),
+            "--allow-private-addresses", "--delay", "0", "--quiet",
+        )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    db = tmp_path / "data" / "news.db"
+    model = build_site(cdn)
+    opaque = [s for s in model.stories if s.style == "opaque"]
+    rows = dict(_rows(db, "select url, body from articles"))
+    assert set(rows) == {site + s.path() for s in opaque}
+    for story in opaque:
+        body = rows[site + story.path()]
+        assert _recall("。".join(p for page in story.pages for p in page), body) >= 0.9
+        listed = _rows(
+            db,
+            "select page, url from article_pages where article_url = ? order by page",
+            [site + story.path()],
+        )
+        assert listed == [(n, site + story.path(n)) for n in range(1, len(story.pages) + 1)]
+    assert _rows(db, "select count(*) from failures") == [(0,)]  # the pager's loop back to page 1 just ends
