@@ -40,6 +40,9 @@ def test_user_profiles_dir(tmp_path):
         ('encoding = "klingon"\n' + GOOD, "encoding"),
         (GOOD.replace('name = "mysite"', 'name = "../evil"'), "name"),
         (GOOD.replace("https://news.example/", "ftp://news.example/"), "start_urls"),
+        ('requisites = "some"\n' + GOOD, "requisites"),
+        ('next_page = "a[["\n' + GOOD, "next_page"),
+        ("next_page = 3\n" + GOOD, "next_page"),
     ],
 )
 def test_mistakes_name_the_file_and_the_key(tmp_path, change, key):
@@ -48,6 +51,14 @@ def test_mistakes_name_the_file_and_the_key(tmp_path, change, key):
     with pytest.raises(ProfileError) as err:
         load_profile(path)
     assert str(err.value).startswith(f"{path}: {key}:")
+
+
+def test_requisites_and_next_page_keys(tmp_path):
+    path = tmp_path / "mysite.toml"
+    path.write_text('requisites = "images"\nnext_page = "div.pages a.next"\n' + GOOD, encoding="utf-8")
+    profile = load_profile(path)
+    assert (profile.requisites, profile.next_page) == ("images", "div.pages a.next")
+    assert get_profile("demo").requisites == "all" and get_profile("demo").next_page is None
 
 
 def test_bad_toml_and_unknown_site(tmp_path):
