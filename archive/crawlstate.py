@@ -98,6 +98,11 @@ class CrawlState:
             [url],
         ).fetchone()
 
+    def fetched_since(self, url: str, since: str) -> bool:
+        """Whether a URL was fetched at or after `since` (an ISO time as fetches are recorded)."""
+        row = self.db.execute("select last_fetched_at from fetch_state where url = ?", [url]).fetchone()
+        return bool(row and row[0] and row[0] >= since)
+
     def last_response(self, url: str) -> tuple[str, int, str | None, str | None] | None:
         """(WARC file, offset, content type, record id) of the last full response archived for
         a URL."""

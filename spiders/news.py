@@ -126,6 +126,7 @@ class NewsSpider(scrapy.Spider):
             )
             crawler.signals.connect(spider._close_pool, signal=signals.spider_closed)
         spider.now = datetime.now(UTC)
+        spider.started = f"{spider.now:%Y-%m-%dT%H:%M:%S}Z"  # as fetch times are written
         settings = crawler.settings
         spider.requisite_mode = settings.get("NEWSARCHIVE_REQUISITES") or spider.profile.requisites
         spider.requisites_on_lists = settings.getbool("NEWSARCHIVE_REQUISITES_ON_LISTS", True)
@@ -718,6 +719,11 @@ class NewsSpider(scrapy.Spider):
                 validators = self.state.validators(url)
                 if validators is not None:
                     headers = self._conditions(url, (None, None, *validators))
+        if headers and self.state.fetched_since(url, self.started):
+            # Fetched in this very run, from a request another worker of a shared crawl queued
+            # (this worker's frontier never had it): a conditional request would pass the
+            # shared seen-set and fetch it twice.
+            return None
         if not self.state.add(url, kind, depth):
             return None
         return self._request(url, kind, depth, headers)
