@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -11,7 +12,7 @@ from lxml import etree
 from crawler.decode import decode_html
 from crawler.extract.blocks import parse
 from crawler.extract.meta import absolute_links, base_url, join_url
-from crawler.extract.pager import canonical_page_url, first_page_of, later_pages, selected_links
+from crawler.extract.pager import canonical_page_url, later_pages, possible_first_pages, selected_links
 from crawler.requisites import Requisite, page_requisites
 
 _LOC = re.compile(rb"<(?:loc|link)>\s*(?:<!\[CDATA\[)?\s*([^<\]\s]+)", re.I)
@@ -93,9 +94,12 @@ def read_tree(
     requisites: str = "all",
     next_page: str | None = None,
     first: str | None = None,
+    links: bool = True,
 ) -> PageReading:
     """read_page over a page already parsed (the extraction worker's tree, before extraction
-    changes it)."""
+    changes it). With links=False the page's links are not listed (a profile's crawl follows
+    an article's related list only), and only those that may be pages of this article are
+    made absolute: joining every link of a portal page costs more than parsing it."""
     base = base_url(root, url)
     feeds = []
     for el in root.iter("link"):
@@ -104,24 +108,57 @@ def read_tree(
             feed = join_url(base, el.get("href"))
             if feed:
                 feeds.append(feed)
-    links = absolute_links(root, base)
+    start = canonical_page_url(first or url)
+    firsts = set() if first else possible_first_pages(url)
+    if links:
+        found = absolute_links(root, base)
+    else:
+        # A page of this article names the first page's file (c_123 in c_123_2.htm) or is a
+        # query on it; a link back to page 1 names page 1's file.
+        marks = {_file_stem(start)} | {_file_stem(f) for f in firsts}
+        found = _links_naming(root, base, {m for m in marks if m})
     # <link rel="next"> and rel="prev" name an article's neighbouring pages on many templates.
-    links += [
+    found += [
         u
         for el in root.iter("link")
         if {"next", "prev"} & set((el.get("rel") or "").lower().split()) and el.get("href")
         for u in [join_url(base, el.get("href"))]
-        if u and u not in links
+        if u and u not in found
     ]
-    start = canonical_page_url(first or url)
     return PageReading(
-        links=links,
+        links=found if links else [],
         feeds=feeds,
         requisites=page_requisites(root, base, requisites),
-        later_pages=later_pages(start, links),
+        later_pages=later_pages(start, found),
         next_links=selected_links(root, base, next_page) if next_page else [],
-        first_page=None if first else first_page_of(url, links),
+        first_page=next((link for link in found if link in firsts), None),
     )
+
+
+def _file_stem(url: str) -> str:
+    """The last path segment without its extension ("c_123" of /a/c_123.htm, "slug" of /slug/)."""
+    segment = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+    return segment.split(".", 1)[0]
+
+
+@lru_cache(maxsize=16)
+def _naming_xpath(marks: int) -> etree.XPath:
+    tests = " or ".join(
+        ["starts-with(normalize-space(@href), '?')"] + [f"contains(@href, $m{i})" for i in range(marks)]
+    )
+    return etree.XPath(f"//a[{tests}]")
+
+
+def _links_naming(root: etree._Element, base: str | None, marks: set[str]) -> list[str]:
+    """The <a href> links (absolute, in order) whose href names one of `marks`, or is a bare
+    query (`?page=2`). The test runs in libxml2: a portal page has hundreds of links."""
+    ordered = sorted(marks)
+    out = []
+    for el in _naming_xpath(len(ordered))(root, **{f"m{i}": m for i, m in enumerate(ordered)}):
+        link = join_url(base, el.get("href") or "")
+        if link and link not in out:
+            out.append(link)
+    return out
 
 
 def robots_sitemaps(robots_url: str, raw: bytes) -> list[str]:

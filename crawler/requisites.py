@@ -22,6 +22,12 @@ _ICON_RELS = {"icon", "shortcut", "apple-touch-icon", "apple-touch-icon-precompo
 _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))\s*\)""", re.I)
 _CSS_IMPORT = re.compile(r"""@import\s+(?:"([^"]+)"|'([^']+)')""", re.I)
 _NOT_FETCHED = ("data:", "javascript:", "about:", "blob:", "mailto:", "#")
+# The elements that can load something, in document order (an XPath union is in document
+# order): a page's other elements are never looked at.
+_CANDIDATES = etree.XPath(
+    "//img | //input | //source | //video | //link | //script[@src] | //style | //body[@background]"
+    " | //*[@data-src] | //*[@style]"
+)
 # What is read of a stylesheet for its references: real ones are well under this.
 CSS_BYTES = 2_000_000
 
@@ -82,7 +88,7 @@ def page_requisites(root: etree._Element, base: str | None, mode: str = "all") -
         if url is not None and url not in found:
             found[url] = kind
 
-    for el in root.iter():
+    for el in _CANDIDATES(root):
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag == "img" or (tag == "input" and (el.get("type") or "").lower() == "image"):
             for ref in _images(el):

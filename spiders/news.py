@@ -196,6 +196,9 @@ class NewsSpider(scrapy.Spider):
         """Generic mode: any page; an article when the extractor says so. Links are followed either way."""
         other = self._not_a_page(response)  # computed once: following a redirect schedules it
         if other is not None:
+            if response.status == 304 and self.state.article_pages(response.meta["frontier_url"]):
+                # Page 1 did not change; a later page may have: each is asked again.
+                other = [item async for item in self._unchanged_first_page(response)]
             for item in other:
                 yield item
             if response.status == 304:
@@ -323,6 +326,9 @@ class NewsSpider(scrapy.Spider):
                 "requisites": self.requisite_mode if requisites is None else requisites,
                 "next_page": self.profile.next_page,
                 "first": first,
+                # A profile's crawl follows an article's related list only; a generic one
+                # follows every link of a page, except from an article's later pages.
+                "links": self.generic and first is None,
             },
         }
         url = response.meta["frontier_url"]

@@ -177,7 +177,7 @@ def _pager(story: Story, page: int) -> str:
 def render_page(site: Site, story: Story, page: int) -> bytes:
     style = story.style
     paragraphs = list(story.pages[page - 1])
-    if site.edition >= 2 and page == len(story.pages) and story.id % 100 == 0:
+    if site.edition >= 2 and page == len(story.pages) and story.id % 100 == 1:
         paragraphs.append(f"更正：第{story.id}号稿末页内容已更新。")
     own, big = site._pictures(story, page)
     lazy = 'src="/static/blank.gif" data-original' if page % 2 == 0 else "src"

@@ -173,7 +173,7 @@ def test_a_later_run_makes_a_new_version_when_only_a_later_page_changed(paged, t
     assert third.returncode == 0, third.stderr
     model = build_site(paged["cdn"])
     model.edition = 2
-    edited = [s for s in _reachable(model) if s.id % 100 == 0]
+    edited = [s for s in _reachable(model) if s.id % 100 == 1]  # not the stories lists link at page 2
     versions = dict(_rows(copy / "news.db", "select url, version from articles"))
     assert {u for u, v in versions.items() if v == 2} == {site + s.path() for s in edited}
     for story in edited:
