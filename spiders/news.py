@@ -217,8 +217,13 @@ class NewsSpider(scrapy.Spider):
         if failure is not None:
             pass
         elif reading.first_page is not None:
+            # A later page (of an article, or a list's page 2, whose links are followed below):
+            # its first page reads it with the others.
             for request in self._to_first_page(reading.first_page, response, "page"):
                 yield request
+            if self.requisites_on_lists:
+                for request in self._requisites(reading.requisites, response):
+                    yield request
         elif extracted[0].is_article:
             async for item in self._article(extracted, response, reading):
                 yield item
