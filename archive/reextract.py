@@ -242,7 +242,9 @@ def rebuild(
         response = unit[0]
         counts["records"] += len(unit)
         try:
-            article = merge_pages([_extract(warc_dir, r, profiles, target_script) for r in unit])
+            article = merge_pages(
+                [_extract(warc_dir, r, profiles, target_script, later_page=k > 0) for k, r in enumerate(unit)]
+            )
         except Exception as exc:  # a bad record never stops a rebuild
             counts["errors"] += 1
             logger.warning("reextract: %s: %r", response.url, exc)
@@ -286,7 +288,9 @@ def rebuild(
     return counts
 
 
-def _extract(warc_dir: Path, response: _Response, profiles: dict, target_script: str):
+def _extract(
+    warc_dir: Path, response: _Response, profiles: dict, target_script: str, later_page: bool = False
+):
     body = read_payload(warc_dir, response.path.relative_to(warc_dir).as_posix(), response.offset)
     if body is None:
         raise ValueError(f"the record at offset {response.offset} of {response.path} cannot be read")
@@ -296,6 +300,7 @@ def _extract(warc_dir: Path, response: _Response, profiles: dict, target_script:
         profiles.get(response.site),
         content_type=response.content_type or None,
         target_script=target_script,
+        later_page=later_page,
     )
 
 

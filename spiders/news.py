@@ -327,6 +327,7 @@ class NewsSpider(scrapy.Spider):
             "content_type": self._content_type(response),
             "target_script": self.target_script,
             "now": self.now,
+            "later_page": first is not None,
             "read": {
                 "requisites": self.requisite_mode if requisites is None else requisites,
                 "next_page": self.profile.next_page,

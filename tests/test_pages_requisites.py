@@ -335,3 +335,21 @@ def test_requisites_wait_behind_the_pages(tmp_path):
     # requisites; with no priority of their own, 85% came before it).
     before = sum(1 for i in requisites if i < html[-1])
     assert before / len(requisites) < 0.5, (before, len(requisites))
+
+
+LATER_PAGE = """<html><head><title>江滨步道全线贯通(2)_江滨网</title></head><body>
+<div class="nav"><a href="/">首页</a> <a href="/local/">本地</a></div>
+<div class="article"><h1>江滨步道全线贯通</h1><div class="info">2026-04-04 10:00 来源：江滨日报</div>
+<div class="content"><p>江滨步道全线贯通</p><p><strong>创新机制 激发活力</strong></p>
+<p>一位参与者表示，这样的活动很有意义，希望今后能够经常举办，让更多市民参与进来。</p>
+<p>据了解，相关部门将建立长效机制，定期收集群众反馈，确保各项措施落到实处。</p></div></div></body></html>"""
+
+
+def test_a_later_page_keeps_the_subheading_it_opens_with():
+    from crawler.extract import extract
+
+    later = extract("http://x.test/a/c_1_2.htm", LATER_PAGE.encode(), later_page=True).body
+    assert later.splitlines()[0] == "创新机制 激发活力"  # kept; the repeated headline and date are not
+    assert "江滨步道全线贯通" not in later and "来源" not in later
+    first = extract("http://x.test/a/c_1.htm", LATER_PAGE.encode()).body
+    assert "创新机制" not in first  # above a first page's text, such a line is taken as furniture

@@ -77,15 +77,10 @@ class DemoArticle:
         )
 
     def page_paragraphs(self, page: int) -> list[str]:
-        """The paragraphs shown on one page: the body cut into `pages` nearly equal parts, a
-        cut never falling just before the subheading (the demo's pages each start with text)."""
+        """The paragraphs shown on one page: the body cut into `pages` nearly equal parts (a
+        page may open with the subheading, as real ones do)."""
         size = -(-len(self.paragraphs) // self.pages)
-        cuts = [0] + [k * size for k in range(1, self.pages)] + [len(self.paragraphs)]
-        cuts = [
-            c + 1 if 0 < c < len(self.paragraphs) and self.paragraphs[c] == self.subheading else c
-            for c in cuts
-        ]
-        return self.paragraphs[cuts[page - 1] : cuts[page]]
+        return self.paragraphs[(page - 1) * size : page * size]
 
     @property
     def script(self) -> str:

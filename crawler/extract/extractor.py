@@ -302,6 +302,18 @@ def _latin_furniture(text: str) -> bool:
     return len(text.split()) <= 5 and not _LATIN_END.search(text)
 
 
+def _is_subheading(text: str, headlines: tuple[str, ...]) -> bool:
+    """A short heading inside a story's text: no sentence end, no label, no date, not the
+    headline repeated."""
+    return (
+        2 <= len(text) <= 30
+        and not SENTENCE_END.search(text)
+        and not _is_byline(text)
+        and not any(ch.isdigit() for ch in text)
+        and not any(text in h or h in text for h in headlines if h)
+    )
+
+
 def _is_paragraph(text: str) -> bool:
     """Running text: a sentence, not a label, breadcrumb, byline or date."""
     return (
@@ -317,10 +329,19 @@ _INNER_SENTENCE_END = re.compile(r"[\u4e00-\u9fff][。！？；][\u4e00-\u9fff�
 _SECTION_NUMBER = re.compile(r"[一二三四五六七八九十]{1,3}、[\u4e00-\u9fff]")
 
 
-def _split_lead(lines: list[str]) -> tuple[list[str], list[str]]:
+def _split_lead(
+    lines: list[str], later_page_of: tuple[str, ...] | None = None
+) -> tuple[list[str], list[str]]:
     """Move the short lines above the first paragraph (breadcrumbs, repeated titles, bylines,
-    dates, widget labels) out of the body; a dateline paragraph stays."""
+    dates, widget labels) out of the body; a dateline paragraph stays.
+
+    On a later page of an article (`later_page_of`: its title and main headings) the text starts
+    mid-story: a short line just above the first paragraph is a subheading, unless it repeats
+    the headline or is a byline or a date."""
     start = next((i for i, line in enumerate(lines) if _is_paragraph(line) or DATELINE.match(line)), 0)
+    if later_page_of is not None:
+        while start > 0 and _is_subheading(lines[start - 1], later_page_of):
+            start -= 1
     lead, rest = lines[:start], lines[start:]
     # Bylines and dates just under the first paragraph's start are metadata too.
     keep = [
@@ -530,10 +551,12 @@ def extract(
     now: datetime | None = None,
     max_chars: int = MAX_CHARS,
     tree_hook: Callable[[etree._Element], None] | None = None,
+    later_page: bool = False,
 ) -> Article:
     """Extract one page. `profile` (a crawler.profile.Profile or None) refines the generic rules.
     `tree_hook` is called with the parsed page before extraction changes the tree (the crawl
-    reads links and requisites from it: one parse a page, not two).
+    reads links and requisites from it: one parse a page, not two). `later_page` says the page
+    is page 2 or later of an article split over pages: its text starts mid-story.
 
     Raises NotText for bytes that are no page (empty, binary), PageTooLarge for a page over
     `max_chars` characters, and ValueError for an unknown `encoding`. Any other bytes give an
@@ -653,7 +676,8 @@ def extract(
         body_chars += len(text)
         prose = prose or len(text) >= 25
 
-    lead, body_lines = _split_lead(body_lines)
+    headlines = (title or "", *(clean_line(text_of(el)) for el in root.iter("h1"))) if later_page else None
+    lead, body_lines = _split_lead(body_lines, headlines)
     header_lines += lead
     if sum(map(len, body_lines)) < _SCRIPTED_BODY_BELOW and not selectors.get("body"):
         # A page that draws its text with scripts may still carry it as JSON-LD articleBody.
