@@ -25,10 +25,11 @@ import sys
 import threading
 import zlib
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from http.server import ThreadingHTTPServer
+from urllib.parse import parse_qs
 
 from crawler.text import convert
+from tests.variedsite import serve_with_etags
 
 CLAUSES = [
     "记者从市交通局获悉",
@@ -287,37 +288,13 @@ def _on_site(site: Site, path: str) -> bool:
 
 
 def serve(site: Site, host: str, port: int, cdn: bool = False) -> ThreadingHTTPServer:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            parts = urlsplit(self.path)
-            if parts.path.startswith("/__edition/"):
-                site.edition = int(parts.path.rsplit("/", 1)[1])
-                found = ("text/plain", b"ok")
-            else:
-                found = _lookup(site, parts.path, parts.query, cdn)
-            if found is None:
-                self.send_response(404)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            ctype, body = found
-            etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
-            if self.headers.get("If-None-Match") == etag:
-                self.send_response(304)
-                self.send_header("ETag", etag)
-                self.end_headers()
-                return
-            self.send_response(200)
-            self.send_header("ETag", etag)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def lookup(path: str, query: str) -> tuple[str, bytes] | None:
+        if path.startswith("/__edition/"):
+            site.edition = int(path.rsplit("/", 1)[1])
+            return "text/plain", b"ok"
+        return _lookup(site, path, query, cdn)
 
-        def log_message(self, format, *args):  # noqa: A002
-            pass
-
-    return ThreadingHTTPServer((host, port), Handler)
+    return serve_with_etags(lookup, host, port)
 
 
 def build_site(cdn: str = "", per_style: int = 6) -> Site:

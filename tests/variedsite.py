@@ -305,10 +305,14 @@ def build_site(count: int = 60, seed: int = 7) -> Site:
     return Site(pages, [s.path for s in stories], lists)
 
 
-def serve(site: Site, port: int = 0, host: str = "127.0.0.1") -> ThreadingHTTPServer:
+def serve_with_etags(lookup, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
+    """A server of `lookup(path, query)` -> (content type, body) or None (404), each page with
+    an ETag and a 304 for If-None-Match, as the generated test sites serve."""
+
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802
-            found = site.pages.get(urlsplit(self.path).path)
+            parts = urlsplit(self.path)
+            found = lookup(parts.path, parts.query)
             if found is None:
                 self.send_response(404)
                 self.send_header("Content-Length", "0")
@@ -335,6 +339,10 @@ def serve(site: Site, port: int = 0, host: str = "127.0.0.1") -> ThreadingHTTPSe
         address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
 
     return Server((host, port), Handler)
+
+
+def serve(site: Site, port: int = 0, host: str = "127.0.0.1") -> ThreadingHTTPServer:
+    return serve_with_etags(lambda path, query: site.pages.get(path), host, port)
 
 
 def main(argv: list[str] | None = None) -> int:
