@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from lxml import etree
 
-from crawler.extract.article import Article, Image, RelatedLink
+from crawler.extract.article import Article
 from crawler.extract.meta import join_url
 
 # Query parameters sites number the pages of an article with. Not `p` (WordPress' post id:
@@ -139,6 +139,14 @@ def canonical_page_url(url: str) -> str:
     return url
 
 
+def _first_of(items, key) -> tuple:
+    """The items in order, each key's first one only."""
+    found: dict = {}
+    for item in items:
+        found.setdefault(key(item), item)
+    return tuple(found.values())
+
+
 def merge_pages(pages: list[Article]) -> Article:
     """One article from the extractions of its pages, in page order: the first page's title,
     date and metadata; the bodies, images and authors of all pages; an editor or related list
@@ -150,29 +158,18 @@ def merge_pages(pages: list[Article]) -> Article:
     bodies = [p.body.strip() for p in with_text]
     # Paragraphs are one a line in a body; the pages' normalised bodies join the same way.
     norms = [(p.body_norm or p.body or "").strip() for p in with_text]
-    images: list[Image] = []
-    seen_images = set()
-    for page in pages:
-        for image in page.images:
-            if image.src not in seen_images:
-                seen_images.add(image.src)
-                images.append(image)
+    # Each picture and related link once, first page first (a later page repeats some).
+    images = _first_of((i for p in pages for i in p.images), lambda i: i.src)
+    related = _first_of((r for p in pages for r in p.related), lambda r: r.url)
     authors = tuple(dict.fromkeys(a for p in pages for a in p.authors))
-    related: list[RelatedLink] = []
-    seen_related = set()
-    for page in pages:
-        for link in page.related:
-            if link.url not in seen_related:
-                seen_related.add(link.url)
-                related.append(link)
     return replace(
         first,
         body="\n".join(bodies) or first.body,
-        images=tuple(images),
+        images=images,
         authors=authors,
         editor=first.editor or next((p.editor for p in pages if p.editor), None),
         source=first.source or next((p.source for p in pages if p.source), None),
         published_at=first.published_at or next((p.published_at for p in pages if p.published_at), None),
-        related=tuple(related),
+        related=related,
         body_norm="\n".join(norms) if first.body_norm is not None else None,
     )
