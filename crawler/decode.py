@@ -11,6 +11,7 @@ import codecs
 import re
 from dataclasses import dataclass
 
+from crawler.errors import UsageError
 from crawler.text import ascii_left
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
@@ -149,7 +150,7 @@ def decode_html(raw: bytes, content_type: str | None = None, override: str | Non
     return Decoded(text=text, encoding=encoding, declared=declared, errors=text.count("\ufffd"))
 
 
-class NotText(ValueError):
+class NotText(UsageError, ValueError):
     """The bytes are no page at all: empty, or binary data (an image, an archive) under text/html."""
 
 

@@ -12,10 +12,12 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
+from crawler.errors import NewsarchiveError
+
 _HELD: dict[str, int] = {}
 
 
-class SiteLocked(RuntimeError):
+class SiteLocked(NewsarchiveError, RuntimeError):
     """Another live process is crawling this site."""
 
 

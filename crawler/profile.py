@@ -14,6 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import regex
 
+from crawler.errors import UsageError
 from crawler.patterns import BoundedPattern, bounded
 from crawler.validate import MAX_DELAY
 
@@ -21,7 +22,7 @@ REQUISITE_MODES = ("all", "images", "off")
 SELECTOR_KEYS = ("title", "body", "published_at", "source", "authors", "editor", "dateline", "related")
 
 
-class ProfileError(ValueError):
+class ProfileError(UsageError, ValueError):
     """A profile file that cannot be used; the message names the file and the key."""
 
 

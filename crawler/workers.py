@@ -29,10 +29,12 @@ import sys
 import time
 from pathlib import Path
 
+from crawler.errors import NewsarchiveError
+
 _HEAD = 4  # bytes of length before each frame, big-endian
 
 
-class WorkerDied(RuntimeError):
+class WorkerDied(NewsarchiveError, RuntimeError):
     """The worker process ended (or was stopped) while working on this job."""
 
 

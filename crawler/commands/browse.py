@@ -11,7 +11,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from crawler.cli import UsageError, data_paths
+from crawler.commands.base import Command, data_paths
+from crawler.errors import UsageError
 
 SEARCH_SQL = (
     "select a.published_at, a.site, a.title, a.url from articles_fts join articles a on a.rowid = articles_fts.rowid "
@@ -110,3 +111,18 @@ def run_browse(args) -> int:
             child.terminate()
             child.wait()
             return 0
+
+
+def _options(parser) -> None:
+    parser.add_argument("--port", type=int, default=8001, help="port (default 8001)")
+
+
+COMMANDS = [
+    Command(
+        "browse",
+        help="open the dataset in Datasette on 127.0.0.1",
+        description="Serve the dataset in Datasette on 127.0.0.1, with table notes and the search.",
+        options=_options,
+        run=run_browse,
+    )
+]

@@ -5,7 +5,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from crawler.cli import UsageError, data_paths
+from crawler.commands.base import (
+    Command,
+    crawl_job_options,
+    data_options,
+    data_paths,
+    quiet_option,
+    target_script_option,
+)
+from crawler.errors import UsageError
 from crawler.validate import MAX_DELAY, check_settings
 
 
@@ -278,3 +286,64 @@ def _report(args, rows: list[dict], text: str) -> int:
     if not args.quiet or not ok or any(r["errors"] for r in rows):
         print(text, file=sys.stdout if ok else sys.stderr)
     return 0 if ok else 1
+
+
+def _options(parser) -> None:
+    parser.add_argument("sites", nargs="*", metavar="SITE")
+    parser.add_argument(
+        "--start-url",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="crawl from this URL without a profile (repeatable); the extractor tells articles apart",
+    )
+    parser.add_argument(
+        "--allow-domain",
+        action="append",
+        default=[],
+        metavar="DOMAIN",
+        help="with --start-url: stay within these domains (default: the start URLs' hosts)",
+    )
+    crawl_job_options(parser)
+    parser.add_argument("--since", metavar="YYYY-MM-DD", help="skip articles published before this day")
+    target_script_option(parser)
+    parser.add_argument(
+        "--redis",
+        metavar="URL",
+        help="be one worker of a shared crawl: frontier and seen-set in this Redis "
+        "(redis://host:port/db); this worker's rows go to DATA_DIR/shards/WORKER/news.db",
+    )
+    parser.add_argument("--worker-id", help="this worker's name with --redis (default: HOST-PID)")
+    parser.add_argument(
+        "--redis-idle",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="with --redis: stop once no request was queued and no worker busy for this long (default 30)",
+    )
+    parser.add_argument(
+        "--warc-max-size", type=int, help="start a new WARC file past this many bytes (default: 1 GB)"
+    )
+    quiet_option(parser, "print nothing unless something failed (for cron)")
+    parser.add_argument("--log-file", help="write Scrapy's log (INFO) to this file")
+
+
+def parse_crawl_args(argv: list[str]):
+    """`crawl` arguments read exactly as the command line reads them (for stored schedules)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="newsarchive crawl")
+    data_options(parser)
+    _options(parser)
+    return parser.parse_args(argv)
+
+
+COMMANDS = [
+    Command(
+        "crawl",
+        help="crawl the named site profiles, or any site from start URLs",
+        description="Crawl the named site profiles, or (--start-url) any site without a profile.",
+        options=_options,
+        run=run_crawl,
+    )
+]

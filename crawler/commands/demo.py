@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from crawler.commands.base import Command, quiet_option
 from crawler.commands.crawl import crawl_settings, run_spiders, summarise
 
 DEMO_PORT = 8642
@@ -82,3 +83,14 @@ def report(db: Path, warc_dir: Path) -> str:
         f'  {tool} {db} "select url, stage, reason from failures" --table',
     ]
     return "\n".join(lines)
+
+
+COMMANDS = [
+    Command(
+        "demo",
+        help="serve the demo site, crawl it, show the result",
+        description="Serve the bundled demo news site on 127.0.0.1, crawl it, print what was stored.",
+        options=quiet_option,
+        run=run_demo,
+    )
+]

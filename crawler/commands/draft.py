@@ -11,13 +11,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from crawler import __version__
-from crawler.cli import UsageError
+from crawler.commands.base import Command, address_options
+from crawler.errors import NewsarchiveError, UsageError
 from crawler.tomlwrite import dumps
 
 USER_AGENT = f"newsarchive/{__version__} (profile-draft; +https://github.com/newsarchive/newsarchive)"
 
 
-class Refused(OSError):
+class Refused(NewsarchiveError, OSError):
     """A URL the guard does not let profile-draft fetch (a private address, another scheme)."""
 
 
@@ -179,3 +180,21 @@ def run_draft(args) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _options(parser) -> None:
+    parser.add_argument("url")
+    parser.add_argument("--out", help="write the profile here (then it is checked by loading it)")
+    parser.add_argument("--pages", type=int, default=8, help="article-looking links to sample (default 8)")
+    address_options(parser)
+
+
+COMMANDS = [
+    Command(
+        "profile-draft",
+        help="draft a site profile from a few of its pages",
+        description="Fetch a site's start page and a few links, and print (or --out) a starting profile.",
+        options=_options,
+        run=run_draft,
+    )
+]

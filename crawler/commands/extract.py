@@ -6,7 +6,8 @@ import json
 import sys
 from pathlib import Path
 
-from crawler.cli import UsageError, print_json
+from crawler.commands.base import Command, print_json, profiles_option, target_script_option
+from crawler.errors import UsageError
 from crawler.extract import extract
 
 
@@ -63,3 +64,26 @@ def _batch(listing: Path, profile, args) -> int:
             print_json({"path": path, "error": f"{type(exc).__name__}: {exc}"})
             print(f"newsarchive extract: {path}: {exc}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _options(parser) -> None:
+    parser.add_argument("file", nargs="?", help="the saved page")
+    parser.add_argument("--url", help="the page's URL (for links and dates)")
+    parser.add_argument("--site", help="use this site profile's selectors")
+    profiles_option(parser)
+    parser.add_argument("--encoding", help="decode with this encoding instead of detecting it")
+    parser.add_argument(
+        "--batch", metavar="LIST.jsonl", help='lines of {"path": ..., "url": ...}; prints one object a line'
+    )
+    target_script_option(parser)
+
+
+COMMANDS = [
+    Command(
+        "extract",
+        help="extract one saved page and print JSON",
+        description="Extract one saved page (raw bytes) and print one JSON object.",
+        options=_options,
+        run=run_extract,
+    )
+]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from crawler.cli import UsageError, data_paths
+from crawler.commands.base import Command, data_paths
+from crawler.errors import UsageError
 from crawler.lock import running_site
 
 
@@ -45,3 +46,19 @@ def run_merge(args) -> int:
         file=sys.stdout,
     )
     return 0
+
+
+def _options(parser) -> None:
+    parser.add_argument("shards", nargs="*", metavar="SHARD.db", help="shard databases (default: all)")
+
+
+COMMANDS = [
+    Command(
+        "merge",
+        help="fold the workers' shards of a shared crawl (--redis) into one dataset",
+        description="Merge worker shards (default: every DATA_DIR/shards/*/news.db) into DATA_DIR/news.db. "
+        "Idempotent; run it once the workers have stopped.",
+        options=_options,
+        run=run_merge,
+    )
+]

@@ -7,7 +7,19 @@ import json
 import sys
 from pathlib import Path
 
-from crawler.cli import NewsarchiveError, UsageError, check_output, data_paths, print_json
+from crawler.commands.base import (
+    Command,
+    check_output,
+    data_paths,
+    json_option,
+    open_store,
+    print_json,
+    profiles_option,
+    quiet_option,
+    selection_options,
+    target_script_option,
+)
+from crawler.errors import NewsarchiveError, UsageError
 
 EXPORT_COLUMNS = [
     "url",
@@ -38,15 +50,6 @@ EXPORT_COLUMNS = [
     "cluster_id",
 ]
 JSON_COLUMNS = ("authors", "images")
-
-
-def open_store(args, must_exist: bool = True):
-    from archive.store import ArticleStore
-
-    db, _ = data_paths(args)
-    if must_exist and not db.is_file():
-        raise UsageError(f"no database at {db} (crawl something first, or give --db / --data-dir)")
-    return ArticleStore(db)
 
 
 def run_search(args) -> int:
@@ -310,3 +313,69 @@ def _refuse_while_writing(db, warc_dir) -> None:
             f"{torn[0]} was left open by an interrupted crawl; the next crawl of its site (or "
             "`newsarchive merge` for a shared crawl) repairs it; reextract after that"
         )
+
+
+def _search_options(parser) -> None:
+    parser.add_argument("query", help="words to find (all must appear); 2-character words work")
+    parser.add_argument("--limit", type=int, default=20, help="at most N results (default 20; 0: all)")
+    selection_options(parser)
+    json_option(parser, "print a JSON list")
+
+
+def _export_options(parser) -> None:
+    parser.add_argument("--format", choices=["jsonl", "csv", "parquet", "wacz"], required=True)
+    parser.add_argument("--crawl", metavar="ID", help="wacz: only the WARC files of this crawl")
+    parser.add_argument("--out", help="write here instead of standard output")
+    parser.add_argument("--site", help="only this site")
+    parser.add_argument("--since", metavar="YYYY-MM-DD", help="published on or after")
+
+
+def _copies_options(parser) -> None:
+    parser.add_argument("url", help="the article's URL (as stored)")
+    json_option(parser, "print a JSON list")
+
+
+def _reextract_options(parser) -> None:
+    profiles_option(parser)
+    target_script_option(parser)
+    quiet_option(parser, "no progress bar")
+
+
+COMMANDS = [
+    Command(
+        "search",
+        help="full-text search, in either script",
+        description="Full-text search over titles and bodies; a query in either script finds both.",
+        options=_search_options,
+        run=run_search,
+    ),
+    Command(
+        "export",
+        help="dump the articles (jsonl, csv, parquet) or package a crawl (wacz)",
+        description="Dump the articles for analysis, streaming.",
+        options=_export_options,
+        run=run_export,
+    ),
+    Command(
+        "verify",
+        help="check rows against the WARC files",
+        description="Check that every article row points at an intact WARC record and every WARC file is valid.",
+        options=lambda parser: None,
+        run=run_verify,
+    ),
+    Command(
+        "copies",
+        help="the copies of an article on other sites, earliest first",
+        description="List the near-copies of an article (one story republished across sites) by date, "
+        "with site, source line and similarity to the earliest copy.",
+        options=_copies_options,
+        run=run_copies,
+    ),
+    Command(
+        "reextract",
+        help="rebuild the article rows from the WARC files",
+        description="Rebuild the article rows from the WARC files alone, with the current extractor.",
+        options=_reextract_options,
+        run=run_reextract,
+    ),
+]

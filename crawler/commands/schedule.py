@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shlex
@@ -9,8 +10,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from crawler.cli import UsageError, data_paths
-from crawler.commands.research import open_store
+from crawler.commands.base import Command, crawl_job_options, data_paths, open_store, quiet_option
+from crawler.errors import UsageError
 from crawler.schedule import iso, next_due, parse_every, parse_iso
 
 CLAIM_STALE_SECONDS = 12 * 3600
@@ -39,6 +40,8 @@ def _crawl_args(args) -> list[str]:
         out += ["--profiles", str(Path(directory).resolve())]
     if args.allow_private_addresses:
         out.append("--allow-private-addresses")
+    for network in args.allow_address:
+        out += ["--allow-address", network]
     return out
 
 
@@ -167,15 +170,13 @@ def run_due(args, store) -> int:
 
 def _job(args, row):
     """A runner job for one due schedule: its stored crawl options read as `crawl` reads them."""
-    from crawler.cli import build_parser
-    from crawler.commands.crawl import crawl_settings
+    from crawler.commands.crawl import crawl_settings, parse_crawl_args
     from crawler.profile import get_profile
     from crawler.runner import Job
 
     db, warc = data_paths(args)
-    options = build_parser().parse_args(
+    options = parse_crawl_args(
         [
-            "crawl",
             row["site"],
             "--quiet",
             "--data-dir",
@@ -222,6 +223,8 @@ def schedule_crontab(args, store) -> int:
 
 
 def run_schedule(args) -> int:
+    if args.action in ("add", "remove", "pause", "resume") and not args.site:
+        raise UsageError(f"schedule {args.action} needs a SITE")
     store = open_store(args, must_exist=args.action != "add")
     if args.action == "add":
         return schedule_add(args, store)
@@ -292,3 +295,31 @@ def _locked(args, site: str) -> bool:
         return True
     finally:
         os.close(fd)
+
+
+def _schedule_options(parser) -> None:
+    parser.add_argument("action", choices=["add", "list", "remove", "pause", "resume", "run-due", "crontab"])
+    parser.add_argument("site", nargs="?", help="the site profile (add, remove, pause, resume)")
+    parser.add_argument("--every", help="add: an interval such as 2h, 30m, 1d")
+    parser.add_argument("--cron", help="add: a cron expression in UTC, such as '0 3 * * *'")
+    crawl_job_options(parser)  # add: stored with the schedule, given to each of its crawls
+    quiet_option(parser, "run-due: print nothing unless a crawl failed")
+    parser.add_argument("--now", help=argparse.SUPPRESS)
+
+
+COMMANDS = [
+    Command(
+        "schedule",
+        help="recurring crawls: add, list, remove, pause, resume, run-due, crontab",
+        description="Recurring crawls per site, run from cron by `schedule run-due`.",
+        options=_schedule_options,
+        run=run_schedule,
+    ),
+    Command(
+        "status",
+        help="an archivist's overview: last crawl, result, next due, WARC size per site",
+        description="Per site: last crawl, its result, articles added, failures, next due, WARC bytes.",
+        options=lambda parser: None,
+        run=run_status,
+    ),
+]

@@ -6,8 +6,7 @@ import html
 import sys
 from pathlib import Path
 
-from crawler.cli import check_output
-from crawler.commands.research import open_store
+from crawler.commands.base import Command, check_output, open_store
 
 PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
 
@@ -151,3 +150,18 @@ def run_stats(args) -> int:
         Path(args.html).write_text(render_html(data), encoding="utf-8")
         print(f"wrote {args.html}", file=sys.stderr)
     return 0
+
+
+def _options(parser) -> None:
+    parser.add_argument("--html", metavar="FILE", help="also write an HTML report with a chart")
+
+
+COMMANDS = [
+    Command(
+        "stats",
+        help="articles per site and per day, failures, last crawls",
+        description="Articles per site and per day, failures and last crawl per site.",
+        options=_options,
+        run=run_stats,
+    )
+]

@@ -6,9 +6,15 @@ import csv
 import sys
 from pathlib import Path
 
-from crawler.cli import UsageError, check_output, print_json
-from crawler.commands.research import open_store
-from crawler.errors import NewsarchiveError
+from crawler.commands.base import (
+    Command,
+    check_output,
+    json_option,
+    open_store,
+    print_json,
+    selection_options,
+)
+from crawler.errors import NewsarchiveError, UsageError
 
 # Fonts with Chinese glyphs, in order of preference: Debian's fonts-wqy-zenhei (what `make`
 # and CI install), then the Noto and Source Han families most systems have.
@@ -151,3 +157,54 @@ def run_terms(args) -> int:
     for rank, r in enumerate(rows, 1):
         print(f"{rank:>4}  {r['term']:<12}  {r['count']:>8}  in {r['articles']} articles")
     return 0
+
+
+def _trend_options(parser) -> None:
+    parser.add_argument("words", nargs="+", metavar="WORD")
+    parser.add_argument("--by", choices=["day", "week", "month"], default="month")
+    selection_options(parser)
+    json_option(parser, 'print [{"period", "word", "count"}]')
+    chart = parser.add_mutually_exclusive_group()
+    chart.add_argument("--svg", metavar="FILE", help="draw a line chart as SVG")
+    chart.add_argument("--png", metavar="FILE", help="draw a line chart as PNG")
+
+
+def _kwic_options(parser) -> None:
+    parser.add_argument("word")
+    parser.add_argument("--width", type=int, default=20, help="characters either side (default 20)")
+    parser.add_argument("--limit", type=int, default=100, help="occurrences at most (0: all; default 100)")
+    parser.add_argument("--site")
+    parser.add_argument("--csv", action="store_true", help="CSV for a spreadsheet")
+
+
+def _terms_options(parser) -> None:
+    parser.add_argument("--top", type=int, default=50)
+    selection_options(parser)
+    json_option(parser)
+
+
+COMMANDS = [
+    Command(
+        "trend",
+        help="articles containing each word, per day, week or month (table, JSON, chart)",
+        description="Count the articles containing each word (either script, exact) per period of "
+        "their publication date; --svg/--png draw a line chart.",
+        options=_trend_options,
+        run=run_trend,
+    ),
+    Command(
+        "kwic",
+        help="every occurrence of a word with its context, date, site and URL",
+        description="Keyword in context: each occurrence of WORD (either script) with WIDTH characters "
+        "either side, newest articles first.",
+        options=_kwic_options,
+        run=run_kwic,
+    ),
+    Command(
+        "terms",
+        help="the most frequent words of the articles (Chinese word segmentation)",
+        description="Top terms of the normalised text, segmented with jieba, stop words left out.",
+        options=_terms_options,
+        run=run_terms,
+    ),
+]

@@ -17,6 +17,7 @@ from lxml import etree
 from lxml.cssselect import CSSSelector, LxmlTranslator
 
 from crawler.decode import NotText, decode_html, not_text_reason
+from crawler.errors import UsageError
 from crawler.extract import dates
 from crawler.extract.article import Article, Image, RelatedLink
 from crawler.extract.blocks import Block, blocks_of, parse, remove, strip_noise, text_of
@@ -536,7 +537,7 @@ def _first_date(candidates, now, year=None) -> str | None:
 MAX_CHARS = 2_000_000
 
 
-class PageTooLarge(ValueError):
+class PageTooLarge(UsageError, ValueError):
     """The page is bigger than extraction will take on (its capture is still archived)."""
 
 
