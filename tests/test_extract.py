@@ -104,7 +104,7 @@ def test_profile_selectors_looked_up_inside_their_container_find_what_the_whole_
     from lxml.cssselect import CSSSelector
 
     from crawler.extract.blocks import parse
-    from crawler.extract.extractor import _PageSelect
+    from crawler.extract.select import PageSelect
 
     pages = [
         '<div id="main"><div class="box"><p class="lead">一</p><div><p>二</p></div></div><p>三</p></div>',
@@ -114,7 +114,7 @@ def test_profile_selectors_looked_up_inside_their_container_find_what_the_whole_
     ]
     for html in pages:
         root = parse(f"<html><body>{html}</body></html>")
-        got = _PageSelect(root)(css)
+        got = PageSelect(root)(css)
         assert got == CSSSelector(css)(root)
 
 
@@ -126,7 +126,7 @@ def test_a_class_head_found_through_the_class_attributes_equals_cssselect(head):
     from lxml.cssselect import CSSSelector
 
     from crawler.extract.blocks import parse
-    from crawler.extract.extractor import _head_lookup
+    from crawler.extract.select import head_lookup
 
     page = (
         '<html class="box"><body><div class="box"><p class="lead box">一</p></div>'
@@ -134,6 +134,6 @@ def test_a_class_head_found_through_the_class_attributes_equals_cssselect(head):
         '<div class="bo x"><p class="lead">四</p></div><section class="wide box"></section></body></html>'
     )
     root = parse(page)
-    found = _head_lookup(head)(root)
+    found = head_lookup(head)(root)
     assert found == CSSSelector(head)(root)
     assert found or head in (".bo", "DIV.box")  # the page holds a match for every other head

@@ -520,7 +520,7 @@ def test_document_date(text, expected):
     ],
 )
 def test_hard_wrapped_lines_count_as_paragraphs(line, paragraph):
-    from crawler.extract.extractor import _is_paragraph
+    from crawler.extract.body import is_paragraph as _is_paragraph
 
     assert _is_paragraph(line) is paragraph
 
@@ -558,7 +558,7 @@ def test_a_dateline_under_a_promotion_line_still_names_the_reporter():
     ],
 )
 def test_titles_that_name_the_site_or_nothing(title, weak):
-    from crawler.extract.extractor import _weak_title
+    from crawler.extract.chains import weak_title as _weak_title
 
     assert _weak_title(title) is weak
 
@@ -591,7 +591,7 @@ def test_titles_that_name_the_site_or_nothing(title, weak):
     ],
 )
 def test_headline_under_a_weak_title(lines, expected):
-    from crawler.extract.extractor import _headline
+    from crawler.extract.chains import headline as _headline
 
     assert _headline(lines, ()) == expected
 
