@@ -13,6 +13,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from archive.records import OPEN_SUFFIX, WARC_SUFFIX, parse_warc_name
+
 logger = logging.getLogger(__name__)
 
 
@@ -44,8 +46,10 @@ def repair_open_files(directory: Path, prefix: str | None = None) -> list[Repair
     """Close the `.open` files a killed writer left; only those named `prefix-<timestamp>-...`
     when a prefix is given (workers sharing a folder each repair their own)."""
     repairs = []
-    pattern = f"{prefix}-{'[0-9]' * 14}-*.warc.gz.open" if prefix else "*.warc.gz.open"
-    for path in sorted(directory.glob(pattern)):
+    for path in sorted(directory.glob(f"*{WARC_SUFFIX}{OPEN_SUFFIX}")):
+        name = parse_warc_name(path.name)
+        if prefix and (name is None or name.prefix != prefix):
+            continue
         data = path.read_bytes()
         end, records = whole_records_end(data)
         final = path.with_name(path.name.removesuffix(".open"))

@@ -8,7 +8,7 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.payload import gzip_cut_at, incomplete
-from archive.warc import dechunk, sha1_digest
+from archive.records import dechunk, sha1_digest
 
 # A damaged file can make a reader fail in any way (warcio raises AttributeError on a record
 # whose headers came out of a corrupted gzip member): every one of them is a finding, not a crash.

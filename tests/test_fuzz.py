@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.warc import Exchange, WarcWriter, http_head
+from archive.records import Exchange, http_head
+from archive.warc import WarcWriter
 from crawler.decode import NotText
 from crawler.extract import extract
 from tests.extract_cases import FIXTURES, SPEC_KEYS, cases

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from archive.warc import Exchange, WarcWriter, http_head
+from archive.records import Exchange, http_head
+from archive.warc import WarcWriter
 from tests.conftest import ROOT, run_cli
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.warc import Exchange, Original, WarcWriter, http_head, sha1_digest
+from archive.records import Exchange, Original, http_head, sha1_digest
+from archive.warc import WarcWriter
 
 CLOCK = datetime(2026, 4, 20, 1, 30, tzinfo=UTC)
 
@@ -130,7 +131,7 @@ def test_open_suffix_while_writing_and_rotation(tmp_path):
 
 
 def test_dechunk():
-    from archive.warc import dechunk
+    from archive.records import dechunk
 
     assert dechunk(b"4\r\nWiki\r\n5;ext=1\r\npedia\r\n0\r\n\r\n") == b"Wikipedia"
     assert dechunk(b"4\r\nWiki\r\n5\r\nped") == b"Wikiped"  # torn: what arrived
@@ -156,3 +157,21 @@ def test_raw_response_block_is_kept_and_revisit_keeps_only_its_head(tmp_path):
         and b"WARC-Payload-Digest: " + sha1_digest(b"abc").encode() in records[1]
     )
     assert records[3].endswith(raw.split(b"\r\n\r\n")[0] + b"\r\n\r\n\r\n\r\n")
+
+
+def test_file_names_are_made_and_parsed_by_one_pair_of_functions(tmp_path):
+    from datetime import UTC, datetime
+
+    from archive.records import parse_warc_name, warc_name
+
+    name = warc_name("site-a", datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC), 12, "box-1")
+    assert str(name) == "site-a-20260304050607-00012-box-1.warc.gz"
+    assert parse_warc_name(str(name)) == name and parse_warc_name(str(name) + ".open") == name
+    assert parse_warc_name("notes.warc.gz") is None and parse_warc_name("a-2026-1-h.warc.gz") is None
+    with WarcWriter(tmp_path, prefix="site-a", hostname="box-1") as writer:
+        writer.write_exchange(
+            Exchange("http://a.test/", b"GET / HTTP/1.1\r\n\r\n", b"HTTP/1.1 200 OK\r\n\r\n", b"x")
+        )
+    (written,) = tmp_path.glob("*.warc.gz")
+    parsed = parse_warc_name(written.name)
+    assert parsed is not None and (parsed.prefix, parsed.host, parsed.serial) == ("site-a", "box-1", 0)
