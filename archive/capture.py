@@ -21,9 +21,10 @@ from scrapy.exceptions import NotConfigured
 from archive.cdxj import index_closed_file
 from archive.records import Exchange, Original, http_head, sha1_digest
 from archive.repair import repair_open_files
+from archive.store.shared import store_for
 from archive.warc import WarcWriter
 from crawler import __version__
-from crawler.paths import inside, safe_name, store_for, warc_dir
+from crawler.paths import inside, safe_name, warc_dir
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.store import ArticleStore, _index
+from archive.store import ArticleStore
+from archive.store.rows import index_row
 
 
 @dataclass
@@ -114,7 +115,7 @@ def _merge_article(target: ArticleStore, src: sqlite3.Connection, article: dict,
     }
     db["articles"].insert(row, replace=True) if not current else db["articles"].update(url, row)
     rowid = db.execute("select rowid from articles where url = ?", [url]).fetchone()[0]
-    _index(db, rowid, row["title_norm"], row["body_norm"])
+    index_row(db, rowid, row["title_norm"], row["body_norm"])
     if base is article:
         db.execute("delete from related where article_url = ?", [url])
         db["related"].insert_all(_rows(src, "select * from related where article_url = ?", [url]))

@@ -9,7 +9,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from crawler.paths import release_store, store_for
+from archive.store.shared import release_store, store_for
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 from twisted.internet import task
 
 from archive.store import WarcPointer
-from crawler.paths import store_for
+from archive.store.shared import store_for
 from spiders.items import ArticleItem, FailureItem, UnchangedItem
 
 logger = logging.getLogger(__name__)

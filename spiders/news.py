@@ -18,9 +18,10 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError
 
-from archive.crawlstate import CrawlState, resumable_crawl
 from archive.payload import read_payload
 from archive.store import PageCapture, WarcPointer
+from archive.store.frontier import CrawlState
+from archive.store.shared import store_for
 from crawler.bodycheck import BrokenBody
 from crawler.decode import NotText
 from crawler.extract.dates import CHINA, date_from_url
@@ -29,7 +30,7 @@ from crawler.extract.pager import merge_pages
 from crawler.incremental import older_than, young_enough
 from crawler.links import PageReading, is_feed_url, read_page, rebase, robots_sitemaps, same_site, xml_links
 from crawler.lock import acquire, acquire_warc_folder
-from crawler.paths import db_path, store_for, warc_dir
+from crawler.paths import db_path, warc_dir
 from crawler.prepared import extract_page, warm_up
 from crawler.profile import adhoc_profile, as_list, get_profile
 from crawler.requisites import is_stylesheet, stylesheet_requisites
@@ -115,7 +116,7 @@ class NewsSpider(scrapy.Spider):
         )
         store = store_for(crawler)
         spider.crawl_id = (
-            spider.crawl_id or resumable_crawl(store, spider.site_folder) or new_crawl_id(spider.site_folder)
+            spider.crawl_id or store.resumable_crawl(spider.site_folder) or new_crawl_id(spider.site_folder)
         )
         spider.state = CrawlState(store, spider.crawl_id)
         workers = crawler.settings.getint("NEWSARCHIVE_EXTRACT_WORKERS", 0)

@@ -180,14 +180,9 @@ def summarise(db_path: Path, crawl_ids: list[str]) -> tuple[list[dict], str]:
             f"{row['articles_unchanged']} unchanged, {row['errors']} errors."
         )
         if row["errors"]:
-            stages = store.db.execute(
-                "select stage, count(*) from failures where crawl_id = ? group by stage order by 2 desc",
-                [row["id"]],
-            ).fetchall()
+            stages = store.failures_by_stage(row["id"])
             lines.append("  failures by stage: " + ", ".join(f"{n} {stage}" for stage, n in stages))
-            failures = store.db.execute(
-                "select stage, url, reason from failures where crawl_id = ? order by id limit 5", [row["id"]]
-            ).fetchall()
+            failures = store.first_failures(row["id"], 5)
             lines += [f"  {stage} {url}: {reason}" for stage, url, reason in failures]
             if row["errors"] > 5:
                 lines.append(f"  ... and {row['errors'] - 5} more (newsarchive stats, or the failures table)")

@@ -60,8 +60,8 @@ def report(db: Path, warc_dir: Path) -> str:
     from archive.store import ArticleStore
 
     store = ArticleStore(db)
-    articles = store.db["articles"].count
-    by_script = dict(store.db.execute("select script, count(*) from articles group by script").fetchall())
+    articles = store.article_count()
+    by_script = store.articles_by_script()
     captured = store.capture_summary()
     store.close()
     warcs = sorted(warc_dir.rglob("*.warc.gz"))

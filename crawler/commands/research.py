@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from archive.store.schema import ARTICLE_COLUMNS
 from crawler.commands.base import (
     Command,
     check_output,
@@ -21,34 +22,8 @@ from crawler.commands.base import (
 )
 from crawler.errors import NewsarchiveError, UsageError
 
-EXPORT_COLUMNS = [
-    "url",
-    "site",
-    "title",
-    "published_at",
-    "source",
-    "authors",
-    "editor",
-    "dateline",
-    "body",
-    "images",
-    "script",
-    "title_norm",
-    "body_norm",
-    "lang",
-    "encoding",
-    "article_score",
-    "content_hash",
-    "first_seen_at",
-    "last_fetched_at",
-    "last_changed_at",
-    "version",
-    "warc_filename",
-    "warc_offset",
-    "warc_record_id",
-    "crawl_id",
-    "cluster_id",
-]
+# The export's columns: an article row's, then its cluster of copies (null when it has none).
+EXPORT_COLUMNS = [*ARTICLE_COLUMNS, "cluster_id"]
 JSON_COLUMNS = ("authors", "images")
 
 
@@ -86,7 +61,7 @@ def run_copies(args) -> int:
     from archive.clusters import copies_of
 
     store = open_store(args)
-    if store.db.execute("select 1 from articles where url = ?", [args.url]).fetchone() is None:
+    if not store.has_article(args.url):
         raise NewsarchiveError(f"no article at {args.url} in {store.path}")
     rows = copies_of(store.db, args.url)
     if args.json:
@@ -105,24 +80,7 @@ def run_copies(args) -> int:
 
 
 def _rows(store, args):
-    where, params = [], []
-    if args.site:
-        where.append("a.site = ?")
-        params.append(args.site)
-    if args.since:
-        where.append("substr(a.published_at, 1, 10) >= ?")
-        params.append(args.since)
-    # The cluster of copies each article belongs to (null when it has none elsewhere).
-    columns = [f"a.{c}" if c != "cluster_id" else "c.cluster_id" for c in EXPORT_COLUMNS]
-    sql = f"select {', '.join(columns)} from articles a left join clusters c on c.url = a.url"  # noqa: S608
-    if where:
-        sql += " where " + " and ".join(where)
-    cursor = store.db.execute(sql + " order by a.published_at, a.url", params)
-    while True:  # one batch at a time: memory stays flat on a large database
-        batch = cursor.fetchmany(500)
-        if not batch:
-            return
-        yield from batch
+    return store.export_rows(site=args.site, since=args.since)
 
 
 def run_export(args) -> int:
@@ -198,28 +156,13 @@ def _export_wacz(store, args) -> int:
     if not args.out:
         raise UsageError("a WACZ is a zip file: give --out FILE.wacz")
     _, warc_dir = data_paths(args)
-    where, params = ["record_type in ('response', 'revisit')"], []
-    if args.crawl:
-        where.append("crawl_id = ?")
-        params.append(args.crawl)
-    if args.site:
-        where.append("crawl_id in (select id from crawls where site = ?)")
-        params.append(args.site)
-    names = [
-        n
-        for (n,) in store.db.execute(
-            f"select distinct warc_filename from captures where {' and '.join(where)} order by 1", params
-        )
-    ]  # noqa: S608
+    names = store.warc_files(crawl_id=args.crawl, site=args.site)
     warcs = [warc_dir / n for n in names if (warc_dir / n).is_file()]
     if not warcs:
         raise UsageError("no WARC files match (check --crawl / --site)")
     included = set(names)
     # Pages: the articles whose response record is inside the package.
-    rows = store.db.execute(
-        "select a.url, a.title, a.body, c.fetched_at, a.warc_filename from articles a "
-        "join captures c on c.record_id = a.warc_record_id order by a.published_at"
-    )
+    rows = store.archived_pages()
     pages = (
         {"url": url, "ts": ts, "title": title, "text": body}
         for url, title, body, ts, f in rows
@@ -244,7 +187,7 @@ def run_verify(args) -> int:
     for line in verify(store.db, warc_dir):
         problems += 1
         print(line)
-    articles = store.db["articles"].count
+    articles = store.article_count()
     files = len(list(warc_dir.rglob("*.warc.gz")))
     if problems:
         print(

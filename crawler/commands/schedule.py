@@ -58,7 +58,7 @@ def schedule_add(args, store) -> int:
         first = next_due(now, every=every, cron=args.cron, anchor=now)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    store.db["schedules"].insert(
+    store.put_schedule(
         {
             "site": args.site,
             "every_seconds": every,
@@ -68,8 +68,7 @@ def schedule_add(args, store) -> int:
             "anchor_at": iso(now),
             "next_due_at": iso(now if every else first),
             "created_at": iso(now),
-        },
-        replace=True,
+        }
     )
     print(
         f"scheduled {args.site}: {'every ' + args.every if every else 'cron ' + args.cron}; next due {iso(now if every else first)}"
@@ -78,14 +77,14 @@ def schedule_add(args, store) -> int:
 
 
 def _get(store, site: str) -> dict:
-    rows = list(store.db["schedules"].rows_where("site = ?", [site]))
-    if not rows:
+    row = store.schedule(site)
+    if row is None:
         raise UsageError(f"no schedule for {site!r} (see newsarchive schedule list)")
-    return rows[0]
+    return row
 
 
 def schedule_list(args, store) -> int:
-    rows = list(store.db["schedules"].rows_where(order_by="site"))
+    rows = store.schedules()
     if not rows:
         print("no schedules (newsarchive schedule add SITE --every 2h)")
         return 0
@@ -111,23 +110,14 @@ def _duration(seconds: int) -> str:
 def _claim(store, site: str, now: datetime) -> bool:
     """Atomically take a due schedule for this process; another run-due then leaves it alone."""
     stale = iso(datetime.fromtimestamp(now.timestamp() - CLAIM_STALE_SECONDS, UTC))
-    cur = store.db.execute(
-        "update schedules set claimed_by = ?, claimed_at = ? where site = ? and paused = 0 and next_due_at <= ? "
-        "and (claimed_by is null or claimed_at < ?)",
-        [str(os.getpid()), iso(now), site, iso(now), stale],
-    )
-    return cur.rowcount == 1
+    return store.claim_schedule(site, str(os.getpid()), iso(now), stale)
 
 
 def run_due(args, store) -> int:
     """Crawl every due site, a bounded number at once in this one process (crawler/runner.py):
     a slow or failing site holds only its own place."""
     now = _now(args)
-    due = list(
-        store.db["schedules"].rows_where(
-            "paused = 0 and next_due_at <= ?", [iso(now)], order_by="next_due_at"
-        )
-    )
+    due = store.due_schedules(iso(now))
     claimed = [row for row in due if _claim(store, row["site"], now)]
     if not claimed:
         return 0
@@ -143,7 +133,7 @@ def run_due(args, store) -> int:
         from crawler.runner import run_jobs
 
         def done(job) -> None:
-            from crawler.paths import shared_store
+            from archive.store.shared import shared_store
 
             db = shared_store(data_paths(args)[0]) or store
             status = "failed"
@@ -203,14 +193,7 @@ def _job(args, row):
 def _finish(store, row, now, crawl_id, status: str):
     """Release a schedule's claim and set its next slot after a run; returns that slot."""
     nxt = next_due(now, every=row["every_seconds"], cron=row["cron"], anchor=parse_iso(row["anchor_at"]))
-    # Plain SQL inside the store's transaction: during a run this may be the crawlers' store,
-    # whose group transaction sqlite-utils' own commit would cut short.
-    with store.transaction():
-        store.db.execute(
-            "update schedules set claimed_by = null, claimed_at = null, next_due_at = ?, "
-            "last_crawl_id = ?, last_status = ? where site = ?",
-            [iso(nxt), crawl_id, status, row["site"]],
-        )
+    store.finish_schedule(row["site"], iso(nxt), crawl_id, status)
     return nxt
 
 
@@ -236,9 +219,9 @@ def run_schedule(args) -> int:
         return schedule_crontab(args, store)
     row = _get(store, args.site)
     if args.action == "remove":
-        store.db["schedules"].delete(row["site"])
+        store.remove_schedule(row["site"])
     else:
-        store.db["schedules"].update(row["site"], {"paused": int(args.action == "pause")})
+        store.pause_schedule(row["site"], args.action == "pause")
     print(f"{args.action}d {row['site']}" if args.action != "remove" else f"removed {row['site']}")
     return 0
 
@@ -246,29 +229,28 @@ def run_schedule(args) -> int:
 def run_status(args) -> int:
     store = open_store(args)
     _, warc = data_paths(args)
-    sites = sorted(
-        {r[0] for r in store.db.execute("select site from crawls union select site from schedules")}
-    )
+    sites = store.known_sites()
     print(
         f"{'site':<14}{'last crawl':<22}{'result':<12}{'added':>6}{'failures':>9}  {'next due':<22}{'WARC MB':>8}"
     )
     counts: dict[str, int] = {}
     for site in sites:
-        last = store.db.execute(
-            "select id, started_at, status, articles_new, errors from crawls where site = ? order by started_at desc limit 1",
-            [site],
-        ).fetchone()
-        sched = list(store.db["schedules"].rows_where("site = ?", [site]))
-        due = ("paused" if sched[0]["paused"] else sched[0]["next_due_at"]) if sched else "-"
+        last = store.last_crawl(site)
+        sched = store.schedule(site)
+        due = ("paused" if sched["paused"] else sched["next_due_at"]) if sched else "-"
         size = (
             sum(p.stat().st_size for p in (warc / site).glob("*.warc.gz")) / 2**20
             if (warc / site).is_dir()
             else 0
         )
-        started, status, new, errors = (last[1], last[2], last[3], last[4]) if last else ("-", "-", 0, 0)
+        started, status, new, errors = (
+            (last["started_at"], last["status"], last["articles_new"], last["errors"])
+            if last
+            else ("-", "-", 0, 0)
+        )
         if status == "running" and not _locked(args, site):
             status = "stopped"  # its process is gone: the next run carries it on
-        elif sched and sched[0]["claimed_by"] and status != "running":
+        elif sched and sched["claimed_by"] and status != "running":
             status = "queued"  # claimed by a run-due that has not started it yet
         counts[status] = counts.get(status, 0) + 1
         print(f"{site:<14}{started:<22}{status:<12}{new:>6}{errors:>9}  {due:<22}{size:>8.1f}")

@@ -11,44 +11,28 @@ from crawler.commands.base import Command, check_output, open_store
 PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
 
 
-def gather(db) -> dict:
-    sites = [
-        dict(zip(("site", "articles", "first", "last", "versions"), row, strict=True))
-        for row in db.execute(
-            "select site, count(*), min(substr(published_at, 1, 10)), max(substr(published_at, 1, 10)), "
-            "sum(version) from articles group by site order by site"
-        )
-    ]
-    failures = dict(
-        db.execute(
-            "select c.site, count(*) from failures f join crawls c on c.id = f.crawl_id group by c.site"
-        )
-    )
-    last = {}
-    for site, cid, status, started, finished, pages, new, changed, errors in db.execute(
-        "select site, id, status, started_at, finished_at, pages, articles_new, articles_changed, errors "
-        "from crawls order by started_at"
-    ):
-        last[site] = {
-            "id": cid,
-            "status": status,
-            "started_at": started,
-            "finished_at": finished,
-            "pages": pages,
-            "new": new,
-            "changed": changed,
-            "errors": errors,
+def gather(store) -> dict:
+    """What the report shows: per site its articles, versions, failures and last crawl, and the
+    articles per publication day."""
+    sites = store.site_summaries()
+    failures = store.failures_per_site()
+    last = {
+        site: {
+            "id": c["id"],
+            "status": c["status"],
+            "started_at": c["started_at"],
+            "finished_at": c["finished_at"],
+            "pages": c["pages"],
+            "new": c["articles_new"],
+            "changed": c["articles_changed"],
+            "errors": c["errors"],
         }
-    per_day: dict[str, dict[str, int]] = {}
-    for site, day, n in db.execute(
-        "select site, substr(published_at, 1, 10) d, count(*) from articles where published_at is not null "
-        "group by site, d order by d"
-    ):
-        per_day.setdefault(day, {})[site] = n
+        for site, c in store.last_crawls().items()
+    }
     for row in sites:
         row["failures"] = failures.get(row["site"], 0)
         row["last_crawl"] = last.get(row["site"])
-    return {"sites": sites, "per_day": per_day, "crawl_sites": sorted(last)}
+    return {"sites": sites, "per_day": store.articles_per_day(), "crawl_sites": sorted(last)}
 
 
 def render_text(data: dict, days: int = 14) -> str:
@@ -144,7 +128,7 @@ def run_stats(args) -> int:
     if args.html:
         check_output(args.html, args, "--html")
     store = open_store(args)
-    data = gather(store.db)
+    data = gather(store)
     print(render_text(data))
     if args.html:
         Path(args.html).write_text(render_html(data), encoding="utf-8")

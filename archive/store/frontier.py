@@ -1,4 +1,4 @@
-"""Crawl state in the database: the frontier of a run and what each URL answered last time.
+"""The frontier of a run and what each URL answered last time (the fetch_state table).
 
 The frontier lists every URL a run scheduled and which of them are done, so a run killed at
 any moment is carried on by the next one without fetching again what was done.
@@ -6,17 +6,12 @@ any moment is carried on by the next one without fetching again what was done.
 
 from __future__ import annotations
 
-from archive.store import ArticleStore, utcnow
+from typing import TYPE_CHECKING
 
+from archive.store.rows import utcnow
 
-def resumable_crawl(store: ArticleStore, site: str) -> str | None:
-    """The newest run of this site left `running` by a dead process (call with the site lock held)."""
-    rows = store.db.execute(
-        "select id from crawls where site = ? and status = 'running' order by started_at desc", [site]
-    ).fetchall()
-    for (older,) in rows[1:]:
-        store.db["crawls"].update(older, {"status": "interrupted"})
-    return rows[0][0] if rows else None
+if TYPE_CHECKING:
+    from archive.store import ArticleStore
 
 
 class CrawlState:
