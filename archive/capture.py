@@ -24,6 +24,7 @@ from archive.repair import repair_open_files
 from archive.store.shared import store_for
 from archive.warc import WarcWriter
 from crawler import __version__
+from crawler.frontier import frontier_of
 from crawler.paths import inside, safe_name, warc_dir
 
 logger = logging.getLogger(__name__)
@@ -104,6 +105,7 @@ class WarcCaptureExtension:
     def spider_opened(self, spider):
         self.writer = self.writer_factory(spider)
         self.store = store_for(self.crawler)
+        self.frontier = frontier_of(self.crawler)
         # A killed run leaves `.open` files behind: close them before writing new ones.
         for repair in repair_open_files(self.writer.directory, safe_name(self.writer.prefix, "newsarchive")):
             if repair.records and self.writer.index:
@@ -117,33 +119,9 @@ class WarcCaptureExtension:
             self.stats.set_value("archive/files_written", len(self.writer.files_written))
 
     def response_downloaded(self, response, request, spider):
-        fetched = datetime.now(UTC)
-        payload = response.body  # de-chunked, still content-encoded: the WARC payload
-        raw = request.meta.pop("raw_exchange", None)
-        exchange = Exchange(
-            url=request.url,
-            request_head=bytes(raw.request) if raw is not None else request_head(request),
-            response_head=response_head(response),
-            payload=payload,
-            request_body=b"" if raw is not None else (request.body or b""),
-            raw_response=bytes(raw.response) if raw is not None else None,
-            ip_address=str(response.ip_address) if getattr(response, "ip_address", None) else None,
-            fetched_at=fetched,
-        )
-        digest = sha1_digest(payload)
-        original, not_modified = None, False
-        if response.status == 304:
-            # The answer to a conditional request: refers to the last full copy of this URL.
-            last = self.store.latest_response_for(request.url)
-            if last is not None:
-                original = {
-                    "url": request.url,
-                    "fetched_at": last["fetched_at"],
-                    "record_id": last["record_id"],
-                }
-                not_modified = True
-        elif payload:
-            original = self.store.original_for_digest(digest)
+        exchange = _exchange(response, request)
+        digest = sha1_digest(exchange.payload)
+        original, not_modified = self._original(response, request.url, digest)
         revisit = (
             Original(original["url"], original["fetched_at"], original["record_id"]) if original else None
         )
@@ -152,34 +130,7 @@ class WarcCaptureExtension:
         )
         self.stats.inc_value(f"archive/records_{ref.record_type}")
         self.stats.inc_value("archive/bytes_written", ref.length)
-        # One transaction for the capture row and the fetch state: one commit a page, not two.
-        with self.store.transaction():
-            self.store.add_capture(
-                {
-                    "crawl_id": getattr(spider, "crawl_id", None),
-                    "url": request.url,
-                    "fetched_at": ref.date,
-                    "status": response.status,
-                    "content_type": (response.headers.get(b"Content-Type") or b"").decode("latin-1"),
-                    "payload_digest": digest,
-                    "record_type": ref.record_type,
-                    "record_id": ref.record_id,
-                    "warc_filename": ref.filename,
-                    "warc_offset": ref.offset,
-                    "warc_length": ref.length,
-                    "refers_to": original["record_id"] if original else None,
-                }
-            )
-            state = getattr(spider, "state", None)
-            if state is not None:
-                header = response.headers.get
-                state.record_fetch(
-                    request.url,
-                    response.status,
-                    _text(header(b"ETag")),
-                    _text(header(b"Last-Modified")),
-                    ref.date,
-                )
+        self._record(response, request, getattr(spider, "crawl_id", None), ref, digest, original)
         # The record an article row will point at: the response holding this payload.
         if original is not None and not not_modified:
             pointer = (original["warc_filename"], original["warc_offset"], original["record_id"])
@@ -189,3 +140,61 @@ class WarcCaptureExtension:
             pointer = (ref.filename, ref.offset, ref.record_id)
         request.meta["warc_pointer"] = pointer
         request.meta["fetched_at"] = ref.date
+
+    def _original(self, response, url: str, digest: str) -> tuple[dict | None, bool]:
+        """The earlier capture this one is a revisit of, if any, and whether it answered a
+        conditional request (304: it refers to the last full copy of this URL)."""
+        if response.status == 304:
+            last = self.store.latest_response_for(url)
+            if last is None:
+                return None, False
+            return {"url": url, "fetched_at": last["fetched_at"], "record_id": last["record_id"]}, True
+        if response.body:
+            return self.store.original_for_digest(digest), False
+        return None, False
+
+    def _record(self, response, request, crawl_id, ref, digest: str, original: dict | None) -> None:
+        """The capture row, and the URL's fetch state in the run's frontier: in one transaction,
+        so one commit a page, not two."""
+        header = response.headers.get
+        with self.store.transaction():
+            self.store.add_capture(
+                {
+                    "crawl_id": crawl_id,
+                    "url": request.url,
+                    "fetched_at": ref.date,
+                    "status": response.status,
+                    "content_type": (header(b"Content-Type") or b"").decode("latin-1"),
+                    "payload_digest": digest,
+                    "record_type": ref.record_type,
+                    "record_id": ref.record_id,
+                    "warc_filename": ref.filename,
+                    "warc_offset": ref.offset,
+                    "warc_length": ref.length,
+                    "refers_to": original["record_id"] if original else None,
+                }
+            )
+            if self.frontier is not None:
+                self.frontier.record_fetch(
+                    request.url,
+                    response.status,
+                    _text(header(b"ETag")),
+                    _text(header(b"Last-Modified")),
+                    ref.date,
+                )
+
+
+def _exchange(response, request) -> Exchange:
+    """The fetch as the WARC records hold it: the bytes as sent and received when the raw
+    download handler kept them, else rebuilt from Scrapy's request and response."""
+    raw = request.meta.pop("raw_exchange", None)
+    return Exchange(
+        url=request.url,
+        request_head=bytes(raw.request) if raw is not None else request_head(request),
+        response_head=response_head(response),
+        payload=response.body,  # de-chunked, still content-encoded: the WARC payload
+        request_body=b"" if raw is not None else (request.body or b""),
+        raw_response=bytes(raw.response) if raw is not None else None,
+        ip_address=str(response.ip_address) if getattr(response, "ip_address", None) else None,
+        fetched_at=datetime.now(UTC),
+    )

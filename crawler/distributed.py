@@ -119,7 +119,11 @@ class SharedScheduler(Scheduler):
         self._beat()
         # Requests this worker id held when it last died are its own to redo.
         self._requeue(self.worker)
-        spider.state.on_done = self.ack
+        from crawler.frontier import frontier_of
+
+        frontier = frontier_of(self.crawler)
+        if frontier is not None:  # a request leaves this worker's list once its rows are committed
+            frontier.on_done(self.ack)
         self.crawler.signals.connect(self._on_idle, signal=signals.spider_idle)
         from twisted.internet import task
 

@@ -54,19 +54,42 @@ def acquire_warc_folder(warc_root: Path | str, site: str, prefix: str | None) ->
     return acquire(warc_root, f"{site}.{prefix or 'newsarchive'}")
 
 
+def lock_crawl(settings, site: str) -> None:
+    """Take a crawl's locks: its site in the data directory, and its writer's WARC folder.
+    Raises SiteLocked when another live process holds either."""
+    from crawler.paths import db_path, warc_dir
+
+    acquire(db_path(settings).parent, site)
+    acquire_warc_folder(warc_dir(settings), site, settings.get("ARCHIVE_WARC_PREFIX"))
+
+
+def is_locked(data_dir: Path | str, site: str) -> bool:
+    """Whether a live process holds the site's crawl lock in this data directory."""
+    path = lock_path(data_dir, site)
+    if not path.exists():
+        return False
+    return _held_elsewhere(path)
+
+
+def _held_elsewhere(path: Path) -> bool:
+    if str(path.resolve()) in _HELD:
+        return True
+    fd = os.open(path, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
 def running_site(data_dir: Path | str) -> str | None:
     """A site some live process holds the lock of in this data directory, or None."""
     for path in sorted((Path(data_dir) / "locks").glob("*.lock")):
-        if str(path.resolve()) in _HELD:
+        if _held_elsewhere(path):
             return path.stem
-        fd = os.open(path, os.O_RDWR)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            fcntl.flock(fd, fcntl.LOCK_UN)
-        except BlockingIOError:
-            return path.stem
-        finally:
-            os.close(fd)
     return None
 
 

@@ -63,6 +63,8 @@ RANDOMIZE_DOWNLOAD_DELAY = False
 TWISTED_DNS_RESOLVER = "crawler.safety.GuardedResolver"
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 EXTENSIONS = {
+    # The run's frontier, locks and crawl id: made first, since the others use them.
+    "crawler.frontier.FrontierExtension": 50,
     "archive.capture.WarcCaptureExtension": 100,
     "crawler.progress.CrawlRecordExtension": 110,
     "crawler.progress.ProgressExtension": 120,

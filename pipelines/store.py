@@ -13,6 +13,7 @@ from twisted.internet import task
 
 from archive.store import WarcPointer
 from archive.store.shared import store_for
+from crawler.frontier import frontier_of
 from spiders.items import ArticleItem, FailureItem, UnchangedItem
 
 logger = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ class ArticleStorePipeline:
 
     def open_spider(self):
         self.store = store_for(self.crawler)
+        self.frontier = frontier_of(self.crawler)
         self.commits = None
         if self.store.commit_every > 0:
             # Grouped commits: a quiet spell (a slow server) still commits what is waiting.
@@ -78,15 +80,13 @@ class ArticleStorePipeline:
                 self.stats.inc_value("newsarchive/pages_unchanged")
             self._done(item.url)
         elif isinstance(item, ArticleItem):
-            state = getattr(self.crawler.spider, "state", None)
             # The article and its frontier mark in one commit; the shared frontier (Redis) hears
             # of it only after that commit.
             with self.store.transaction():
                 self._store_article(item)
-                if state is not None:
-                    state.done(item.frontier_url)
-                    for page in item.pages[1:]:
-                        state.done(page.url)
+                self._done(item.frontier_url)
+                for page in item.pages[1:]:
+                    self._done(page.url)
         return item
 
     def _store_article(self, item: ArticleItem) -> None:
@@ -119,6 +119,5 @@ class ArticleStorePipeline:
         self.stats.inc_value(f"newsarchive/articles_{outcome}")
 
     def _done(self, url: str) -> None:
-        state = getattr(self.crawler.spider, "state", None)
-        if state is not None:
-            state.done(url)
+        if self.frontier is not None:
+            self.frontier.done(url)

@@ -1,15 +1,15 @@
 """NewsSpider: one spider for every site, driven by its profile.
 
 Callbacks stay short: they call the pure extraction and link functions in `crawler/` and
-yield items and follow-up requests. All HTML knowledge lives there, none here. Every URL a
-run schedules goes into the database's frontier first, so a killed run is carried on.
+yield items and follow-up requests. All HTML knowledge lives there, none here. Which links a
+run follows is its link policy (`crawler/linkpolicy.py`); every URL it schedules goes through
+the run's frontier (`crawler/frontier.py`) first, so a killed run is carried on.
 """
 
 from __future__ import annotations
 
 import asyncio
-import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import scrapy
@@ -20,37 +20,30 @@ from twisted.internet.error import DNSLookupError
 
 from archive.payload import read_payload
 from archive.store import PageCapture, WarcPointer
-from archive.store.frontier import CrawlState
-from archive.store.shared import store_for
 from crawler.bodycheck import BrokenBody
 from crawler.decode import NotText
-from crawler.extract.dates import CHINA, date_from_url
 from crawler.extract.extractor import PageTooLarge
 from crawler.extract.pager import merge_pages
-from crawler.incremental import older_than, young_enough
-from crawler.links import PageReading, is_feed_url, read_page, rebase, robots_sitemaps, same_site, xml_links
-from crawler.lock import acquire, acquire_warc_folder
-from crawler.paths import db_path, warc_dir
+from crawler.frontier import Frontier, frontier_of
+from crawler.incremental import older_than
+from crawler.linkpolicy import policy_for
+from crawler.links import PageReading, read_page, robots_sitemaps, same_site, xml_links
+from crawler.paths import warc_dir
 from crawler.prepared import extract_page, warm_up
 from crawler.profile import adhoc_profile, as_list, get_profile
+from crawler.redirects import next_hop
 from crawler.requisites import is_stylesheet, stylesheet_requisites
 from crawler.safety import REFUSED
-from crawler.urls import canonical_url, trap_reason
 from crawler.validate import check_settings
 from crawler.workers import release_pool, shared_pool
 from spiders.items import ArticleItem, FailureItem, UnchangedItem
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
-MAX_QUERY_VARIANTS = 20
 # Pages waiting at the extraction worker from which the crawl process prepares rows itself.
 PREPARE_HERE_AT = 2
 # Requisites wait behind every page and article (Scrapy takes higher priorities first): they
 # never slow the discovery of articles.
 REQUISITE_PRIORITY = -100
-
-
-def new_crawl_id(site: str) -> str:
-    return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{site}-{uuid.uuid4().hex[:6]}"
 
 
 class NewsSpider(scrapy.Spider):
@@ -79,9 +72,6 @@ class NewsSpider(scrapy.Spider):
             raise ValueError(
                 "NewsSpider needs a site profile (-a site=NAME) or start URLs (-a start_urls=URL,...)"
             )
-        # Without URL patterns the spider reads every page and lets the extractor tell articles.
-        self.generic = not (original.article_patterns or original.list_patterns)
-        self.query_variants: dict[str, int] = {}
         self.profile = original.rebased(base_url) if base_url else original
         self.original_domains = original.domains
         self.base_url = base_url
@@ -110,15 +100,9 @@ class NewsSpider(scrapy.Spider):
         spider.target_script = spider.target_script or crawler.settings.get(
             "NEWSARCHIVE_TARGET_SCRIPT", "hans"
         )
-        acquire(db_path(crawler.settings).parent, spider.site_folder)  # SiteLocked if another run is on
-        acquire_warc_folder(
-            warc_dir(crawler.settings), spider.site_folder, crawler.settings.get("ARCHIVE_WARC_PREFIX")
-        )
-        store = store_for(crawler)
-        spider.crawl_id = (
-            spider.crawl_id or store.resumable_crawl(spider.site_folder) or new_crawl_id(spider.site_folder)
-        )
-        spider.state = CrawlState(store, spider.crawl_id)
+        # The crawl id is picked (new, or a killed run's) by the FrontierExtension, which owns
+        # the run's frontier and locks.
+        spider.policy = policy_for(spider.profile, spider.base_url, spider.original_domains, spider._count)
         workers = crawler.settings.getint("NEWSARCHIVE_EXTRACT_WORKERS", 0)
         spider.extract_pool = None
         if workers > 0:
@@ -127,13 +111,22 @@ class NewsSpider(scrapy.Spider):
             )
             crawler.signals.connect(spider._close_pool, signal=signals.spider_closed)
         spider.now = datetime.now(UTC)
-        spider.started = f"{spider.now:%Y-%m-%dT%H:%M:%S}Z"  # as fetch times are written
         settings = crawler.settings
         spider.requisite_mode = settings.get("NEWSARCHIVE_REQUISITES") or spider.profile.requisites
         spider.requisites_on_lists = settings.getbool("NEWSARCHIVE_REQUISITES_ON_LISTS", True)
         spider.requisite_maxsize = settings.getint("NEWSARCHIVE_REQUISITE_MAXSIZE", 10 * 1024 * 1024)
         spider.max_pages = settings.getint("NEWSARCHIVE_MAX_ARTICLE_PAGES", 100)
         return spider
+
+    def _count(self, key: str) -> None:
+        self.crawler.stats.inc_value(key)
+
+    @property
+    def frontier(self) -> Frontier:
+        frontier = frontier_of(self.crawler)
+        if frontier is None:
+            raise RuntimeError("NewsSpider needs crawler.frontier.FrontierExtension in EXTENSIONS")
+        return frontier
 
     async def _close_pool(self, spider):
         if self.extract_pool is not None:
@@ -145,26 +138,19 @@ class NewsSpider(scrapy.Spider):
             # download, instead of after the first articles have arrived.
             self._warming = asyncio.ensure_future(self.extract_pool.run(warm_up))
             self._warming.add_done_callback(lambda f: f.cancelled() or f.exception())
-        pending = self.state.pending()
+        frontier = self.frontier
+        pending = frontier.resume()
         if pending:
             self.logger.warning("resuming crawl %s: %d URLs left to fetch", self.crawl_id, len(pending))
-            self.crawler.stats.set_value("newsarchive/resumed_pending", len(pending))
         for url, kind, depth in pending:
-            if kind == "page-of":
-                continue  # a later page of an article: fetched again with its first page, pending too
-            yield self._request(url, kind, depth, self._conditions(url) if kind == "article" else {})
-        # Young articles are refetched even when no list links to them any more: edits and
-        # deletions often come after an article has dropped off the front pages.
-        if self.refetch_window > 0:
-            first_day = (
-                (self.now.astimezone(CHINA) - timedelta(days=self.refetch_window - 1)).date().isoformat()
-            )
-            for url in self.state.young_articles(self.site_folder, first_day):
-                if same_site(url, tuple(self.allowed_domains)):
-                    request = self._schedule(url, "article", 1)
-                    if request is not None:
-                        yield request
-        if self.generic:
+            headers = frontier.article_conditions(url) if kind == "article" else {}
+            yield self._request(url, kind, depth, headers)
+        for url in frontier.young_articles():
+            if same_site(url, tuple(self.allowed_domains)):
+                request = self._schedule(url, "article", 1)
+                if request is not None:
+                    yield request
+        if self.policy.generic:
             # Feeds and sitemaps named in robots.txt (Scrapy reads robots.txt for its rules only).
             for origin in dict.fromkeys(
                 f"{urlsplit(u).scheme}://{urlsplit(u).netloc}" for u in self.profile.start_urls
@@ -173,7 +159,7 @@ class NewsSpider(scrapy.Spider):
                 if request is not None:
                     yield request
         for kind, urls in (
-            ("list" if not self.generic else "page", self.profile.start_urls),
+            (self.policy.start_kind, self.profile.start_urls),
             ("feed", self.profile.feeds + self.profile.sitemaps),
         ):
             for url in urls:
@@ -191,13 +177,13 @@ class NewsSpider(scrapy.Spider):
         yield from self._follow(reading.links, response)
         if self.requisites_on_lists:
             yield from self._requisites(reading.requisites, response)
-        self.state.done(response.meta["frontier_url"])
+        self.frontier.done(response.meta["frontier_url"])
 
     async def parse_page(self, response):
         """Generic mode: any page; an article when the extractor says so. Links are followed either way."""
         other = self._not_a_page(response)  # computed once: following a redirect schedules it
         if other is not None:
-            if response.status == 304 and self.state.article_pages(response.meta["frontier_url"]):
+            if response.status == 304 and self.frontier.article_pages(response.meta["frontier_url"]):
                 # Page 1 did not change; a later page may have: each is asked again.
                 other = [item async for item in self._unchanged_first_page(response)]
             for item in other:
@@ -231,7 +217,7 @@ class NewsSpider(scrapy.Spider):
             followed = [u for u in followed if u not in reading.later_pages]  # read with the article
         else:
             self.crawler.stats.inc_value("newsarchive/not_article")
-            self.state.done(response.meta["frontier_url"])
+            self.frontier.done(response.meta["frontier_url"])
             if self.requisites_on_lists:
                 for request in self._requisites(reading.requisites, response):
                     yield request
@@ -240,7 +226,7 @@ class NewsSpider(scrapy.Spider):
 
     def _archived_links(self, url: str) -> list[str]:
         """The links of a page's last archived response (for a page that answered 304)."""
-        pointer = self.state.last_response(url)
+        pointer = self.frontier.last_response(url)
         if pointer is None:
             return []
         filename, offset, content_type, _ = pointer
@@ -252,17 +238,17 @@ class NewsSpider(scrapy.Spider):
 
     def parse_robots(self, response):
         yield from self._follow(robots_sitemaps(response.url, response.body), response, kind="feed")
-        self.state.done(response.meta["frontier_url"])
+        self.frontier.done(response.meta["frontier_url"])
 
     def parse_feed(self, response):
         if response.status in REDIRECTS:
             yield from self._redirected(response)
             return
         yield from self._follow([self._local(u) for u in xml_links(response.url, response.body)], response)
-        self.state.done(response.meta["frontier_url"])
+        self.frontier.done(response.meta["frontier_url"])
 
     async def parse_article(self, response):
-        if response.status == 304 and self.state.article_pages(response.meta["frontier_url"]):
+        if response.status == 304 and self.frontier.article_pages(response.meta["frontier_url"]):
             # Page 1 did not change; a later page may have: each is asked again.
             async for item in self._unchanged_first_page(response):
                 yield item
@@ -297,7 +283,7 @@ class NewsSpider(scrapy.Spider):
                 stylesheet_requisites(url, response.body, self.requisite_mode), response
             )
         self.crawler.stats.inc_value("newsarchive/requisites_fetched")
-        self.state.done(url)
+        self.frontier.done(url)
 
     # -- shared steps of the page callbacks ---------------------------------------------
 
@@ -335,7 +321,7 @@ class NewsSpider(scrapy.Spider):
                 "first": first,
                 # A profile's crawl follows an article's related list only; a generic one
                 # follows every link of a page, except from an article's later pages.
-                "links": self.generic and first is None,
+                "links": self.policy.generic and first is None,
             },
         }
         url = response.meta["frontier_url"]
@@ -363,7 +349,7 @@ class NewsSpider(scrapy.Spider):
         url = response.meta["frontier_url"]
         if older_than(article.published_at, self.since):
             self.crawler.stats.inc_value("newsarchive/older_than_since")
-            self.state.done(url)
+            self.frontier.done(url)
             return
         filename, offset, record_id = response.meta.get("warc_pointer", (None, None, None))
         yield ArticleItem(
@@ -397,7 +383,7 @@ class NewsSpider(scrapy.Spider):
         """A later page of an article reached on its own (a list linked it): never an article
         of its own; its first page is fetched instead, and reads it with the others."""
         self.crawler.stats.inc_value("newsarchive/later_page_reached_alone")
-        self.state.done(response.meta["frontier_url"])
+        self.frontier.done(response.meta["frontier_url"])
         if same_site(first, tuple(self.allowed_domains)):
             request = self._schedule(first, kind, response.meta.get("depth", 0))
             if request is not None:
@@ -461,7 +447,7 @@ class NewsSpider(scrapy.Spider):
                     )
                 )
                 break
-            self.state.add(url, "page-of", 0)
+            self.frontier.add_page_of(url)
             outcome = await self._fetch_later_page(url, first)
             if outcome is None:
                 return None, []
@@ -494,12 +480,7 @@ class NewsSpider(scrapy.Spider):
         through the downloader (robots, politeness, archiving) but not the scheduler, so that its
         article's pages are read together by one callback (also with shared Redis queues). A
         failure item when it brought no page; None when the crawl is stopping."""
-        headers = {}
-        validators = self.state.validators(url)
-        if validators is not None:
-            headers = {
-                k: v for k, v in zip(("If-None-Match", "If-Modified-Since"), validators, strict=True) if v
-            }
+        headers = self.frontier.conditions(url)
         request = scrapy.Request(
             url,
             headers=headers,
@@ -514,7 +495,7 @@ class NewsSpider(scrapy.Spider):
             return FailureItem(self.crawl_id, url, "fetch", f"page of {first}: {type(exc).__name__}: {exc}")
         self.crawler.stats.inc_value("newsarchive/later_pages_fetched")
         if response.status == 304:
-            last = self.state.last_response(url)
+            last = self.frontier.last_response(url)
             payload = read_payload(warc_dir(self.settings), last[0], last[1]) if last else None
             if payload is None:
                 return FailureItem(
@@ -531,7 +512,7 @@ class NewsSpider(scrapy.Spider):
         (conditionally), and the article is read again from page 1's archived copy when one of
         them changed."""
         url = response.meta["frontier_url"]
-        last = self.state.last_response(url)
+        last = self.frontier.last_response(url)
         body = read_payload(warc_dir(self.settings), last[0], last[1]) if last else None
         unchanged = self._not_a_page(response)
         if body is None:
@@ -542,7 +523,7 @@ class NewsSpider(scrapy.Spider):
         if failure is not None:
             yield failure
             return
-        later = {u: n for n, u in enumerate(self.state.article_pages(url), 2)}
+        later = {u: n for n, u in enumerate(self.frontier.article_pages(url), 2)}
         reading = PageReading(
             reading.links, reading.feeds, [], {**later, **reading.later_pages}, reading.next_links
         )
@@ -577,7 +558,7 @@ class NewsSpider(scrapy.Spider):
             # Cancelled by a stop (SIGTERM): not a failure of the page; it stays in the
             # frontier and the next run fetches it.
             return
-        self.state.done(url)
+        self.frontier.done(url)
         if failure.check(IgnoreRequest) and "robots.txt" in failure.getErrorMessage():
             # Not a failure: we were asked not to fetch it, and we did not.
             self.crawler.stats.inc_value("newsarchive/robots_refused")
@@ -618,52 +599,33 @@ class NewsSpider(scrapy.Spider):
 
     def _redirected(self, response):
         """Follow a redirect through _schedule, like any link: domains, frontier, refetch rules."""
-        hops = response.meta.get("redirect_hops", 0) + 1
         location = response.headers.get(b"Location")
-        self.state.done(response.meta["frontier_url"])
-        if not location or hops > self.settings.getint("REDIRECT_MAX_TIMES", 10):
-            yield FailureItem(
-                self.crawl_id,
-                response.url,
-                "fetch",
-                f"HTTP {response.status}: " + ("too many redirects" if location else "no Location"),
-            )
+        self.frontier.done(response.meta["frontier_url"])
+        target = response.urljoin(location.decode("latin-1")) if location else None
+        hop = next_hop(response.status, target, response.meta, self.settings.getint("REDIRECT_MAX_TIMES", 10))
+        if isinstance(hop, str):
+            # A loop is recorded under the URL that started it; a dead end under its last URL.
+            chain = (*response.meta.get("redirect_chain", ()), response.meta["frontier_url"])
+            where = chain[0] if "loop" in hop else response.url
+            yield FailureItem(self.crawl_id, where, "fetch", hop)
             return
-        target = response.urljoin(location.decode("latin-1"))
-        chain = [*response.meta.get("redirect_chain", ()), response.meta["frontier_url"]]
-        if target in chain:
-            loop = " -> ".join([*chain[chain.index(target) :], target])
-            yield FailureItem(
-                self.crawl_id, chain[0], "fetch", f"HTTP {response.status}: redirect loop {loop}"
-            )
-            return
-        if response.meta.get("kind") == "requisite":
-            request = self._schedule(target, "requisite", response.meta.get("depth", 0))
-            if request is not None:
-                request.meta["redirect_hops"] = hops
-                request.meta["redirect_chain"] = chain
-                yield request
-            return
-        if not same_site(target, tuple(self.allowed_domains)):
+        kind = response.meta.get("kind")
+        if kind != "requisite" and not same_site(hop.target, tuple(self.allowed_domains)):
             # Not followed: outside the crawl's domains. Recorded, since the page is gone from here.
             self.crawler.stats.inc_value("newsarchive/redirect_offsite")
             yield FailureItem(
                 self.crawl_id,
                 response.meta["frontier_url"],
                 "fetch",
-                f"HTTP {response.status}: redirected to another domain, not followed: {target}",
+                f"HTTP {response.status}: redirected to another domain, not followed: {hop.target}",
             )
             return
-        if self.generic:
-            kind = "feed" if response.meta.get("kind") == "feed" else "page"
-        elif self.profile.is_article_url(target):
-            kind = "article"
-        else:  # a moved feed is still a feed; anything else is read as a list page
-            kind = "feed" if response.meta.get("kind") == "feed" else "list"
-        request = self._schedule(target, kind, response.meta.get("depth", 0))
+        if kind != "requisite":
+            kind = self.policy.after_redirect(hop.target, kind)
+        request = self._schedule(hop.target, kind, response.meta.get("depth", 0))
         if request is not None:
-            request.meta["redirect_hops"] = hops
-            request.meta["redirect_chain"] = chain
+            request.meta["redirect_hops"] = hop.hops
+            request.meta["redirect_chain"] = hop.chain
             yield request
 
     # -- scheduling --------------------------------------------------------------------
@@ -673,81 +635,16 @@ class NewsSpider(scrapy.Spider):
         for link in links:
             if not same_site(link, tuple(self.allowed_domains)):
                 continue
-            if self.generic:
-                request = self._generic_request(link, depth, kind)
+            followed = self.policy.follow(link, kind)
+            if followed is not None:
+                request = self._schedule(*followed, depth)
                 if request is not None:
                     yield request
-                continue
-            if self.profile.is_article_url(link):
-                request = self._schedule(link, "article", depth)
-            elif self.profile.is_list_url(link):
-                request = self._schedule(link, "list", depth)
-            else:
-                continue
-            if request is not None:
-                yield request
-
-    def _generic_request(self, link: str, depth: int, kind: str | None):
-        link = canonical_url(link)
-        reason = trap_reason(link)
-        if reason is None and urlsplit(link).query:
-            # Endless query strings (filters, sorts, pages of a calendar): a few per path at most.
-            path = link.split("?", 1)[0]
-            self.query_variants[path] = self.query_variants.get(path, 0) + 1
-            if self.query_variants[path] > MAX_QUERY_VARIANTS:
-                reason = "too many query variants"
-        if reason is not None:
-            self.crawler.stats.inc_value("newsarchive/trap_skipped")
-            return None
-        if kind is None:
-            kind = "feed" if is_feed_url(link) else "page"
-        return self._schedule(link, kind, depth)
 
     def _schedule(self, url: str, kind: str, depth: int):
         """A request for url, or None when this run has it already or it needs no fetch."""
-        headers = {}
-        if kind == "requisite":
-            # Fetched before: asked for again only if it changed (an unchanged one is a revisit).
-            validators = self.state.validators(url)
-            if validators is not None:
-                headers = self._conditions(url, (None, None, *validators))
-        elif kind in ("article", "page"):
-            if older_than(date_from_url(url), self.since):
-                return None
-            gone = self.state.gone(url)
-            if gone and young_enough(None, gone, max(self.refetch_window, 1), self.now):
-                # A dead link was reported last time; it is tried again once the window has passed.
-                self.crawler.stats.inc_value("newsarchive/known_gone")
-                return None
-            known = self.state.known_article(url)
-            if known is not None:
-                published, first_seen, _, _ = known
-                if not young_enough(published, first_seen, self.refetch_window, self.now):
-                    self.crawler.stats.inc_value("newsarchive/known_not_refetched")
-                    return None
-                headers = self._conditions(url, known)
-            else:
-                # A page fetched before and not stored as an article (a list, a page judged not
-                # an article): asked for again, but only if it changed.
-                validators = self.state.validators(url)
-                if validators is not None:
-                    headers = self._conditions(url, (None, None, *validators))
-        if headers and self.state.fetched_since(url, self.started):
-            # Fetched in this very run, from a request another worker of a shared crawl queued
-            # (this worker's frontier never had it): a conditional request would pass the
-            # shared seen-set and fetch it twice.
-            return None
-        if not self.state.add(url, kind, depth):
-            return None
-        return self._request(url, kind, depth, headers)
-
-    def _conditions(self, url: str, known=None) -> dict[str, str]:
-        known = known or self.state.known_article(url)
-        if not known:
-            return {}
-        _, _, etag, last_modified = known
-        headers = {"If-None-Match": etag, "If-Modified-Since": last_modified}
-        return {k: v for k, v in headers.items() if v}
+        headers = self.frontier.admit(url, kind, depth)
+        return None if headers is None else self._request(url, kind, depth, headers)
 
     def _request(self, url: str, kind: str, depth: int, headers: dict[str, str]):
         callback = {
@@ -786,11 +683,7 @@ class NewsSpider(scrapy.Spider):
         )
 
     def _local(self, link: str) -> str:
-        if self.generic:
-            return link
-        return (
-            rebase(link, self.base_url) if self.base_url and same_site(link, self.original_domains) else link
-        )
+        return self.policy.local(link)
 
     @staticmethod
     def _content_type(response) -> str | None:

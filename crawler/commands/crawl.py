@@ -200,8 +200,7 @@ def _check_day(value: str, option: str) -> None:
 
 
 def run_crawl(args) -> int:
-    from crawler.lock import SiteLocked, acquire, acquire_warc_folder
-    from crawler.paths import warc_dir
+    from crawler.lock import SiteLocked, lock_crawl
     from crawler.profile import get_profile
 
     if args.since:
@@ -242,8 +241,9 @@ def run_crawl(args) -> int:
             get_profile(site, args.profiles).name if args.sites else "adhoc"
         )  # fail early, in the profile's words
         try:
-            acquire(Path(settings.get("NEWSARCHIVE_DB")).parent, name)
-            acquire_warc_folder(warc_dir(settings), name, settings.get("ARCHIVE_WARC_PREFIX"))
+            # Taken here, before Scrapy starts, so that a site being crawled is one line and no
+            # crawl; the crawl's own FrontierExtension then finds the locks held by this process.
+            lock_crawl(settings, name)
         except SiteLocked as exc:
             print(f"newsarchive crawl: {exc}", file=sys.stderr)
             return 1

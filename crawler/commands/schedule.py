@@ -260,23 +260,9 @@ def run_status(args) -> int:
 
 
 def _locked(args, site: str) -> bool:
-    """Whether a live process holds the site's crawl lock in this data directory."""
-    import fcntl
+    from crawler.lock import is_locked
 
-    from crawler.lock import lock_path
-
-    path = lock_path(data_paths(args)[0].parent, site)
-    if not path.exists():
-        return False
-    fd = os.open(path, os.O_RDWR)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        return False
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)
+    return is_locked(data_paths(args)[0].parent, site)
 
 
 def _schedule_options(parser) -> None:

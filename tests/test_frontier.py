@@ -1,0 +1,60 @@
+"""The run's frontier as a component: schedule once, done after commit, resume what is left."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from archive.store import ArticleStore
+from crawler.frontier import Frontier
+
+NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
+
+
+def _frontier(path, crawl_id="run-1", **kwargs) -> Frontier:
+    store = ArticleStore(path, commit_every=kwargs.pop("commit_every", 0.0))
+    return Frontier(store, crawl_id, "site", now=NOW, refetch_window=kwargs.pop("window", 3), **kwargs)
+
+
+def test_a_url_is_admitted_once_a_run(tmp_path):
+    frontier = _frontier(tmp_path / "news.db")
+    assert frontier.admit("http://a.test/1.html", "article", 1) == {}
+    assert frontier.admit("http://a.test/1.html", "article", 1) is None
+    assert frontier.admit("http://a.test/1.html", "list", 0) is None
+
+
+def test_a_page_fetched_before_is_asked_for_conditionally(tmp_path):
+    db = tmp_path / "news.db"
+    first = _frontier(db, "run-1")
+    first.admit("http://a.test/list.html", "page", 0)
+    first.record_fetch("http://a.test/list.html", 200, '"v1"', None, "2026-02-01T00:00:00Z")
+    second = _frontier(db, "run-2")
+    assert second.admit("http://a.test/list.html", "page", 0) == {"If-None-Match": '"v1"'}
+
+
+def test_resume_lists_what_was_left_but_not_later_pages(tmp_path):
+    db = tmp_path / "news.db"
+    killed = _frontier(db)
+    for url, kind in (("http://a.test/", "list"), ("http://a.test/1.html", "article")):
+        killed.admit(url, kind, 0)
+    killed.add_page_of("http://a.test/1_2.html")
+    killed.done("http://a.test/")
+    again = _frontier(db)
+    assert again.resume() == [("http://a.test/1.html", "article", 0)]
+
+
+def test_done_is_acknowledged_only_once_committed(tmp_path):
+    frontier = _frontier(tmp_path / "news.db", commit_every=3600)
+    heard: list[str] = []
+    frontier.on_done(heard.append)
+    frontier.admit("http://a.test/1.html", "article", 0)
+    with frontier.store.transaction():
+        frontier.done("http://a.test/1.html")
+    assert heard == []  # the group transaction is still open
+    frontier.store.commit()
+    assert heard == ["http://a.test/1.html"]
+
+
+def test_pages_older_than_since_are_not_admitted(tmp_path):
+    frontier = _frontier(tmp_path / "news.db", since="2024-01-01")
+    assert frontier.admit("http://a.test/2023/05/01/1.html", "article", 0) is None
+    assert frontier.admit("http://a.test/2024/05/01/1.html", "article", 0) == {}
