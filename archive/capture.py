@@ -52,7 +52,7 @@ def response_head(response) -> bytes:
     except ValueError:
         reason = ""
     protocol = getattr(response, "protocol", None) or "HTTP/1.1"
-    headers = []
+    headers: list[tuple[bytes, bytes]] = []
     for key, values in response.headers.items():
         if key.lower() in _TRANSFER_HEADERS:
             continue

@@ -43,14 +43,14 @@ def merge_shard(target: ArticleStore, shard_path: Path, report: MergeReport) -> 
         with target.transaction():
             for row in _rows(src, "select * from crawls"):
                 if db.execute("select 1 from crawls where id = ?", [row["id"]]).fetchone() is None:
-                    db["crawls"].insert(row)
+                    db.table("crawls").insert(row)
                     report.crawls += 1
             for row in _rows(src, "select * from captures order by id"):
                 row.pop("id")
                 if not db.execute(
                     "select 1 from captures where record_id = ?", [row["record_id"]]
                 ).fetchone():
-                    db["captures"].insert(row)
+                    db.table("captures").insert(row)
                     report.captures += 1
             for row in _rows(src, "select * from failures order by id"):
                 row.pop("id")
@@ -58,20 +58,20 @@ def merge_shard(target: ArticleStore, shard_path: Path, report: MergeReport) -> 
                     "select 1 from failures where crawl_id = ? and url = ? and stage = ? and at = ?",
                     [row["crawl_id"], row["url"], row["stage"], row["at"]],
                 ).fetchone():
-                    db["failures"].insert(row)
+                    db.table("failures").insert(row)
                     report.failures += 1
             for row in _rows(src, "select * from frontier"):
-                db["frontier"].insert(row, ignore=True)
+                db.table("frontier").insert(row, ignore=True)
             for row in _rows(src, "select * from fetch_state"):
                 mine = db.execute(
                     "select last_fetched_at from fetch_state where url = ?", [row["url"]]
                 ).fetchone()
                 if mine is None or (row["last_fetched_at"] or "") > (mine[0] or ""):
-                    db["fetch_state"].insert(row, replace=True)
+                    db.table("fetch_state").insert(row, replace=True)
             for article in _rows(src, "select * from articles order by url"):
                 _merge_article(target, src, article, report)
             for row in _rows(src, "select * from article_aliases"):
-                db["article_aliases"].insert(row, ignore=True)
+                db.table("article_aliases").insert(row, ignore=True)
     finally:
         src.close()
     report.shards += 1
@@ -86,7 +86,8 @@ def _merge_article(target: ArticleStore, src: sqlite3.Connection, article: dict,
     if not current:
         report.articles_new += 1
     # Union of both histories (a version is its capture), in fetch order, without repeats.
-    seen, versions = set(), []
+    seen: set[tuple] = set()
+    versions: list[dict] = []
     for v in sorted(mine + theirs, key=lambda v: (v["fetched_at"] or "", v["warc_record_id"] or "")):
         key = (v["fetched_at"], v["warc_record_id"])
         if key in seen:
@@ -101,7 +102,7 @@ def _merge_article(target: ArticleStore, src: sqlite3.Connection, article: dict,
         report.articles_updated += 1
     db.execute("delete from article_versions where url = ?", [url])
     for number, v in enumerate(versions, 1):
-        db["article_versions"].insert({**v, "version": number})
+        db.table("article_versions").insert({**v, "version": number})
     report.versions += len(versions) - len(mine)
     newest = versions[-1]
     # The article row comes from whichever database holds the newest version's full fields.
@@ -113,12 +114,12 @@ def _merge_article(target: ArticleStore, src: sqlite3.Connection, article: dict,
         "last_fetched_at": max(r["last_fetched_at"] or "" for r in [article, *current]),
         "last_changed_at": newest["fetched_at"],
     }
-    db["articles"].insert(row, replace=True) if not current else db["articles"].update(url, row)
+    db.table("articles").insert(row, replace=True) if not current else db.table("articles").update(url, row)
     rowid = db.execute("select rowid from articles where url = ?", [url]).fetchone()[0]
     index_row(db, rowid, row["title_norm"], row["body_norm"])
     if base is article:
         db.execute("delete from related where article_url = ?", [url])
-        db["related"].insert_all(_rows(src, "select * from related where article_url = ?", [url]))
+        db.table("related").insert_all(_rows(src, "select * from related where article_url = ?", [url]))
 
 
 def merge(target_path: Path, shards: list[Path]) -> MergeReport:

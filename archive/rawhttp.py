@@ -59,7 +59,7 @@ class _RawProtocol(_LenientHTTP11ClientProtocol):
 
     def connectionMade(self) -> None:  # noqa: N802
         super().connectionMade()
-        self.transport = _TeeTransport(self.transport, self)
+        self.transport = _TeeTransport(self.transport, self)  # type: ignore[assignment]  # it forwards every call
 
     def request(self, request):
         raw = self._raw = RawExchange()  # one record per request on a kept-alive connection

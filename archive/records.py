@@ -8,17 +8,21 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import types
 import uuid
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+_deflate: types.ModuleType = zlib
 try:
     # zlib-ng: the same gzip format at level 6, in about half zlib's time and within 2% of its
     # size (BENCHMARKS.md).
-    from zlib_ng import zlib_ng as _deflate
+    from zlib_ng import zlib_ng
+
+    _deflate = zlib_ng
 except ImportError:  # pragma: no cover - a dependency, but zlib does the same job slower
-    _deflate = zlib
+    pass
 
 WARC_VERSION = b"WARC/1.1"
 WARC_1_1 = "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"

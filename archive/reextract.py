@@ -172,11 +172,11 @@ def _units(responses: list[_Response]) -> list[list[_Response]]:
     urls = {r.url for r in responses}
     pages_of: dict[str, dict[str, int]] = {}
     for url in urls:
-        for first in possible_first_pages(url):
-            number = page_number(first, url) if first in urls else None
+        for candidate in possible_first_pages(url):
+            number = page_number(candidate, url) if candidate in urls else None
             if number is not None:
-                pages_of.setdefault(first, {})[url] = number
-    later = {url: first for first, pages in pages_of.items() for url in pages}
+                pages_of.setdefault(candidate, {})[url] = number
+    later = {url: head for head, pages in pages_of.items() for url in pages}
     last_fetch = {}
     for i, r in enumerate(responses):
         first = r.url if r.url in pages_of else later.get(r.url)

@@ -55,7 +55,8 @@ def _days(db, word: str, site, since, until) -> list[str]:
 
 def _all_periods(first: str, last: str, by: str) -> list[str]:
     """Every period from the one holding `first` to the one holding `last` (days)."""
-    out, day, end = [], date.fromisoformat(first), date.fromisoformat(last)
+    out: list[str] = []
+    day, end = date.fromisoformat(first), date.fromisoformat(last)
     step = timedelta(days=1 if by == "day" else 7 if by == "week" else 28)
     while day <= end + step:
         label = period_of(day.isoformat(), by)

@@ -64,7 +64,10 @@ def write_wacz(out: Path, warcs: list[Path], pages: Iterable[dict], title: str) 
             "resources": resources,
         }
         package_bytes = json.dumps(package, ensure_ascii=False, indent=1).encode("utf-8")
-        digest = {"path": "datapackage.json", "hash": "sha256:" + hashlib.sha256(package_bytes).hexdigest()}
+        package_digest = {
+            "path": "datapackage.json",
+            "hash": "sha256:" + hashlib.sha256(package_bytes).hexdigest(),
+        }
         part = out.with_name(out.name + ".part")
         with zipfile.ZipFile(part, "w") as zf:
             for path, arcname in members:
@@ -72,6 +75,8 @@ def write_wacz(out: Path, warcs: list[Path], pages: Iterable[dict], title: str) 
                 kind = zipfile.ZIP_STORED if arcname.startswith("archive/") else zipfile.ZIP_DEFLATED
                 zf.write(path, arcname, compress_type=kind)
             zf.writestr("datapackage.json", package_bytes, compress_type=zipfile.ZIP_DEFLATED)
-            zf.writestr("datapackage-digest.json", json.dumps(digest), compress_type=zipfile.ZIP_DEFLATED)
+            zf.writestr(
+                "datapackage-digest.json", json.dumps(package_digest), compress_type=zipfile.ZIP_DEFLATED
+            )
         part.replace(out)
     return count

@@ -52,7 +52,7 @@ def extract_page(
     readings: list[PageReading] = []
 
     def hook(root) -> None:
-        readings.append(read_tree(url, root, **read))
+        readings.append(read_tree(url, root, **(read or {})))
 
     article = extract(url, raw, profile, tree_hook=hook if read is not None else None, **kwargs)
     prepared = prepare(article) if prepare_row and article.is_article else None

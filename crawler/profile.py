@@ -261,6 +261,6 @@ def adhoc_profile(start_urls: list[str], allow_domains: list[str]) -> Profile:
         if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
             raise ProfileError(f"--start-url {url!r} is not an http(s) URL")
     domains = tuple(d.lower() for d in allow_domains) or tuple(
-        dict.fromkeys(urlsplit(u).hostname.lower() for u in start_urls)
+        dict.fromkeys((urlsplit(u).hostname or "").lower() for u in start_urls)
     )
     return Profile(name="adhoc", domains=domains, start_urls=tuple(start_urls), description="ad hoc crawl")

@@ -11,6 +11,7 @@ import logging
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
@@ -21,8 +22,8 @@ class Job:
 
     name: str
     kwargs: dict
-    settings: object
-    crawler: object = None
+    settings: Any
+    crawler: Any = None
     status: str = "queued"  # queued, running, done, failed
     error: str | None = None
     crawl_id: str | None = None

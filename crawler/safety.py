@@ -87,7 +87,7 @@ def resolves_to_private(host: str) -> bool:
         infos = socket.getaddrinfo(host, None)
     except OSError:
         return False  # the download itself will fail and be recorded
-    return any(is_private_address(info[4][0]) for info in infos)
+    return any(is_private_address(str(info[4][0])) for info in infos)
 
 
 class _Guard:

@@ -79,7 +79,7 @@ NEWSARCHIVE_DB = None  # default: DATA_DIR/news.db
 NEWSARCHIVE_TARGET_SCRIPT = "hans"
 NEWSARCHIVE_PROGRESS_INTERVAL = 0  # seconds between progress lines on stderr; 0: none
 NEWSARCHIVE_ALLOW_PRIVATE_ADDRESSES = False
-NEWSARCHIVE_ALLOWED_ADDRESSES = []  # networks allowed although private, e.g. ["127.0.0.1/32"]
+NEWSARCHIVE_ALLOWED_ADDRESSES: list[str] = []  # networks allowed although private, e.g. ["127.0.0.1/32"]
 NEWSARCHIVE_RETRY_BACKOFF = 1.0  # seconds before the first retry, doubled for each further one
 NEWSARCHIVE_RETRY_AFTER_MAX = 300  # a longer Retry-After gives the request up at once
 # Worker processes for extraction, off the reactor thread (0: extract in the crawl process).

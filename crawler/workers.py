@@ -94,6 +94,7 @@ class _Worker(asyncio.Protocol):
             close_fds=True,
         )
         for pipe in (self.process.stdin, self.process.stdout):
+            assert pipe is not None  # both are PIPE
             _widen(pipe.fileno())
         self.writer, _ = await loop.connect_write_pipe(asyncio.Protocol, self.process.stdin)
         await loop.connect_read_pipe(lambda: self, self.process.stdout)
@@ -102,6 +103,7 @@ class _Worker(asyncio.Protocol):
         if not self.pending:
             self.head_since = time.monotonic()
         self.pending[job_id] = job
+        assert self.writer is not None, "submit() before start()"
         self.writer.write(_frame((job_id, *job.message)))
 
     # asyncio.Protocol, for the stdout pipe
@@ -214,12 +216,14 @@ class WorkerPool:
         """Stop a worker stuck on one job for longer than the timeout (a runaway page)."""
         self._watchdog = None
         now = time.monotonic()
+        timeout = self.timeout
+        assert timeout is not None  # the watchdog runs only with a timeout
         for worker in list(self.workers):
-            if worker.pending and now - worker.head_since > self.timeout:
-                worker.stopped_for = f"extraction took longer than {self.timeout:g} s; its worker was stopped"
+            if worker.pending and now - worker.head_since > timeout and worker.process is not None:
+                worker.stopped_for = f"extraction took longer than {timeout:g} s; its worker was stopped"
                 worker.process.kill()
         if any(w.pending for w in self.workers) and not self.closed:
-            self._watchdog = asyncio.get_running_loop().call_later(min(self.timeout, 1.0), self._watch)
+            self._watchdog = asyncio.get_running_loop().call_later(min(timeout, 1.0), self._watch)
 
     async def _worker(self) -> _Worker:
         while len(self.workers) < self.size:
@@ -252,7 +256,9 @@ class WorkerPool:
             worker.end_input()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        while loop.time() < deadline and any(w.process.poll() is None for w in workers):
+        while loop.time() < deadline and any(
+            w.process is not None and w.process.poll() is None for w in workers
+        ):
             await asyncio.sleep(0.02)
         for worker in workers:
             worker.kill()
@@ -331,7 +337,7 @@ def main() -> None:
     answers = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     with contextlib.suppress(BrokenPipeError):
-        serve(sys.stdin.buffer.raw, answers)
+        serve(sys.stdin.buffer.raw, answers)  # type: ignore[union-attr]  # a BufferedReader here
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
@@ -26,7 +27,7 @@ from crawler.extract.extractor import PageTooLarge
 from crawler.extract.pager import merge_pages
 from crawler.frontier import Frontier, frontier_of
 from crawler.incremental import older_than
-from crawler.linkpolicy import policy_for
+from crawler.linkpolicy import GenericPolicy, ProfilePolicy, policy_for
 from crawler.links import PageReading, read_page, robots_sitemaps, same_site, xml_links
 from crawler.paths import warc_dir
 from crawler.prepared import extract_page, warm_up
@@ -35,7 +36,7 @@ from crawler.redirects import next_hop
 from crawler.requisites import is_stylesheet, stylesheet_requisites
 from crawler.safety import REFUSED
 from crawler.validate import check_settings
-from crawler.workers import release_pool, shared_pool
+from crawler.workers import WorkerPool, release_pool, shared_pool
 from spiders.items import ArticleItem, FailureItem, UnchangedItem
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -48,6 +49,15 @@ REQUISITE_PRIORITY = -100
 
 class NewsSpider(scrapy.Spider):
     name = "news"
+    # Set in from_crawler, from the crawler's settings.
+    crawl_id: str  # picked by crawler.frontier.FrontierExtension when not given
+    now: datetime
+    policy: ProfilePolicy | GenericPolicy
+    extract_pool: WorkerPool | None
+    requisite_mode: str
+    requisites_on_lists: bool
+    requisite_maxsize: int
+    max_pages: int
 
     def __init__(
         self,
@@ -77,7 +87,7 @@ class NewsSpider(scrapy.Spider):
         self.base_url = base_url
         self.site_folder = self.profile.name
         self.allowed_domains = list(self.profile.domains)
-        self.crawl_id = crawl_id
+        self.crawl_id = crawl_id or ""
         self.target_script = target_script
         self.refetch_window = (
             self.profile.refetch_window_days if refetch_window in (None, "") else int(refetch_window)
@@ -310,7 +320,7 @@ class NewsSpider(scrapy.Spider):
         parsed on another core while the reactor goes on downloading and storing.
         """
         args = (response.url, response.body if body is None else body, self.profile)
-        kwargs = {
+        kwargs: dict[str, Any] = {
             "content_type": self._content_type(response),
             "target_script": self.target_script,
             "now": self.now,
@@ -582,17 +592,17 @@ class NewsSpider(scrapy.Spider):
         if failure.check(DNSLookupError) and host in REFUSED:
             return f"refused private address {host} (resolves to {REFUSED[host]}; use --allow-private-addresses to permit)"
         message = failure.getErrorMessage().strip()
-        cap = "DOWNLOAD_MAXSIZE"
+        setting = "DOWNLOAD_MAXSIZE"
         if failure.request.meta.get("kind") == "requisite":
-            cap = "NEWSARCHIVE_REQUISITE_MAXSIZE"
+            setting = "NEWSARCHIVE_REQUISITE_MAXSIZE"
         limit = failure.request.meta.get("download_maxsize") or self.settings.getint("DOWNLOAD_MAXSIZE")
         if "max size" in message:
             # Scrapy's words do not name the setting that applied.
-            message = f"larger than {cap} ({limit:,} bytes): {message}"
+            message = f"larger than {setting} ({limit:,} bytes): {message}"
         if not message:
             message = {
                 "ResponseDataLossError": "the connection closed before the whole body arrived",
-                "DownloadCancelledError": f"download cancelled: the response grew past {cap} ({limit:,} bytes)",
+                "DownloadCancelledError": f"download cancelled: the response grew past {setting} ({limit:,} bytes)",
                 "ConnectionLost": "the connection was lost",
             }.get(failure.type.__name__, "no message")
         return f"{failure.type.__name__}: {message}"
@@ -637,7 +647,7 @@ class NewsSpider(scrapy.Spider):
                 continue
             followed = self.policy.follow(link, kind)
             if followed is not None:
-                request = self._schedule(*followed, depth)
+                request = self._schedule(followed[0], followed[1], depth)
                 if request is not None:
                     yield request
 
@@ -656,7 +666,7 @@ class NewsSpider(scrapy.Spider):
             "requisite": self.parse_requisite,
         }[kind]
         # Redirects come back to the spider (see _redirected) instead of being followed blindly.
-        meta = {
+        meta: dict[str, Any] = {
             "frontier_url": url,
             "depth": depth,
             "kind": kind,

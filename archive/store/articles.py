@@ -97,7 +97,7 @@ class Articles(Connection):
                 "select version, content_hash from articles where url = ?", [article.url]
             ).fetchone()
             if existing and existing[1] == digest:
-                self.touch_article(article.url, fetched_at)
+                self.touch_article(article.url or "", fetched_at)
                 return "unchanged"
             version = existing[0] + 1 if existing else 1
             row = article_row(

@@ -24,9 +24,9 @@ class Crawls(Connection):
     def begin_crawl(self, crawl_id: str, site: str, options: dict) -> None:
         """Open a run (or reopen an interrupted one being resumed, keeping its counts)."""
         if self.crawl(crawl_id):
-            self.db["crawls"].update(crawl_id, {"status": "running", "finished_at": None})
+            self.db.table("crawls").update(crawl_id, {"status": "running", "finished_at": None})
             return
-        self.db["crawls"].insert(
+        self.db.table("crawls").insert(
             {
                 "id": crawl_id,
                 "site": site,
@@ -50,7 +50,7 @@ class Crawls(Connection):
         )
 
     def crawl(self, crawl_id: str) -> dict | None:
-        rows = list(self.db["crawls"].rows_where("id = ?", [crawl_id]))
+        rows = list(self.db.table("crawls").rows_where("id = ?", [crawl_id]))
         return rows[0] if rows else None
 
     def resumable_crawl(self, site: str) -> str | None:
@@ -60,7 +60,7 @@ class Crawls(Connection):
             "select id from crawls where site = ? and status = 'running' order by started_at desc", [site]
         ).fetchall()
         for (older,) in rows[1:]:
-            self.db["crawls"].update(older, {"status": "interrupted"})
+            self.db.table("crawls").update(older, {"status": "interrupted"})
         return rows[0][0] if rows else None
 
     def last_crawls(self) -> dict[str, dict]:

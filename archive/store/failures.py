@@ -10,7 +10,7 @@ REASON_MAX = 2000  # characters of a reason kept: a traceback's last lines say e
 
 class Failures(Connection):
     def add_failure(self, crawl_id: str, url: str, stage: str, reason: str) -> None:
-        self.db["failures"].insert(
+        self.db.table("failures").insert(
             {"crawl_id": crawl_id, "url": url, "stage": stage, "reason": reason[:REASON_MAX], "at": utcnow()}
         )
 

@@ -9,26 +9,28 @@ from archive.store.connection import Connection
 class Schedules(Connection):
     def put_schedule(self, row: dict) -> None:
         """Add a site's schedule, or replace the one it has."""
-        self.db["schedules"].insert(row, replace=True)
+        self.db.table("schedules").insert(row, replace=True)
 
     def schedule(self, site: str) -> dict | None:
-        rows = list(self.db["schedules"].rows_where("site = ?", [site]))
+        rows = list(self.db.table("schedules").rows_where("site = ?", [site]))
         return rows[0] if rows else None
 
     def schedules(self) -> list[dict]:
-        return list(self.db["schedules"].rows_where(order_by="site"))
+        return list(self.db.table("schedules").rows_where(order_by="site"))
 
     def due_schedules(self, now: str) -> list[dict]:
         """Schedules not paused and due at `now` (an ISO time), the longest overdue first."""
         return list(
-            self.db["schedules"].rows_where("paused = 0 and next_due_at <= ?", [now], order_by="next_due_at")
+            self.db.table("schedules").rows_where(
+                "paused = 0 and next_due_at <= ?", [now], order_by="next_due_at"
+            )
         )
 
     def remove_schedule(self, site: str) -> None:
-        self.db["schedules"].delete(site)
+        self.db.table("schedules").delete(site)
 
     def pause_schedule(self, site: str, paused: bool) -> None:
-        self.db["schedules"].update(site, {"paused": int(paused)})
+        self.db.table("schedules").update(site, {"paused": int(paused)})
 
     def claim_schedule(self, site: str, claimer: str, now: str, stale_before: str) -> bool:
         """Atomically take a due schedule for `claimer`; another run-due then leaves it alone,

@@ -48,7 +48,7 @@ ARTICLE_COLUMNS = (
 
 
 def _migrate_1(db: sqlite_utils.Database) -> None:
-    db["crawls"].create(
+    db.table("crawls").create(
         {
             "id": str,
             "site": str,
@@ -64,7 +64,7 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["captures"].create(
+    db.table("captures").create(
         {
             "id": int,
             "crawl_id": str,
@@ -82,9 +82,9 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["captures"].create_index(["payload_digest"])
-    db["captures"].create_index(["url"])
-    db["articles"].create(
+    db.table("captures").create_index(["payload_digest"])
+    db.table("captures").create_index(["url"])
+    db.table("articles").create(
         {
             "url": str,
             "site": str,
@@ -113,8 +113,8 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
         },
         pk="url",
     )
-    db["articles"].create_index(["site", "published_at"])
-    db["article_versions"].create(
+    db.table("articles").create_index(["site", "published_at"])
+    db.table("article_versions").create(
         {
             "url": str,
             "version": int,
@@ -129,14 +129,14 @@ def _migrate_1(db: sqlite_utils.Database) -> None:
         },
         pk=("url", "version"),
     )
-    db["related"].create(
+    db.table("related").create(
         {"article_url": str, "position": int, "url": str, "title": str, "published_at": str},
         pk=("article_url", "position"),
     )
-    db["failures"].create(
+    db.table("failures").create(
         {"id": int, "crawl_id": str, "url": str, "stage": str, "reason": str, "at": str}, pk="id"
     )
-    db["failures"].create_index(["crawl_id"])
+    db.table("failures").create_index(["crawl_id"])
 
 
 def _migrate_2(db: sqlite_utils.Database) -> None:
@@ -151,19 +151,19 @@ def _migrate_2(db: sqlite_utils.Database) -> None:
 
 def _migrate_3(db: sqlite_utils.Database) -> None:
     """Crawl state for incremental and resumable runs."""
-    db["fetch_state"].create(
+    db.table("fetch_state").create(
         {"url": str, "status": int, "etag": str, "last_modified": str, "last_fetched_at": str}, pk="url"
     )
-    db["frontier"].create(
+    db.table("frontier").create(
         {"crawl_id": str, "url": str, "kind": str, "depth": int, "added_at": str, "done_at": str},
         pk=("crawl_id", "url"),
     )
-    db["captures"].create_index(["url", "record_type"])
+    db.table("captures").create_index(["url", "record_type"])
 
 
 def _migrate_4(db: sqlite_utils.Database) -> None:
     """Recurring crawls (newsarchive schedule)."""
-    db["schedules"].create(
+    db.table("schedules").create(
         {
             "site": str,
             "every_seconds": int,
@@ -185,10 +185,10 @@ def _migrate_4(db: sqlite_utils.Database) -> None:
 def _migrate_5(db: sqlite_utils.Database) -> None:
     """The article test's confidence beside each row (rows stored before it stay null:
     `reextract` fills them in), and the aliases of articles served at several URLs."""
-    db["articles"].add_column("article_score", float)
+    db.table("articles").add_column("article_score", float)
     # One page at several URLs (identical payloads): one article, its other URLs listed here.
-    db["article_aliases"].create({"url": str, "article_url": str, "first_seen_at": str}, pk="url")
-    db["article_aliases"].create_index(["article_url"])
+    db.table("article_aliases").create({"url": str, "article_url": str, "first_seen_at": str}, pk="url")
+    db.table("article_aliases").create_index(["article_url"])
 
 
 def _migrate_6(db: sqlite_utils.Database) -> None:

@@ -47,7 +47,7 @@ class _Guard:
         except OSError:
             return  # unresolvable: the fetch itself fails
         for address in addresses:
-            if forbidden(address, self.networks):
+            if forbidden(str(address), self.networks):
                 raise Refused(
                     f"refused private address {address} of {host} (use --allow-private-addresses "
                     "or --allow-address to permit)"

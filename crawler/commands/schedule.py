@@ -145,7 +145,7 @@ def run_due(args, store) -> int:
                 reason = job.error or (db.crawl(job.crawl_id) or {}).get("status", "failed")
                 failed.append(f"{job.name} failed ({reason}); next try {iso(nxt)}")
             elif not args.quiet:
-                crawl = db.crawl(job.crawl_id)
+                crawl = db.crawl(job.crawl_id) or {}
                 print(
                     f"{job.name}: {crawl['pages']} pages, {crawl['articles_new']} new articles, "
                     f"{crawl['errors']} errors; next due {iso(nxt)}",

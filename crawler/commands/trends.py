@@ -47,7 +47,7 @@ def run_trend(args) -> int:
         print_json(rows)
         return 0
     if not (args.svg or args.png):
-        table = {}
+        table: dict[str, dict[str, int]] = {}
         for r in rows:
             table.setdefault(r["period"], {})[r["word"]] = r["count"]
         print("period".ljust(10) + "".join(f"{w:>10}" for w in args.words))
@@ -64,7 +64,7 @@ def cjk_font() -> str | None:
     found = next((n for n in CJK_FONTS if n in names), None)
     if found is None:
         # matplotlib caches the font list; one installed since (apt-get) needs a fresh look.
-        font_manager.fontManager = font_manager._load_fontmanager(try_read_cache=False)
+        font_manager.fontManager = font_manager._load_fontmanager(try_read_cache=False)  # type: ignore[attr-defined]
         names = {f.name for f in font_manager.fontManager.ttflist}
         found = next((n for n in CJK_FONTS if n in names), None)
     return found
@@ -94,7 +94,7 @@ def draw(rows: list[dict], words: list[str], by: str, out: Path) -> None:
         )
     style = {"font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"], "svg.fonttype": "none"}
     periods = list(dict.fromkeys(r["period"] for r in rows))
-    with plt.rc_context(style):
+    with plt.rc_context(style):  # type: ignore[arg-type]  # matplotlib types rc values narrowly
         fig, ax = plt.subplots(figsize=(8, 4.5), dpi=150)
         for word in words:
             counts = {r["period"]: r["count"] for r in rows if r["word"] == word}

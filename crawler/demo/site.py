@@ -95,7 +95,7 @@ class Page:
 
 
 def _t(text: str, script: str) -> str:
-    return convert(text, "hant") if script == "hant" else text
+    return (convert(text, "hant") or text) if script == "hant" else text
 
 
 def build_articles(seed: int = 20260420, edition: int = 1) -> list[DemoArticle]:

@@ -85,7 +85,10 @@ MAX_DEPTH = 200
 
 def flatten_deep(text: str, limit: int = MAX_DEPTH) -> str:
     """Drop the tags nested deeper than `limit` (their text stays), so that libxml2 keeps the page."""
-    out, pos, stack, dropped = [], 0, [], {}
+    out: list[str] = []
+    stack: list[str] = []
+    dropped: dict[str, int] = {}
+    pos = 0
     for m in _TAG.finditer(text):
         closing, name = m.group(1), m.group(2).lower()
         if name in _VOID or m.group(0).endswith("/>"):

@@ -181,7 +181,7 @@ def authors_of(page: Page, body: BodyText, header: str, dateline_names: list[str
         or lone_name(heads[-6:] + lines[:1])
         or headline_name(heads[-6:] + lines[:1])
         or issuer(page.text)
-        or photo_credits([i.caption for i in body.images])
+        or photo_credits([i.caption or "" for i in body.images])
         or _blog_owner(page)
     )
 

@@ -206,7 +206,7 @@ def _relative(m: re.Match, now: datetime) -> str:
         return (local.date() - timedelta(days=1)).isoformat()
     if word == "前天":
         return (local.date() - timedelta(days=2)).isoformat()
-    n = _NUM.get(m["n"]) if m["n"] in _NUM else int(m["n"])
+    n = _NUM[m["n"]] if m["n"] in _NUM else int(m["n"])
     unit = m["u"]
     if unit in ("天", "日"):
         return (local.date() - timedelta(days=n)).isoformat()

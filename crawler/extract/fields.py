@@ -251,7 +251,7 @@ def blog_owner(url: str | None, title: str | None, texts: list[str]) -> list[str
             if name not in _NOT_OWNERS and not name.endswith(("的", "個", "个")):
                 # "[太小心]的博客" names the owner on purpose; "比一般的博客" is running text.
                 counts[name] = counts.get(name, 0) + (3 if m.group(0)[0] in "[【「" else 1)
-    return [max(counts, key=counts.get)] if counts else []
+    return [max(counts, key=counts.__getitem__)] if counts else []
 
 
 _POSTED_BY = re.compile(

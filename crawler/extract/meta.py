@@ -79,8 +79,8 @@ class PageMeta:
         for obj in self.jsonld:
             value = obj.get(key)
             items = value if isinstance(value, list) else [value]
-            names = [(item.get("name") if isinstance(item, dict) else item) for item in items if item]
-            names = [n.strip() for n in names if isinstance(n, str) and n.strip()]
+            found = [(item.get("name") if isinstance(item, dict) else item) for item in items if item]
+            names = [n.strip() for n in found if isinstance(n, str) and n.strip()]
             if names:
                 return names
         return []

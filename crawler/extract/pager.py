@@ -155,7 +155,7 @@ def merge_pages(pages: list[Article]) -> Article:
     if len(pages) == 1:
         return first
     with_text = [p for p in pages if p.body and p.body.strip()]
-    bodies = [p.body.strip() for p in with_text]
+    bodies = [(p.body or "").strip() for p in with_text]
     # Paragraphs are one a line in a body; the pages' normalised bodies join the same way.
     norms = [(p.body_norm or p.body or "").strip() for p in with_text]
     # Each picture and related link once, first page first (a later page repeats some).
