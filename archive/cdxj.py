@@ -2,8 +2,8 @@
 
 A crawl writes each record's line as it writes the record (`cdxj_line`, with cdxj-indexer's
 default fields and the same libraries for the URL key and the HTTP head) and sorts them when
-the file closes: re-reading the file with cdxj-indexer at close took 0.4 ms a page, at the end
-of the crawl when nothing else runs. cdxj-indexer itself indexes repaired files (at a crawl's
+the file closes: re-reading the file with cdxj-indexer at close would cost time a page (see
+BENCHMARKS.md) at the end of the crawl, when nothing else runs. cdxj-indexer itself indexes repaired files (at a crawl's
 start, in `merge`) and WACZ packages.
 """
 

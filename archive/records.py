@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 
 _deflate: types.ModuleType = zlib
 try:
-    # zlib-ng: the same gzip format at level 6, in about half zlib's time and within 2% of its
-    # size (BENCHMARKS.md).
+    # zlib-ng: the same gzip format at level 6, faster than zlib and about as small
+    # (BENCHMARKS.md).
     from zlib_ng import zlib_ng
 
     _deflate = zlib_ng

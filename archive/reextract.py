@@ -83,35 +83,37 @@ def _responses(
                     if record.rec_type == "revisit" and aliases is not None:
                         _note_alias(record, profile, aliases)
                         continue
-                    if record.rec_type != "response" or record.http_headers is None:
-                        continue
-                    if record.http_headers.get_statuscode() != "200":
-                        continue
-                    url = record.rec_headers.get_header("WARC-Target-URI")
-                    ctype = record.http_headers.get_header("Content-Type") or ""
-                    if ctype and "html" not in ctype.lower():
-                        # Feeds, sitemaps, robots.txt, images. A page served with no Content-Type
-                        # is extracted, as the crawl did (its charset and kind are sniffed).
-                        continue
-                    listed = profile is None or profile.is_article_url(url)
-                    if not listed and not possible_first_pages(url):
-                        continue
-                    found.append(
-                        _Response(
-                            record.rec_headers.get_header("WARC-Date") or "",
-                            path,
-                            offset,
-                            url,
-                            ctype,
-                            record.rec_headers.get_header("WARC-Record-ID"),
-                            crawl_id,
-                            site,
-                            listed,
+                    response = _page_response(record, profile)
+                    if response is not None:
+                        url, ctype, listed = response
+                        date, record_id = (
+                            record.rec_headers.get_header(h) for h in ("WARC-Date", "WARC-Record-ID")
                         )
-                    )
+                        found.append(
+                            _Response(date or "", path, offset, url, ctype, record_id, crawl_id, site, listed)
+                        )
         except READ_ERRORS + (ArchiveLoadFailed,) as exc:
             damaged[path] = f"unreadable ({type(exc).__name__}: {exc})"
     return found
+
+
+def _page_response(record, profile) -> tuple[str, str, bool] | None:
+    """(url, content type, whether the profile names it an article) of a 200 response the crawl
+    would have extracted; None for anything else."""
+    if record.rec_type != "response" or record.http_headers is None:
+        return None
+    if record.http_headers.get_statuscode() != "200":
+        return None
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    ctype = record.http_headers.get_header("Content-Type") or ""
+    if ctype and "html" not in ctype.lower():
+        # Feeds, sitemaps, robots.txt, images. A page served with no Content-Type is extracted,
+        # as the crawl did (its charset and kind are sniffed).
+        return None
+    listed = profile is None or profile.is_article_url(url)
+    if not listed and not possible_first_pages(url):
+        return None
+    return url, ctype, listed
 
 
 def _cut_files(store: ArticleStore, files: list[Path], warc_dir: Path, damaged: dict[Path, str]) -> None:
@@ -239,38 +241,16 @@ def rebuild(
     counts: dict = {"records": 0, "articles": 0, "versions": 0, "errors": 0, "kept": 0}
     units = _units(responses)
     for n, unit in enumerate(units, 1):
-        response = unit[0]
         counts["records"] += len(unit)
-        try:
-            article = merge_pages(
-                [_extract(warc_dir, r, profiles, target_script, later_page=k > 0) for k, r in enumerate(unit)]
-            )
-        except Exception as exc:  # a bad record never stops a rebuild
-            counts["errors"] += 1
-            logger.warning("reextract: %s: %r", response.url, exc)
-            continue
-        if article.is_article:
-            pages = tuple(
-                PageCapture(
-                    k, r.url, WarcPointer(r.path.relative_to(warc_dir).as_posix(), r.offset, r.record_id)
-                )
-                for k, r in enumerate(unit, 1)
-            )
-            outcome = scratch.save_article(
-                article,
-                site=response.site,
-                crawl_id=response.crawl_id,
-                fetched_at=response.date,
-                warc=pages[0].warc,
-                pages=pages if len(pages) > 1 else (),
-            )
-            counts["articles"] += outcome == "new"
-            counts["versions"] += outcome in ("new", "changed")
+        outcome = _rebuild_unit(scratch, unit, warc_dir, profiles, target_script)
+        counts["errors"] += outcome == "error"
+        counts["articles"] += outcome == "new"
+        counts["versions"] += outcome in ("new", "changed")
         if progress:
             progress(n, len(units) + 1, counts["articles"])
     for url, target, date in sorted(aliases, key=lambda a: a[2]):
         # The same page at another URL: an alias of the article its bytes were first stored as.
-        if scratch.db.execute("select 1 from articles where url = ?", [target]).fetchone():
+        if scratch.has_article(target):
             scratch.add_alias(url, target, date)
     scratch.close()
     counts["damaged"] = {str(p): why for p, why in damaged.items()}
@@ -286,6 +266,35 @@ def rebuild(
     if progress:
         progress(1, 1, counts["articles"])
     return counts
+
+
+def _rebuild_unit(
+    scratch: ArticleStore, unit: list[_Response], warc_dir: Path, profiles: dict, target_script: str
+) -> str:
+    """Extract one unit (a page, or the pages of one article) and store it as the crawl did;
+    returns save_article's outcome, "error", or "" for a page that is no article."""
+    response = unit[0]
+    try:
+        article = merge_pages(
+            [_extract(warc_dir, r, profiles, target_script, later_page=k > 0) for k, r in enumerate(unit)]
+        )
+    except Exception as exc:  # a bad record never stops a rebuild
+        logger.warning("reextract: %s: %r", response.url, exc)
+        return "error"
+    if not article.is_article:
+        return ""
+    pages = tuple(
+        PageCapture(k, r.url, WarcPointer(r.path.relative_to(warc_dir).as_posix(), r.offset, r.record_id))
+        for k, r in enumerate(unit, 1)
+    )
+    return scratch.save_article(
+        article,
+        site=response.site,
+        crawl_id=response.crawl_id,
+        fetched_at=response.date,
+        warc=pages[0].warc,
+        pages=pages if len(pages) > 1 else (),
+    )
 
 
 def _extract(

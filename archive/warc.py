@@ -102,7 +102,7 @@ class WarcWriter:
 
     def _name(self) -> str:
         """The open file's name as records point to it (computed once a file: pathlib's
-        relative_to took 20 us, twice a page)."""
+        relative_to is slow for something asked twice a page)."""
         assert self._path is not None
         if self._named[0] != self._path:
             name = self._path.name

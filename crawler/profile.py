@@ -116,6 +116,7 @@ def _fail(path: Path | str, key: str, why: str) -> ProfileError:
 
 
 def profile_from_dict(data: dict, path: Path | str) -> Profile:
+    """A Profile from a profile file's table; a bad key or value is a ProfileError naming both."""
     unknown = sorted(set(data) - _KNOWN)
     if unknown:
         raise _fail(path, unknown[0], f"unknown key (known: {', '.join(sorted(_KNOWN))})")
@@ -124,7 +125,33 @@ def profile_from_dict(data: dict, path: Path | str) -> Profile:
         raise _fail(
             path, "name", "must be lower-case letters, digits, '-' or '_' (it names files and folders)"
         )
-    values: dict = {"name": name, "path": str(path)}
+    values: dict = {"name": name, "path": str(path), **_lists(data, path)}
+    values["selectors"] = _selectors(data, path, values["remove"])
+    values.update(_politeness(data, path))
+    encoding = data.get("encoding")
+    if encoding is not None:
+        from crawler.decode import normalise_label
+
+        if not isinstance(encoding, str) or normalise_label(encoding) is None:
+            raise _fail(path, "encoding", f"unknown encoding {encoding!r}")
+    values["encoding"] = encoding
+    requisites = data.get("requisites", "all")
+    if requisites not in REQUISITE_MODES:
+        raise _fail(path, "requisites", f"must be one of {', '.join(REQUISITE_MODES)}")
+    values["requisites"] = requisites
+    next_page = data.get("next_page")
+    if next_page is not None:
+        if not isinstance(next_page, str) or not next_page.strip():
+            raise _fail(path, "next_page", "must be a CSS selector string")
+        _check_css(path, "next_page", next_page)
+    values["next_page"] = next_page
+    values["description"] = str(data.get("description", ""))
+    return Profile(**values)
+
+
+def _lists(data: dict, path: Path | str) -> dict:
+    """The list keys: URLs, domains, patterns (each a regular expression that compiles)."""
+    values: dict = {}
     for key in _LIST_KEYS:
         value = data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
@@ -143,64 +170,50 @@ def profile_from_dict(data: dict, path: Path | str) -> Profile:
         raise _fail(path, "domains", "at least one domain is required")
     if not (values["start_urls"] or values["feeds"] or values["sitemaps"]):
         raise _fail(path, "start_urls", "give at least one start URL, feed or sitemap")
+    return values
+
+
+def _selectors(data: dict, path: Path | str, remove: tuple[str, ...]) -> dict:
+    """The field selectors (and the `remove` list): known fields, CSS that compiles."""
     selectors = data.get("selectors", {})
     if not isinstance(selectors, dict):
         raise _fail(path, "selectors", "must be a table")
-    from lxml.cssselect import CSSSelector, SelectorSyntaxError
-
     for key, css in selectors.items():
         if key not in SELECTOR_KEYS:
             raise _fail(path, f"selectors.{key}", f"unknown selector (known: {', '.join(SELECTOR_KEYS)})")
         if not isinstance(css, str):
             raise _fail(path, f"selectors.{key}", "must be a CSS selector string")
-        try:
-            CSSSelector(css)
-        except (SelectorSyntaxError, Exception) as exc:
-            raise _fail(path, f"selectors.{key}", f"bad CSS selector {css!r}: {exc}") from None
-    for css in values["remove"]:
-        try:
-            CSSSelector(css)
-        except Exception as exc:
-            raise _fail(path, "remove", f"bad CSS selector {css!r}: {exc}") from None
-    values["selectors"] = dict(selectors)
-    encoding = data.get("encoding")
-    if encoding is not None:
-        from crawler.decode import normalise_label
+        _check_css(path, f"selectors.{key}", css)
+    for css in remove:
+        _check_css(path, "remove", css)
+    return dict(selectors)
 
-        if not isinstance(encoding, str) or normalise_label(encoding) is None:
-            raise _fail(path, "encoding", f"unknown encoding {encoding!r}")
-    values["encoding"] = encoding
+
+def _check_css(path: Path | str, key: str, css: str) -> None:
+    from lxml.cssselect import CSSSelector
+
+    try:
+        CSSSelector(css)
+    except Exception as exc:
+        raise _fail(path, key, f"bad CSS selector {css!r}: {exc}") from None
+
+
+def _politeness(data: dict, path: Path | str) -> dict:
+    """How often and how fast: the refetch window, the delay between requests, the concurrency."""
     window = data.get("refetch_window_days", 3)
     if not isinstance(window, int) or window < 0:
         raise _fail(path, "refetch_window_days", "must be a whole number of days, 0 or more")
-    values["refetch_window_days"] = window
     delay = data.get("delay")
     if delay is not None and (
         isinstance(delay, bool) or not isinstance(delay, int | float) or not 0 <= delay <= MAX_DELAY
     ):  # also refuses nan and inf, which would stall the crawl beyond any SIGTERM
         raise _fail(path, "delay", f"must be a number of seconds between 0 and {MAX_DELAY:g}")
-    values["delay"] = delay
     concurrency = data.get("concurrency")
     if concurrency is not None and (
         isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1
     ):
         raise _fail(path, "concurrency", "must be a whole number, 1 or more")
-    values["concurrency"] = concurrency
-    requisites = data.get("requisites", "all")
-    if requisites not in REQUISITE_MODES:
-        raise _fail(path, "requisites", f"must be one of {', '.join(REQUISITE_MODES)}")
-    values["requisites"] = requisites
-    next_page = data.get("next_page")
-    if next_page is not None:
-        if not isinstance(next_page, str) or not next_page.strip():
-            raise _fail(path, "next_page", "must be a CSS selector string")
-        try:
-            CSSSelector(next_page)
-        except Exception as exc:
-            raise _fail(path, "next_page", f"bad CSS selector {next_page!r}: {exc}") from None
-    values["next_page"] = next_page
-    values["description"] = str(data.get("description", ""))
-    return Profile(**values)
+    return {"refetch_window_days": window, "delay": delay, "concurrency": concurrency}
 
 
 def load_profile(path) -> Profile:

@@ -48,7 +48,7 @@ def index_columns(title: str | None, body: str | None, *, body_nfkc: str | None 
     """The FTS row of an article: bigram streams of title and body, and its Han characters.
     `body_nfkc`: the body's NFKC form, when the caller has it."""
     ft, fb = fold(title), fold(body, nfkc_form=body_nfkc)
-    # The distinct characters first (a set, in C), then the Han ones among them: 0.27 -> 0.17 ms.
+    # The distinct characters first (a set, in C), then the Han ones among them: fewer tests.
     chars = sorted(
         c
         for c in set(ft + fb)

@@ -25,8 +25,8 @@ DOWNLOAD_DELAY = 1.0
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 # Outputs of one response processed at once. Scrapy's default (100) starts 101 asyncio tasks
-# for every response, 30% of a bare spider's CPU on the bench site; a page here yields one
-# item and a handful of links.
+# for every response, a large share of a bare spider's CPU (BENCHMARKS.md); a page here yields
+# one item and a handful of links.
 CONCURRENT_ITEMS = 4
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0

@@ -4,7 +4,7 @@ The crawl process sends each job (a module-level function and its arguments) as 
 length-prefixed pickle down a worker's stdin and reads the answer from its stdout, both pipes
 driven by the asyncio loop the reactor runs on. No threads: concurrent.futures'
 ProcessPoolExecutor used a feeder and a manager thread that took turns with the reactor for the
-GIL (0.6 ms of CPU a page in threads alone on the bench site).
+GIL, at a cost per page measured in BENCHMARKS.md.
 
 A worker that dies, or is stopped for taking longer than `timeout` on one job (a runaway
 page), fails only the job it was working on (WorkerDied); the jobs queued behind it go to a new
@@ -318,9 +318,8 @@ def tune_gc() -> None:
     The objects alive by then (modules, Scrapy's machinery, dictionaries) stay for good: frozen,
     full collections no longer walk them. The youngest generation is collected every 2,000
     allocations instead of 700: a page allocates thousands of short-lived objects, and their
-    collections were 5.6% of the crawl process's CPU (1.2 s of 21 s on the 5,000-article bench
-    site) and 2.5% of an extraction worker's; now about 1.3% (0.5 s of 39 s for 10,000
-    articles). 5,000 cost the same CPU and 3-4 MB more at 10,000 articles.
+    collections took a noticeable share of both processes' CPU (BENCHMARKS.md, "Memory"). A
+    larger threshold costs the same CPU and more memory.
     """
     gc.collect()
     gc.freeze()

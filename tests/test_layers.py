@@ -109,3 +109,16 @@ def test_the_article_columns_are_the_table_and_the_row(tmp_path):
         version=1,
     )
     assert sorted(table) == sorted(ARTICLE_COLUMNS) == sorted([*row, "first_seen_at"])
+
+
+def test_no_function_over_sixty_lines_without_a_reason():
+    """A function past 60 lines says why in its docstring ("Long on purpose: ...")."""
+    long = []
+    for module, tree in MODULES.items():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                size = node.end_lineno - node.lineno + 1
+                reason = "long on purpose" in (ast.get_docstring(node) or "").lower()
+                if size > 60 and not reason:
+                    long.append(f"{module}.{node.name}: {size} lines")
+    assert not long, long

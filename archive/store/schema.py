@@ -48,6 +48,8 @@ ARTICLE_COLUMNS = (
 
 
 def _migrate_1(db: sqlite_utils.Database) -> None:
+    """The first schema, table by table. Long on purpose: a released migration is a record of
+    what the schema was, and never changes."""
     db.table("crawls").create(
         {
             "id": str,

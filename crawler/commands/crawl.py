@@ -200,9 +200,48 @@ def _check_day(value: str, option: str) -> None:
 
 
 def run_crawl(args) -> int:
-    from crawler.lock import SiteLocked, lock_crawl
+    from crawler.lock import lock_crawl
     from crawler.profile import get_profile
 
+    _check_args(args)
+    if getattr(args, "redis", None):
+        site = get_profile(args.sites[0], args.profiles).name if args.sites else "adhoc"
+        problem = _redis_problem(args.redis, site, args.worker_id)
+        if problem:
+            print(f"newsarchive crawl: cannot use Redis at {args.redis}: {problem}", file=sys.stderr)
+            return 1
+    single = get_profile(args.sites[0], args.profiles) if len(args.sites) == 1 else None
+    settings = crawl_settings(args, quiet=args.quiet, profile=single)
+    if args.log_file:
+        Path(args.log_file).parent.mkdir(parents=True, exist_ok=True)
+    _check_database(Path(settings.get("NEWSARCHIVE_DB")))
+    for site in args.sites or ["adhoc"]:
+        # Taken here, before Scrapy starts, so that a site being crawled is one line (SiteLocked)
+        # and no crawl; the crawl's FrontierExtension then finds them held by this process. A
+        # profile that does not load fails here too, in the profile's words.
+        lock_crawl(settings, get_profile(site, args.profiles).name if args.sites else "adhoc")
+    if args.start_url:
+        job = {"site": None, "start_urls": list(args.start_url), "allow_domains": list(args.allow_domain)}
+        ids = run_spiders(settings, [{**job, "since": args.since, "refetch_window": args.refetch_window}])
+    else:
+        jobs = [
+            {
+                "site": s,
+                "profiles": ",".join(args.profiles),
+                "base_url": args.base_url,
+                "since": args.since,
+                "refetch_window": args.refetch_window,
+            }
+            for s in args.sites
+        ]
+        own = [site_settings(settings, args, get_profile(s, args.profiles)) for s in args.sites]
+        ids = run_spiders(settings, jobs, own)
+    rows, text = summarise(Path(settings.get("NEWSARCHIVE_DB")), ids)
+    return _report(args, rows, text)
+
+
+def _check_args(args) -> None:
+    """The options that cannot go together, or are out of range: a UsageError before anything runs."""
     if args.since:
         _check_day(args.since, "--since")
     if args.refetch_window is not None and args.refetch_window < 0:
@@ -218,11 +257,6 @@ def run_crawl(args) -> int:
             import scrapy_redis  # noqa: F401
         except ImportError:
             raise UsageError("--redis needs scrapy-redis: pip install 'newsarchive[distributed]'") from None
-        site = get_profile(args.sites[0], args.profiles).name if args.sites else "adhoc"
-        problem = _redis_problem(args.redis, site, args.worker_id)
-        if problem:
-            print(f"newsarchive crawl: cannot use Redis at {args.redis}: {problem}", file=sys.stderr)
-            return 1
     elif getattr(args, "worker_id", None):
         raise UsageError("--worker-id goes with --redis")
     if args.allow_domain and not args.start_url:
@@ -231,49 +265,6 @@ def run_crawl(args) -> int:
         from crawler.profile import adhoc_profile
 
         adhoc_profile(args.start_url, args.allow_domain)  # a bad URL fails here, as a usage error
-    single = get_profile(args.sites[0], args.profiles) if len(args.sites) == 1 else None
-    settings = crawl_settings(args, quiet=args.quiet, profile=single)
-    if args.log_file:
-        Path(args.log_file).parent.mkdir(parents=True, exist_ok=True)
-    _check_database(Path(settings.get("NEWSARCHIVE_DB")))
-    for site in args.sites or ["adhoc"]:
-        name = (
-            get_profile(site, args.profiles).name if args.sites else "adhoc"
-        )  # fail early, in the profile's words
-        try:
-            # Taken here, before Scrapy starts, so that a site being crawled is one line and no
-            # crawl; the crawl's own FrontierExtension then finds the locks held by this process.
-            lock_crawl(settings, name)
-        except SiteLocked as exc:
-            print(f"newsarchive crawl: {exc}", file=sys.stderr)
-            return 1
-    if args.start_url:
-        jobs = [
-            {
-                "site": None,
-                "start_urls": list(args.start_url),
-                "allow_domains": list(args.allow_domain),
-                "since": args.since,
-                "refetch_window": args.refetch_window,
-            }
-        ]
-        ids = run_spiders(settings, jobs)
-        rows, text = summarise(Path(settings.get("NEWSARCHIVE_DB")), ids)
-        return _report(args, rows, text)
-    jobs = [
-        {
-            "site": s,
-            "profiles": ",".join(args.profiles),
-            "base_url": args.base_url,
-            "since": args.since,
-            "refetch_window": args.refetch_window,
-        }
-        for s in args.sites
-    ]
-    own = [site_settings(settings, args, get_profile(s, args.profiles)) for s in args.sites]
-    ids = run_spiders(settings, jobs, own)
-    rows, text = summarise(Path(settings.get("NEWSARCHIVE_DB")), ids)
-    return _report(args, rows, text)
 
 
 def _report(args, rows: list[dict], text: str) -> int:

@@ -309,6 +309,9 @@ def render_list(channel: str, items: list[DemoArticle], page: int, pages: int) -
 
 
 def build_site(articles: list[DemoArticle] | None = None, edition: int = 1) -> dict[str, Page]:
+    """Every page of the demo site by path. Long on purpose: it is the site's map, each kind
+    of page (channels, articles, pictures, portal furniture, feeds) in the order a reader
+    meets them, and splitting it would scatter the map."""
     articles = articles or build_articles(edition=edition)
     by_id = {a.id: a for a in articles}
     pages: dict[str, Page] = {}

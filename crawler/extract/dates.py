@@ -229,7 +229,7 @@ def labeled_date(text: str | None, now: datetime | None = None) -> str | None:
     """The first date that follows a publication label (发布时间：, 發表於, 日期:)."""
     if not text:
         return None
-    # The labels are searched in the text as it is: normalising a whole page cost 0.6 ms and
+    # The labels are searched in the text as it is: normalising a whole page is costly and
     # could shift positions; each candidate date is normalised by parse_date.
     for m in LABELED.finditer(text):
         if _OTHER_EVENT.search(text, max(0, m.start() - 4), m.start()):

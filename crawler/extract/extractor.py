@@ -98,9 +98,7 @@ def extract(
         latin=page.latin,
         later_page_of=later,
     )
-    if sum(map(len, body.lines)) < SCRIPTED_BODY_BELOW and not page.selectors.get("body"):
-        # A page that draws its text with scripts may still carry it as JSON-LD articleBody.
-        body.lines = jsonld_body(page.meta.jsonld_value("articleBody")) or body.lines
+    _scripted_body(page, body)
     header = "\n".join(body.header_lines[-HEADER_LINES:])
     title = better_title(title, page, body)
     dateline, dateline_names = dateline_of(body.lines)
@@ -119,6 +117,12 @@ def extract(
         encoding=decoded.encoding,
     )
     return _finish(article, page, body, (taken, container, end), target_script)
+
+
+def _scripted_body(page: Page, body: BodyText) -> None:
+    """A page that draws its text with scripts may still carry it as JSON-LD articleBody."""
+    if sum(map(len, body.lines)) < SCRIPTED_BODY_BELOW and not page.selectors.get("body"):
+        body.lines = jsonld_body(page.meta.jsonld_value("articleBody")) or body.lines
 
 
 def _region(page: Page, end: dict, title: str | None):

@@ -38,7 +38,7 @@ def parse_editor(text: str | None) -> str | None:
     if not text:
         return None
     # EDITOR may start with a bracket and spaces before its label, so a search tries it at
-    # every position of a page's text (0.2 ms). Its first match starts at the first label
+    # every position of a page's text. Its first match starts at the first label
     # found, less that bracket and those spaces: search from there.
     label = EDITOR_KEY.search(text)
     if label is None:
