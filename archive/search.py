@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from archive.store.rows import article_filters
 from crawler.searchtext import contains_all, fold, fts_expression, query_terms
 
 _SNIPPET_CONTEXT = 40
@@ -46,21 +47,6 @@ def _snippet(terms: list[str], body: str | None, body_norm: str | None, mark: tu
     return piece.replace("\n", " ")
 
 
-def filters(site: str | None, since: str | None, until: str | None) -> tuple[list[str], list]:
-    """SQL conditions (on `articles a`) and their values for a site and a publication period."""
-    where, params = [], []
-    if site:
-        where.append("a.site = ?")
-        params.append(site)
-    if since:
-        where.append("substr(a.published_at, 1, 10) >= ?")
-        params.append(since)
-    if until:
-        where.append("substr(a.published_at, 1, 10) <= ?")
-        params.append(until)
-    return where, params
-
-
 def search(
     db,
     query: str,
@@ -75,7 +61,7 @@ def search(
     terms = query_terms(query)
     if not terms:
         raise ValueError("the query has no words to search for")
-    clauses, values = filters(site, since, until)
+    clauses, values = article_filters(site, since, until)
     where, params = ["articles_fts match ?", *clauses], [fts_expression(terms), *values]
     sql = (
         "select a.url, a.title, a.published_at, a.site, a.title_norm, a.body_norm, a.body, "

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from datetime import date, timedelta
 
-from archive.search import filters
+from archive.store.rows import article_filters
 from crawler.searchtext import contains_all, fold, fts_expression, query_terms
 
 PERIODS = ("day", "week", "month")
@@ -30,7 +30,7 @@ def period_of(day: str, by: str) -> str:
 
 def _filters(site, since, until, dated: bool = True) -> tuple[str, list]:
     """The WHERE of a selection; `dated`: only articles with a publication date."""
-    where, params = filters(site, since, until)
+    where, params = article_filters(site, since, until)
     return " and ".join(["a.published_at is not null" if dated else "1", *where]), params
 
 

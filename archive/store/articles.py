@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from archive.store.connection import Connection
-from archive.store.rows import insert, update
+from archive.store.rows import article_filters, insert, update
 from archive.store.schema import ARTICLE_COLUMNS
 
 if TYPE_CHECKING:  # opening a database loads neither the extractor (lxml) nor OpenCC
@@ -167,13 +167,7 @@ class Articles(Connection):
     def export_rows(self, site: str | None = None, since: str | None = None) -> Iterator[tuple]:
         """Every article as a tuple of ARTICLE_COLUMNS and its cluster of copies (null when it
         has none elsewhere), oldest first, read in batches: memory stays flat on a large database."""
-        where, params = [], []
-        if site:
-            where.append("a.site = ?")
-            params.append(site)
-        if since:
-            where.append("substr(a.published_at, 1, 10) >= ?")
-            params.append(since)
+        where, params = article_filters(site, since, None)
         columns = [f"a.{c}" for c in ARTICLE_COLUMNS] + ["c.cluster_id"]
         sql = f"select {', '.join(columns)} from articles a left join clusters c on c.url = a.url"  # noqa: S608
         if where:

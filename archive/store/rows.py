@@ -46,3 +46,18 @@ def index_row(
         "insert into articles_fts (rowid, bi_title, bi_body, uni) values (?, ?, ?, ?)",
         [rowid, cols["bi_title"], cols["bi_body"], cols["uni"]],
     )
+
+
+def article_filters(site: str | None, since: str | None, until: str | None) -> tuple[list[str], list]:
+    """SQL conditions (on `articles a`) and their values for a site and a publication period."""
+    where, params = [], []
+    if site:
+        where.append("a.site = ?")
+        params.append(site)
+    if since:
+        where.append("substr(a.published_at, 1, 10) >= ?")
+        params.append(since)
+    if until:
+        where.append("substr(a.published_at, 1, 10) <= ?")
+        params.append(until)
+    return where, params
