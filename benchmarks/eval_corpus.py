@@ -220,7 +220,9 @@ def main() -> int:
                     # page without that key comes out as replacement characters, text no
                     # extractor can read. The score without those pages is the extractor's own.
                     print(f"  {', '.join(sorted(garbled))}: made from bytes the tool could not decode")
-                    evaluate(readable, keys[:3] + ["missing"], f"Traditional variants ({kind}), readable pages")
+                    evaluate(
+                        readable, keys[:3] + ["missing"], f"Traditional variants ({kind}), readable pages"
+                    )
     return 0
 
 

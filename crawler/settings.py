@@ -65,6 +65,8 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 EXTENSIONS = {
     # The run's frontier, locks and crawl id: made first, since the others use them.
     "crawler.frontier.FrontierExtension": 50,
+    # The extraction worker processes (none when NEWSARCHIVE_EXTRACT_WORKERS is 0).
+    "crawler.pool.ExtractionPoolExtension": 60,
     "archive.capture.WarcCaptureExtension": 100,
     "crawler.progress.CrawlRecordExtension": 110,
     "crawler.progress.ProgressExtension": 120,

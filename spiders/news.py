@@ -8,13 +8,11 @@ the run's frontier (`crawler/frontier.py`) first, so a killed run is carried on.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError
@@ -30,13 +28,14 @@ from crawler.incremental import older_than
 from crawler.linkpolicy import GenericPolicy, ProfilePolicy, policy_for
 from crawler.links import PageReading, read_page, robots_sitemaps, same_site, xml_links
 from crawler.paths import warc_dir
-from crawler.prepared import extract_page, warm_up
+from crawler.pool import pool_of
+from crawler.prepared import extract_page
 from crawler.profile import adhoc_profile, as_list, get_profile
 from crawler.redirects import next_hop
 from crawler.requisites import is_stylesheet, stylesheet_requisites
 from crawler.safety import REFUSED
 from crawler.validate import check_settings
-from crawler.workers import WorkerPool, release_pool, shared_pool
+from crawler.workers import WorkerPool
 from spiders.items import ArticleItem, FailureItem, UnchangedItem
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -53,7 +52,6 @@ class NewsSpider(scrapy.Spider):
     crawl_id: str  # picked by crawler.frontier.FrontierExtension when not given
     now: datetime
     policy: ProfilePolicy | GenericPolicy
-    extract_pool: WorkerPool | None
     requisite_mode: str
     requisites_on_lists: bool
     requisite_maxsize: int
@@ -113,13 +111,6 @@ class NewsSpider(scrapy.Spider):
         # The crawl id is picked (new, or a killed run's) by the FrontierExtension, which owns
         # the run's frontier and locks.
         spider.policy = policy_for(spider.profile, spider.base_url, spider.original_domains, spider._count)
-        workers = crawler.settings.getint("NEWSARCHIVE_EXTRACT_WORKERS", 0)
-        spider.extract_pool = None
-        if workers > 0:
-            spider.extract_pool = shared_pool(
-                workers, crawler.settings.getfloat("NEWSARCHIVE_EXTRACT_TIMEOUT", 120) or None
-            )
-            crawler.signals.connect(spider._close_pool, signal=signals.spider_closed)
         spider.now = datetime.now(UTC)
         settings = crawler.settings
         spider.requisite_mode = settings.get("NEWSARCHIVE_REQUISITES") or spider.profile.requisites
@@ -138,16 +129,12 @@ class NewsSpider(scrapy.Spider):
             raise RuntimeError("NewsSpider needs crawler.frontier.FrontierExtension in EXTENSIONS")
         return frontier
 
-    async def _close_pool(self, spider):
-        if self.extract_pool is not None:
-            await release_pool(self.extract_pool)
+    @property
+    def extract_pool(self) -> WorkerPool | None:
+        """The extraction workers (crawler/pool.py), or None: extraction in this process."""
+        return pool_of(self.crawler)
 
     async def start(self):
-        if self.extract_pool is not None:
-            # The worker starts and loads its dictionaries while robots.txt and the first lists
-            # download, instead of after the first articles have arrived.
-            self._warming = asyncio.ensure_future(self.extract_pool.run(warm_up))
-            self._warming.add_done_callback(lambda f: f.cancelled() or f.exception())
         frontier = self.frontier
         pending = frontier.resume()
         if pending:

@@ -58,3 +58,21 @@ def test_pages_older_than_since_are_not_admitted(tmp_path):
     frontier = _frontier(tmp_path / "news.db", since="2024-01-01")
     assert frontier.admit("http://a.test/2023/05/01/1.html", "article", 0) is None
     assert frontier.admit("http://a.test/2024/05/01/1.html", "article", 0) == {}
+
+
+def test_extraction_in_the_crawl_process_stores_what_the_workers_store(demo_crawl, demo_site, tmp_path):
+    """NEWSARCHIVE_EXTRACT_WORKERS=0 leaves the pool extension out: the spider extracts in
+    its own process, with the same result."""
+    import sqlite3
+
+    from tests.conftest import crawl_demo
+
+    result = crawl_demo(demo_site, tmp_path, "-s", "NEWSARCHIVE_EXTRACT_WORKERS=0")
+    assert result.returncode == 0, result.stderr
+
+    def rows(db):
+        with sqlite3.connect(db) as conn:
+            return sorted(conn.execute("select url, title, content_hash from articles"))
+
+    assert rows(tmp_path / "news.db") == rows(demo_crawl["data"] / "news.db")
+    assert len(rows(tmp_path / "news.db")) == 44
