@@ -15,11 +15,13 @@ if TYPE_CHECKING:
 
 
 class CrawlState:
+    """One run's rows of `frontier`, and every URL's row of `fetch_state` (the policy that uses
+    them is crawler/frontier.py)."""
+
     def __init__(self, store: ArticleStore, crawl_id: str):
         self.store = store
         self.db = store.db
         self.crawl_id = crawl_id
-        self.on_done = None  # a shared (Redis) frontier's acknowledgement, when there is one
 
     def pending(self) -> list[tuple[str, str, int]]:
         """(url, kind, depth) scheduled by this run and not done yet, in the order they were added."""
@@ -36,23 +38,12 @@ class CrawlState:
         )
         return cur.rowcount > 0
 
-    def done(self, url: str) -> None:
-        """Mark a URL done; a shared frontier hears of it once that is committed."""
-        self.mark_done(url)
-        if self.on_done is not None:
-            self.store.after_commit(lambda: self.acknowledge(url))
-
     def mark_done(self, url: str) -> None:
-        """The frontier row only: may run inside the transaction that stored the page."""
+        """May run inside the transaction that stored the page."""
         self.db.execute(
             "update frontier set done_at = ? where crawl_id = ? and url = ? and done_at is null",
             [utcnow(), self.crawl_id, url],
         )
-
-    def acknowledge(self, url: str) -> None:
-        """Tell a shared frontier the page is done: only after its rows are committed."""
-        if self.on_done is not None:
-            self.on_done(url)
 
     def record_fetch(
         self, url: str, status: int, etag: str | None, last_modified: str | None, at: str
