@@ -27,6 +27,8 @@ from crawler.text import clean_line
 
 # A line under a picture up to this long, ending no sentence, is the picture's caption.
 CAPTION_MAX = 60
+# A run of this many characters ending in a full stop is a sentence, whatever follows it.
+_SENTENCE_INSIDE = re.compile(r"[\u4e00-\u9fff，、“”（）]{15,}[。！？]")
 # Characters of article text before an end marker is believed: about two sentences. Latin
 # text spends about four letters where Chinese spends one character (LATIN_UNIT).
 END_AFTER = 80
@@ -112,9 +114,9 @@ class _Walk:
             return
         if self._story_ends(text):
             return
-        if editor or self._header(block) or self._caption(block):
+        if editor or self._header(block):
             return
-        self.pending_image = None
+        self._note_caption(block)
         if self.first_body_index is None:
             self.first_body_index = i
         self.out.lines.append(text)
@@ -164,19 +166,19 @@ class _Walk:
             return True
         return False
 
-    def _caption(self, block: Block) -> bool:
-        """A short line right under a picture is its caption, not article text."""
+    def _note_caption(self, block: Block) -> None:
+        """A short line right under a picture is its caption. It stays in the text too: the
+        reader sees it there, and news sites' own article text (and every truth set we score
+        against) keeps the captions inside a story."""
         text = block.text
-        if (
+        if not (
             self.pending_image is None
             or len(text) > CAPTION_MAX
             or SENTENCE_END.search(text)
             or block.heading
         ):
-            return False
-        self.out.images[-1] = Image(src=self.pending_image.src, caption=text)
+            self.out.images[-1] = Image(src=self.pending_image.src, caption=text)
         self.pending_image = None
-        return True
 
 
 def _is_editor_line(text: str) -> bool:
@@ -233,7 +235,8 @@ def related_blocks(
 
 def is_byline(text: str) -> bool:
     """A metadata line above the article text: labels (來源：, 作者：) or a date, no sentence."""
-    if SENTENCE_END.search(text) or len(text) >= 120:
+    if SENTENCE_END.search(text) or len(text) >= 120 or _SENTENCE_INSIDE.search(text):
+        # A line holding a sentence is text, even when it closes on a credit ("... 记者 李四 摄").
         return False
     dateline = DATELINE.match(text)
     if dateline and len(text) - dateline.end() >= 8:
