@@ -28,6 +28,8 @@ from crawler.text import clean_line
 # A line under a picture up to this long, ending no sentence, is the picture's caption.
 CAPTION_MAX = 60
 # A run of this many characters ending in a full stop is a sentence, whatever follows it.
+# A comma or a full stop: a caption holding one reads as text, not as a label.
+_CLAUSE_MARK = re.compile(r"[，。,.;；]")
 _SENTENCE_INSIDE = re.compile(r"[\u4e00-\u9fff，、“”（）]{15,}[。！？]")
 # Characters of article text before an end marker is believed: about two sentences. Latin
 # text spends about four letters where Chinese spends one character (LATIN_UNIT).
@@ -114,9 +116,8 @@ class _Walk:
             return
         if self._story_ends(text):
             return
-        if editor or self._header(block):
+        if editor or self._header(block) or self._caption(block):
             return
-        self._note_caption(block)
         if self.first_body_index is None:
             self.first_body_index = i
         self.out.lines.append(text)
@@ -166,19 +167,17 @@ class _Walk:
             return True
         return False
 
-    def _note_caption(self, block: Block) -> None:
-        """A short line right under a picture is its caption. It stays in the text too: the
-        reader sees it there, and news sites' own article text (and every truth set we score
-        against) keeps the captions inside a story."""
-        text = block.text
-        if not (
-            self.pending_image is None
-            or len(text) > CAPTION_MAX
-            or SENTENCE_END.search(text)
-            or block.heading
-        ):
-            self.out.images[-1] = Image(src=self.pending_image.src, caption=text)
+    def _caption(self, block: Block) -> bool:
+        """A short line right under a picture is its caption, recorded on the picture. A label
+        ("湿地公园观鸟栈道") is told apart from the text and set aside; a caption that reads as
+        a sentence ("5月19日，……发表演讲。 新华社记者 李梦馨 摄") stays in the text too, as
+        news sites' own article text keeps it (and every truth set we score against)."""
+        text, image = block.text, self.pending_image
         self.pending_image = None
+        if image is None or len(text) > CAPTION_MAX or SENTENCE_END.search(text) or block.heading:
+            return False
+        self.out.images[-1] = Image(src=image.src, caption=text)
+        return not _CLAUSE_MARK.search(text)
 
 
 def _is_editor_line(text: str) -> bool:
