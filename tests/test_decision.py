@@ -13,6 +13,7 @@ import pytest
 
 from crawler.extract import extract
 from crawler.extract.decision import ARTICLE_THRESHOLD, url_shape
+from crawler.text import convert
 from tests.conftest import run_cli
 from tests.servers import module_server
 from tests.variedsite import ARTICLE_TEMPLATES, build_site, build_stories
@@ -43,6 +44,18 @@ def test_the_templates_cover_every_kind_and_script():
     assert {s.template for s in stories} == set(ARTICLE_TEMPLATES)
     charsets = {SITE.pages[p][0].rsplit("=", 1)[1] for p in SITE.articles + SITE.lists}
     assert charsets == {"utf-8", "gbk", "big5"}
+
+
+def test_a_story_running_into_a_feed_of_teasers_is_an_article_without_the_feed():
+    """An app-style page: the story, then "you may also like" and a feed longer than the story,
+    all in one container. The feed is neither weighed by the article test nor kept as text."""
+    stories = [s for s in build_stories(60) if s.template == "feed"]
+    assert stories
+    for story in stories:
+        article = extract(BASE + story.path, SITE.pages[story.path][1])
+        assert article.is_article, (story.path, article.article_score)
+        want = [convert(x, "hant") for x in story.paragraphs]
+        assert (article.body or "").split("\n") == want
 
 
 def test_a_short_brief_under_a_photo_is_an_article_and_its_teaser_is_not():

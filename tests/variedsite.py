@@ -1,8 +1,9 @@
 """A generated news site whose pages vary what real sites vary, for the article test.
 
-Article pages come in six templates (a modern portal, a 2005 table layout with <br> text, a
+Article pages come in seven templates (a modern portal, a 2005 table layout with <br> text, a
 short news brief under a photo, a government notice, an English edition, a car-news page with
-a spec table), list pages in five (dated link lists, teaser cards with summaries, a table
+a spec table, an app-style page whose story runs into a "you may also like" feed of teasers in
+the same container), list pages in five (dated link lists, teaser cards with summaries, a table
 layout, an English index, a channel front with several link blocks and one lead teaser).
 Pages are served in UTF-8, GBK or Big5, in Simplified or Traditional script; portal articles
 link a print view (`?print=1`) that serves the very same bytes. All text is
@@ -76,7 +77,7 @@ EN_DETAILS = [
     "The council will hold a public meeting to hear comments from residents.",
 ]
 
-ARTICLE_TEMPLATES = ("portal", "table2005", "brief", "gov", "english", "auto")
+ARTICLE_TEMPLATES = ("portal", "table2005", "brief", "gov", "english", "auto", "feed")
 LIST_TEMPLATES = ("datedlist", "teasers", "tablelist", "englishlist", "front")
 CHARSETS = {
     "portal": "utf-8",
@@ -85,7 +86,10 @@ CHARSETS = {
     "gov": "utf-8",
     "english": "utf-8",
     "auto": "big5",
+    "feed": "utf-8",
 }
+# Templates written in Traditional script.
+TRADITIONAL = ("auto", "feed")
 
 
 @dataclass(frozen=True)
@@ -192,6 +196,22 @@ def render_article(story: Story, stories: list[Story]) -> str:
             f"<aside><h3>Most read</h3><ul>{items}</ul></aside><footer>Copyright Jiangbin Daily</footer>"
         )
         return _html(f"{t} - Jiangbin Daily", inner, lang="en", og="article")
+    if story.template == "feed":
+        body = "".join(f"<p>{x}</p>" for x in p)
+        # The feed sits in the story's own container and is longer than the story: each teaser a
+        # linked title, a sentence of summary and an age.
+        feed = "".join(
+            f'<div class="item"><a href="{s.path}">{s.title}</a><p>{s.paragraphs[0]}</p>'
+            f"<span>{1 + s.n % 23}小时前</span></div>"
+            for s in stories
+            if s.n != story.n
+        )
+        inner = (
+            f'{NAV}<div class="main"><h1>{t}</h1><div class="meta"><span>{d} 09:12</span>·'
+            f'<a href="/u/{story.n}">江滨日报</a></div><article>{body}</article>'
+            f"<h3>你可能还想看</h3>{feed}</div>{FOOT}"
+        )
+        return _html(f"{t}-江滨日报", inner)
     # auto: a spec table between paragraphs, pictures between them
     specs = "".join(f"<tr><td>项目{i}</td><td>{i * 13}万元</td></tr>" for i in range(1, 7))
     body = "".join(f'<p>{x}</p><p><img src="/img/car{story.n}_{i}.jpg"></p>' for i, x in enumerate(p))
@@ -283,7 +303,12 @@ def build_site(count: int = 60, seed: int = 7) -> Site:
 
     for story in stories:
         charset = CHARSETS[story.template]
-        add(story.path, render_article(story, stories), charset, "hant" if charset == "big5" else "hans")
+        add(
+            story.path,
+            render_article(story, stories),
+            charset,
+            "hant" if story.template in TRADITIONAL else "hans",
+        )
     lists = []
     chunk = max(1, len(stories) // 5)
     for page in range(1, 6):

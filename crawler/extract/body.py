@@ -61,6 +61,9 @@ class BodyText:
     images: list[Image] = field(default_factory=list)
     editor_lines: list[str] = field(default_factory=list)
     header_lines: list[str] = field(default_factory=list)
+    # Where a widget, comments or a share bar closed the story (not a new dated post): what
+    # follows in the region is another thing, and the article test does not weigh it.
+    closed_at: int | None = None
 
 
 def read_body(
@@ -102,6 +105,7 @@ class _Walk:
         self.prose = False
 
     def inside(self, i: int, block: Block) -> None:
+        """Take one block of the region: a picture, a story line, or a line set aside."""
         text = block.text
         if block.image:
             self.pending_image = Image(
@@ -115,6 +119,8 @@ class _Walk:
         if self.ended:
             return
         if self._story_ends(text):
+            if not dates.parse_date(text):
+                self.out.closed_at = block.order
             return
         if editor or self._header(block) or self._caption(block):
             return
@@ -129,9 +135,7 @@ class _Walk:
         """Comments, share bars, "next article", an editor line, a new dated post: the
         article is over, whatever the container still holds."""
         lines = self.out.lines
-        if self.chars * (LATIN_UNIT if self.latin else 1) < END_AFTER or not ends_article(
-            text, lines[-1] if lines else ""
-        ):
+        if not self._story_begun() or not ends_article(text, lines[-1] if lines else ""):
             return False
         self.ended = True
         if (
@@ -144,6 +148,14 @@ class _Walk:
             # as it always has: the article test was tuned with it there.)
             lines.pop()
         return True
+
+    def _story_begun(self) -> bool:
+        """Enough story text that an end marker is believed: about two sentences, or, for a
+        brief shorter than that, a paragraph and a second line with a sentence ended."""
+        if self.chars * (LATIN_UNIT if self.latin else 1) >= END_AFTER:
+            return True
+        lines = self.out.lines
+        return self.prose and len(lines) >= 2 and any(SENTENCE_END.search(line) for line in lines)
 
     def _header(self, block: Block) -> bool:
         """A line that is not story text: the headline repeated, metadata before the first

@@ -34,11 +34,11 @@ def units(text: str, han: int | None = None) -> int:
     return han + len(_LATIN_WORD.findall(text))
 
 
-def gather(
-    blocks, taken, container, body_lines, body_orders, han, title, published, og_type, url, order, end
-) -> Evidence:
+def gather(blocks, taken, container, body, han, title, published, og_type, url, order, end) -> Evidence:
     """The evidence of one extraction: the blocks of the page, those taken as related lists, the
-    body region (`container`) and the body's lines with their document positions."""
+    body region (`container`) and the body's text (`BodyText`: lines, their document positions,
+    and where an end marker closed the story)."""
+    body_lines, body_orders, closed_at = body.lines, body.orders, body.closed_at
     body = "\n".join(body_lines)
     in_body = set(body_orders)
     region_chars = link_chars = interleaved = text_blocks = 0
@@ -47,6 +47,9 @@ def gather(
     for i, block in enumerate(blocks):
         if i in taken or block.image or not within(block, container):
             continue
+        if closed_at is not None and block.order >= closed_at:
+            # A feed of teasers under "you may also like" is not the article's own region.
+            break
         region_chars += len(block.text)
         link_chars += block.link_chars
         if block.order in in_body:
