@@ -18,6 +18,7 @@ from crawler.extract.patterns import (
     BYLINE,
     DATELINE,
     EDITOR_LINE,
+    LATIN_AD_LINE,
     META_LINE,
     PUNCT,
     RELATED_HEADING,
@@ -135,7 +136,7 @@ class _Walk:
         """Comments, share bars, "next article", an editor line, a new dated post: the
         article is over, whatever the container still holds."""
         lines = self.out.lines
-        if not self._story_begun() or not ends_article(text, lines[-1] if lines else ""):
+        if not self._story_begun() or not ends_article(text, lines[-1] if lines else "", self.latin):
             return False
         self.ended = True
         if (
@@ -173,6 +174,9 @@ class _Walk:
             is_boilerplate(text, self.extra)
             or (block.link_ratio > 0.5 and not block.heading)
             or (self.latin and not block.heading and latin_furniture(text))
+            # An ad slot's label is skipped in the walk only: in the region's score it weighs
+            # nothing, as it sits inside the story.
+            or (self.latin and LATIN_AD_LINE.search(text))
         ):
             if self.first_body_index is None:
                 self.out.header_lines.append(text)

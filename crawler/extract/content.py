@@ -14,7 +14,14 @@ import re
 from lxml import etree
 
 from crawler.extract.blocks import Block
-from crawler.extract.patterns import BOILERPLATE, DATE_ONLY_LINE, END_OF_ARTICLE, PUNCT, RELATED_HEADING
+from crawler.extract.patterns import (
+    BOILERPLATE,
+    DATE_ONLY_LINE,
+    END_OF_ARTICLE,
+    LATIN_END_OF_ARTICLE,
+    PUNCT,
+    RELATED_HEADING,
+)
 from crawler.text import CJK
 
 # Two alternations instead of a loop over patterns: this runs for every block of every page.
@@ -89,9 +96,12 @@ _END_ANYWHERE = re.compile(literal_led(_END_WORDS) or "|".join(f"(?:{p})" for p 
 _END_NUMBERED = re.compile("|".join(f"(?:{p})" for p in _END_DIGITS) or "(?!)")
 
 
-def ends_article(text: str, previous: str = "") -> bool:
-    """Whether the article is over at this line (the line before it given for context)."""
+def ends_article(text: str, previous: str = "", latin: bool = False) -> bool:
+    """Whether the article is over at this line (the line before it given for context).
+    `latin`: the page is in a Latin script, so English widget headings end it too."""
     if _END_START.match(text) or _END_ANYWHERE.search(text) or _END_NUMBERED.search(text):
+        return True
+    if latin and LATIN_END_OF_ARTICLE.match(text):
         return True
     # A date alone ends the article, unless it is the value of a label ("成文日期：").
     return bool(DATE_ONLY_LINE.match(text)) and not previous.rstrip().endswith(("：", ":"))

@@ -185,6 +185,25 @@ END_OF_ARTICLE = [
     )
 ]
 
+# The same on pages in English (and other Latin-script languages): the widgets that follow a
+# story on most English news sites (WordPress share and like bars, recommendation rails, comment
+# threads, newsletter boxes). "Related" and "Read more" are not among them: they also head
+# boxes inside a story.
+LATIN_END_OF_ARTICLE = re.compile(
+    r"^(?:you (?:may|might) (?:also )?(?:like|enjoy)|recommended(?: for you| stories| reading)?|"
+    r"most (?:read|popular|viewed|shared)(?: today| stories| articles)?|trending(?: now| stories)?|"
+    r"(?:\d+ )?comments?|leave a (?:comment|reply)|join the conversation|"
+    r"share this(?: article| story)?|like this|sign up for (?:our|the) .{0,40}newsletter.{0,20})\s*:?$",
+    re.I,
+)
+# An advertising slot's label inside an English story ("Advertisement 2", "Story continues
+# below advertisement"): never text, though sites often mark it up as a heading.
+LATIN_AD_LINE = re.compile(
+    r"^(?:advertisement|advertising|sponsored(?: content)?|ad)\s*\d*$"
+    r"|\b(?:story|article|content|text) continues below\b",
+    re.I,
+)
+
 # A line that is only a date (and time): inside a blog or list page, the start of the next post.
 DATE_ONLY_LINE = re.compile(
     r"^(?:(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|(?:January|February|March|April|May|June|July|August|"
