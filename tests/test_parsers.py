@@ -45,6 +45,16 @@ NOW = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)  # 14:00 in China
         ("May 20, 2024", None, "2024-05-20"),
         ("Sept. 3, 2019", None, "2019-09-03"),
         ("Maybe 20, 2024", None, None),  # not a month
+        # English times: the 12-hour clock and the zones news pages name
+        ("April 30, 2021, 1:27 p.m.", None, "2021-04-30T13:27:00+08:00"),
+        ("May 11, 2022 12:05 a.m.", None, "2022-05-11T00:05:00+08:00"),
+        ("Apr 30, 2021 at 1:27 pm ET", None, "2021-04-30T13:27:00-04:00"),
+        ("Jan 3, 2021 at 1:27 pm ET", None, "2021-01-03T13:27:00-05:00"),  # no daylight saving
+        ("May 11, 2022 9:05 AM EDT", None, "2022-05-11T09:05:00-04:00"),
+        ("Wed 2 Nov 2022 05.00 GMT", None, "2022-11-02T05:00:00+00:00"),
+        ("June 2, 2022 06:07 GMT+8", None, "2022-06-02T06:07:00+08:00"),
+        ("June 2, 2022 06:07 CST", None, "2022-06-02T06:07:00+08:00"),  # CST: China's or the US's
+        ("May 5, 2022 10.50 million", None, "2022-05-05"),  # a number, not a time
         # the 12-hour clock with 上午 / 下午
         ("2024/5/20 下午 02:30", None, "2024-05-20T14:30:00+08:00"),
         ("2024年5月20日 上午9:05", None, "2024-05-20T09:05:00+08:00"),

@@ -120,9 +120,20 @@ _EN_MONTH = (
     r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b\.?"
 )
+# ", 1:27 p.m.", " at 09:47 GMT", " 05.00 GMT" (a dot only before a zone or am/pm: "10.50 million")
 _EN_TIME = (
-    r"(?:,?\s+(?P<H>[0-2]?\d):(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d))?(?:\s*(?P<Z>GMT|UTC|Z|[+-]\d{2}:?\d{2}))?)?"
+    r"(?:,?\s+(?:at\s+)?(?P<H>[0-2]?\d)(?::|\.(?=\d\d\s*(?:[ap]\.?m\b|[A-Z]{2,4}\b)))(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d))?"
+    r"(?:\s*(?P<ampm>[ap])\.?m\b\.?)?"
+    r"(?:\s*(?P<Z>(?:GMT|UTC)\s*[+-]\s*\d{1,2}(?::?\d{2})?|GMT|UTC|Z|[+-]\d{2}:?\d{2}|[A-Z]{2,4}\b))?)?"
 )
+# Time zones English news pages name after a time. CST is left out: it is China's as often as
+# the US Midwest's. US zones named without S or D ("ET") follow the US daylight-saving rule.
+_ZONES = {
+    "GMT": 0, "UTC": 0, "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "MSK": 3,
+    "IST": None, "HKT": 8, "SGT": 8, "AWST": 8, "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11,
+    "EST": -5, "EDT": -4, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+}  # fmt: skip
+_US_STANDARD = {"ET": -5, "CT": -6, "MT": -7, "PT": -8}
 ENGLISH = re.compile(
     rf"(?<![\w])(?:{_EN_MONTH}\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{{2}})"
     rf"|(?P<d2>[0-3]?\d)\s+{_EN_MONTH.replace('mon', 'mon2')}\s+(?P<y2>(?:19|20)\d{{2}})){_EN_TIME}",
@@ -173,11 +184,15 @@ def parse_date(text: str | None, now: datetime | None = None, year: int | None =
         return _not_future(_iso(int(m["y"]), month, int(m["d"]), m["H"], m["M"], m["S"]), now)
     m = ENGLISH.search(text)
     if m:
-        month = _MONTHS[(m["mon"] or m["mon2"])[:3].lower()]
-        zone = "Z" if (m["Z"] or "").upper() in ("GMT", "UTC", "Z") else m["Z"]
-        return _not_future(
-            _iso(int(m["y"] or m["y2"]), month, int(m["d"] or m["d2"]), m["H"], m["M"], m["S"], zone), now
+        y, month, d = (
+            int(m["y"] or m["y2"]),
+            _MONTHS[(m["mon"] or m["mon2"])[:3].lower()],
+            int(m["d"] or m["d2"]),
         )
+        hour = m["H"]
+        if hour is not None and m["ampm"]:
+            hour = int(hour) % 12 + (12 if m["ampm"].lower() == "p" else 0)
+        return _not_future(_iso(y, month, d, hour, m["M"], m["S"], _english_zone(m["Z"], y, month, d)), now)
     m = RELATIVE.search(text)
     if m and now is not None:
         return _relative(m, now)
@@ -193,6 +208,37 @@ def parse_date(text: str | None, now: datetime | None = None, year: int | None =
                 value = _iso(ref_year - 1, int(m["m"]), int(m["d"]), _hour(m), m["M"], m.groupdict().get("S"))
             return _not_future(value, now)
     return None
+
+
+def _english_zone(name: str | None, y: int, m: int, d: int) -> str | None:
+    """The offset ("+hh:mm", or "Z") of a zone written after an English time, None when the
+    name is no zone we know (the page's default then applies)."""
+    if not name:
+        return None
+    name = re.sub(r"\s+", "", name.upper())
+    if name in ("Z", "GMT", "UTC"):
+        return "Z"
+    if name[0] in "+-":
+        return name
+    gmt = re.fullmatch(r"(?:GMT|UTC)([+-])(\d{1,2})(?::?(\d{2}))?", name)
+    if gmt:
+        return f"{gmt[1]}{int(gmt[2]):02d}:{gmt[3] or '00'}"
+    hours = _ZONES.get(name)
+    if hours is None and name in _US_STANDARD:
+        hours = _US_STANDARD[name] + _us_summer(y, m, d)
+    if hours is None:
+        return None
+    return f"{'-' if hours < 0 else '+'}{abs(hours):02d}:00"
+
+
+def _us_summer(y: int, m: int, d: int) -> int:
+    """1 between the second Sunday of March and the first Sunday of November (US rule since
+    2007), else 0: the hour daylight saving adds to a US zone written without S or D."""
+    march = date(y, 3, 8)
+    start = march + timedelta(days=(6 - march.weekday()) % 7)
+    november = date(y, 11, 1)
+    end = november + timedelta(days=(6 - november.weekday()) % 7)
+    return 1 if start <= date(y, m, d) < end else 0
 
 
 def _relative(m: re.Match, now: datetime) -> str:
