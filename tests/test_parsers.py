@@ -6,9 +6,17 @@ from datetime import UTC, datetime
 
 import pytest
 
+from crawler.extract import extract
 from crawler.extract.content import is_boilerplate
 from crawler.extract.dates import date_from_url, parse_date
-from crawler.extract.fields import clean_title, parse_authors, parse_dateline, parse_editor, parse_source
+from crawler.extract.fields import (
+    clean_title,
+    latin_names,
+    parse_authors,
+    parse_dateline,
+    parse_editor,
+    parse_source,
+)
 
 NOW = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)  # 14:00 in China
 
@@ -736,3 +744,42 @@ def test_end_of_article_patterns_split_for_speed_find_what_the_originals_find():
     assert [ends_article(t) and not DATE_ONLY_LINE.match(t) for t in texts] == [
         f and not DATE_ONLY_LINE.match(t) for t, f in zip(texts, found, strict=True)
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("By Ernesto Londoño and Letícia Casado", ["Ernesto Londoño", "Letícia Casado"]),
+        ("By A Smith, B Jones and C Brown", ["A Smith", "B Jones", "C Brown"]),
+        # after the names, a comma brings the writer's post or outlet
+        ("By Ryan Parry, West Coast Editor For Dailymail.com", ["Ryan Parry"]),
+        ("By Jane Roe, Associated Press", ["Jane Roe"]),
+        ("By Li Wei and Zhang Min, China Daily", ["Li Wei", "Zhang Min"]),
+        ("By Jane Roe, Senior Correspondent in Beijing", ["Jane Roe"]),
+        ("By Reuters", []),
+        ("By the way, this is a sentence.", []),
+    ],
+)
+def test_latin_bylines(text, names):
+    assert latin_names(text, need_by=True) == names
+
+
+def test_an_english_byline_element_below_the_lead_paragraphs_names_the_author():
+    """No author metadata; the byline block comes after the standfirst, the picture's credit
+    and the first paragraph, as English templates often place it."""
+    paragraphs = "".join(
+        f"<p>The ferry line carried {n} hundred passengers in its first week, officials said on Monday.</p>"
+        for n in ("two", "three", "four", "five", "six")
+    )
+    page = (
+        "<html lang='en'><head><title>Night ferry carries its first passengers</title></head><body>"
+        "<article><h1>Night ferry carries its first passengers</h1>"
+        "<p>Commuters welcomed the new service across the bay.</p>"
+        "<p>The ferry at the old market pier. Photo by Sam Lee.</p>"
+        "<p>The port authority opened the line after two years of petitions from night workers.</p>"
+        "<div class='published-by'><span class='published-by__author'><a href='/author/ann'>Ann Fields</a>"
+        f"</span></div>{paragraphs}</article></body></html>"
+    ).encode()
+    article = extract("https://riverside.example/news/night-ferry-carries-its-first-passengers", page)
+    assert article.lang == "en"
+    assert article.authors == ("Ann Fields",)

@@ -48,6 +48,8 @@ SOURCE_DATE_CHARS = 200_000
 HEADLINE_LINES = 12
 # A first body line this short, with no sentence in it, may be the headline itself.
 HEADLINE_IN_BODY_MAX = 40
+# On English pages, author-marked elements are looked for down to this line of the text.
+LATIN_BYLINE_LINES = 6
 # Elements marked as the author hold a name or two, not a paragraph.
 AUTHOR_ELEMENT_MAX = 30
 AUTHOR_ELEMENT_MAX_LATIN = 60
@@ -164,7 +166,10 @@ def authors_of(page: Page, body: BodyText, header: str, dateline_names: list[str
     # Author-marked elements count only above the article or beside its first lines.
     limit = body.orders[min(2, len(body.orders) - 1)] if body.orders else None
     if page.latin:
-        names = _latin_authors(page.meta, heads[-8:] + lines[:2], page.root, page.order, limit)
+        # English templates put the byline block beside the text more often (a side column, a
+        # row under the lead paragraph): a few more lines are searched.
+        latin_limit = body.orders[min(LATIN_BYLINE_LINES, len(body.orders) - 1)] if body.orders else None
+        names = _latin_authors(page.meta, heads[-8:] + lines[:2], page.root, page.order, latin_limit)
         if names:
             return names
     first = lines[0] if lines else None

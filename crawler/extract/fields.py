@@ -308,6 +308,12 @@ _BYLINE_END = re.compile(
     r"\s*(?:[|•·]|\s[-–—]\s|\sin\s+[A-Z]|\bUpdated\b|\bPublished\b|\bPosted\b|\d{1,2}:\d{2}).*$", re.I
 )
 _INNER_BY = re.compile(r"\s(?:BY|By)\s+(?=[A-Z])")
+# Words of a byline that name a post or an outlet, never a person.
+_POST_WORD = re.compile(
+    r"\b(?:Correspondent|Editor|Reporter|Writer|Staff|Contributor|Columnist|Press|News|Newsroom|"
+    r"Agency|Daily|Times|Post|Online|Desk|Bureau|Dailymail|Reuters|Xinhua)\b",
+    re.I,
+)
 _NAME_SEP = re.compile(r"\s*(?:,|\band\b|&|\bwith\b)\s*", re.I)
 
 
@@ -325,6 +331,12 @@ def latin_names(text: str | None, *, need_by: bool = False) -> list[str]:
             return []
     rest = _BYLINE_END.sub("", text[m.end() :] if m else text).strip(" ,.;:")
     names = [n for n in _NAME_SEP.split(rest) if n]
+    if len(names) > 1:
+        # "By Ryan Parry, West Coast Editor For Dailymail.com", "By Jane Roe, Associated Press":
+        # after the names, a comma brings the writer's post or outlet, which is no name.
+        person = [bool(_LATIN_NAME.fullmatch(n)) and not _POST_WORD.search(n) for n in names]
+        if person[0] and not all(person):
+            names = names[: person.index(False)]
     if 1 <= len(names) <= 6 and all(_LATIN_NAME.fullmatch(n) for n in names):
         return names
     return []
