@@ -318,6 +318,8 @@ def test_photo_credits(captions, expected):
         # a reference's citation date is not the page's
         ("[1] 某某專訪．新浪 [引用日期2014-05-19] 更新時間：2020-02-14 10:47", "2020-02-14T10:47:00+08:00"),
         ("㎡ 面積 ㎡ 發布時間：2021-02-20", "2021-02-20"),  # characters NFKC would widen shift nothing
+        ("Publishing date:\nApr 30, 2021 • 4 days ago", "2021-04-30"),  # an English month
+        ("Update date: soon, on May 3, 2021", None),  # a date not right after the label
     ],
 )
 def test_labeled_dates(text, expected):

@@ -271,6 +271,9 @@ _OTHER_EVENT = re.compile(
 )
 
 
+_LEADING_MONTH = re.compile(_EN_MONTH + r"\s+\d", re.I)
+
+
 def labeled_date(text: str | None, now: datetime | None = None) -> str | None:
     """The first date that follows a publication label (发布时间：, 發表於, 日期:)."""
     if not text:
@@ -280,8 +283,10 @@ def labeled_date(text: str | None, now: datetime | None = None) -> str | None:
     for m in LABELED.finditer(text):
         if _OTHER_EVENT.search(text, max(0, m.start() - 4), m.start()):
             continue  # 出生日期, 成立时间: the date of something else than the page
-        value = parse_date(text[m.end() : m.end() + 40], now=now)
-        if value and text[m.end() : m.end() + 40].lstrip()[:1].isdigit():
+        after = text[m.end() : m.end() + 40]
+        value = parse_date(after, now=now)
+        # the date must follow the label: a digit, or an English month ("Published: Apr 30")
+        if value and (after.lstrip()[:1].isdigit() or _LEADING_MONTH.match(after.lstrip())):
             return value
     return None
 
