@@ -31,7 +31,7 @@ class Block:
     text: str
     link_chars: int
     element: etree._Element  # innermost block-level element holding the text
-    order: int  # document position of that element
+    order: int  # document position of the block itself: inside its element's (start, end)
     heading: bool = False
     image: str | None = None  # src, for an image block
     image_alt: str | None = None
@@ -178,6 +178,13 @@ class _Walker:
         self._link: str | None = None
         self._link_from = 0
 
+    def _position(self) -> int:
+        """A block's own place in the numbering of elements: text that an element holds after
+        a nested child (a <td> with <br>-separated paragraphs around a table of links) comes
+        after that child, so a region can be a run of such text alone."""
+        self._counter += 1
+        return self._counter - 1
+
     def flush(self, element: etree._Element, heading: bool) -> None:
         parts = self._parts
         if not parts:
@@ -195,7 +202,7 @@ class _Walker:
                     text,
                     min(self._link_chars, len(text)),
                     element,
-                    self.order[element],
+                    self._position(),
                     heading,
                     links=self._links,
                 )
@@ -229,7 +236,7 @@ class _Walker:
                         "",
                         0,
                         block,
-                        order[block],
+                        self._position(),
                         image=src.strip(),
                         image_alt=clean_line(el.get("alt") or "") or None,
                     )

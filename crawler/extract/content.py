@@ -171,6 +171,8 @@ def best_container(
     layouts put everything in one <td>).
     """
     scores: dict[etree._Element, float] = {}
+    # Blocks of text an element holds itself (not inside a child element), with their places.
+    direct: dict[etree._Element, list[tuple[int, int, float]]] = {}
     chains: dict = {}
     # The article text follows its headline: text in the few blocks after the heading that
     # carries the title counts double, so a short article beats a long list beside it.
@@ -183,6 +185,7 @@ def best_container(
             continue
         if w > 0 and near >= 0 and near < i <= near + NEAR_TITLE:
             w *= 2
+        direct.setdefault(block.element, []).append((block.order, block.order, w))
         for el in _ancestry(block.element, chains):
             scores[el] = scores.get(el, 0.0) + w
     if not scores:
@@ -190,10 +193,12 @@ def best_container(
     best_el, best = max(scores.items(), key=lambda kv: (kv[1], order.get(kv[0], 0)))
     region = (order[best_el], end[best_el])
     for parent in scores:
-        run = _best_run([c for c in parent if c in order], scores)
+        items = [(order[c], end[c], scores.get(c, 0.0)) for c in parent if c in order]
+        if parent in direct:
+            items = sorted(items + direct[parent])
+        run = _best_run(items)
         if run is not None and run[0] > best * 1.2:  # a clear gain over the best element
-            best, (first, last) = run[0], run[1:]
-            region = (order[first], end[last])
+            best, region = run[0], run[1:]
     return region if best > 0 else None
 
 
@@ -207,20 +212,21 @@ def _ancestry(element, chains: dict) -> tuple:
     return chain
 
 
-def _best_run(children: list, scores: dict) -> tuple[float, object, object] | None:
-    """Kadane's maximum-sum run over sibling subtrees: (score, first child, last child)."""
-    if len(children) < 2:
+def _best_run(items: list[tuple[int, int, float]]) -> tuple[float, int, int] | None:
+    """Kadane's maximum-sum run over the (start, end, score) of sibling subtrees and of the text
+    their parent holds between them, in document order: (score, start of the first, end of the
+    last)."""
+    if len(items) < 2:
         return None
     best = None
-    total, start = 0.0, None
-    for child in children:
-        value = scores.get(child, 0.0)
-        if start is None or total <= 0:
-            total, start = value, child
+    total, start = 0.0, 0
+    for first, last, value in items:
+        if total <= 0:
+            total, start = value, first
         else:
             total += value
         if (value > 0 or total > 0) and (best is None or total > best[0]):
-            best = (total, start, child)
+            best = (total, start, last)
     return best
 
 
