@@ -11,7 +11,14 @@ from dataclasses import dataclass, field
 from crawler.extract import dates
 from crawler.extract.article import Image, RelatedLink
 from crawler.extract.blocks import Block
-from crawler.extract.content import LATIN_UNIT, ends_article, is_boilerplate, region_of, within
+from crawler.extract.content import (
+    LATIN_UNIT,
+    card_of,
+    ends_article,
+    is_boilerplate,
+    region_of,
+    within,
+)
 from crawler.extract.fields import latin_names, parse_editor
 from crawler.extract.meta import join_url
 from crawler.extract.patterns import (
@@ -77,10 +84,12 @@ def read_body(
     extra,
     latin: bool,
     later_page_of: tuple[str, ...] | None = None,
+    cards: set | None = None,
 ) -> BodyText:
     """The story's text inside `container`, skipping the blocks in `taken` (related lists).
-    `later_page_of` (the title and main headings) marks page 2 or later of an article."""
-    walk = _Walk(base, title, extra, latin)
+    `later_page_of` (the title and main headings) marks page 2 or later of an article;
+    `cards` are the cards of repeated runs (`content.cards_of`)."""
+    walk = _Walk(base, title, extra, latin, cards or set())
     for i, block in enumerate(blocks):
         if within(block, container):
             if i not in taken:
@@ -96,8 +105,11 @@ def read_body(
 class _Walk:
     """The state of one walk over a region's blocks, in document order."""
 
-    def __init__(self, base: str | None, title: str | None, extra, latin: bool):
+    def __init__(self, base: str | None, title: str | None, extra, latin: bool, cards: set):
         self.base, self.title, self.extra, self.latin = base, title, extra, latin
+        self.cards = cards
+        self.line_elements: list = []  # the elements of the story's lines
+        self.sentence = False  # a story line so far is a paragraph ending a sentence
         self.out = BodyText()
         self.first_body_index: int | None = None
         self.pending_image: Image | None = None
@@ -123,12 +135,17 @@ class _Walk:
             if not dates.parse_date(text):
                 self.out.closed_at = block.order
             return
+        if self._cards_begin(block):
+            self.ended, self.out.closed_at = True, block.order
+            return
         if editor or self._header(block) or self._caption(block):
             return
         if self.first_body_index is None:
             self.first_body_index = i
         self.out.lines.append(text)
         self.out.orders.append(block.order)
+        self.line_elements.append(block.element)
+        self.sentence = self.sentence or (len(text) >= PROSE_MIN and bool(SENTENCE_END.search(text)))
         self.chars += len(text)
         self.prose = self.prose or len(text) >= PROSE_MIN
 
@@ -149,6 +166,18 @@ class _Walk:
             # as it always has: the article test was tuned with it there.)
             lines.pop()
         return True
+
+    def _cards_begin(self, block: Block) -> bool:
+        """A run of alike cards (readers' comments under their names, teasers under their
+        headlines) after the story: it is over. Cards among which the story itself stands (a
+        forum's posts, a story cut into alike sections) end nothing."""
+        if not self.cards or not self.sentence or not self._story_begun():
+            return False
+        card = card_of(block.element, self.cards)
+        if card is None:
+            return False
+        run = card.getparent()
+        return not any(run is el or any(run is up for up in el.iterancestors()) for el in self.line_elements)
 
     def _story_begun(self) -> bool:
         """Enough story text that an end marker is believed: about two sentences, or, for a

@@ -4,12 +4,15 @@ Every block gets a weight: positive for sentence text (Chinese punctuation, few 
 negative for link lists and boilerplate, zero for short neutral lines. Each element's
 score is the sum of its blocks' weights; the best-scoring element is the article body.
 This is a maximum-sum region over the DOM tree, so navigation and related lists next to
-the article lower a parent's score instead of riding along.
+the article lower a parent's score instead of riding along. Text inside the cards of a repeated
+run (readers' comments under their names, teasers under their headlines) weighs nothing: a long
+comment thread would otherwise outweigh a short story, or ride along with it.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from lxml import etree
 
@@ -154,6 +157,17 @@ def _latin_weight(text: str, block: Block, in_list: float) -> float:
 
 
 NEAR_TITLE = 12  # blocks after the headline that get the bonus
+# A card of a repeated run (a reader's comment under its name, a teaser under its linked
+# headline) is one of at least this many siblings of its tag and class, and holds one text
+# block beside a few links or short labels. A story's paragraphs hold one block each; a story
+# cut into sections between ad slots holds several text blocks a section.
+CARD_SIBLINGS = 4
+CARD_BLOCKS = (2, 6)
+CARD_LABEL_MAX = 20
+CARD_LEVELS = 4  # how far above a block its card may be
+# Text inside a card counts this much: it is text, but a list's, not the story's. (At 0.25 a
+# comment thread below a short story still joined it in the region.)
+CARD_WEIGHT = 0.0
 
 
 def best_container(
@@ -163,6 +177,7 @@ def best_container(
     extra: tuple = (),
     title: str | None = None,
     latin: bool = False,
+    cards: set | None = None,
 ) -> tuple[int, int] | None:
     """The article's region as a range of document positions (see `within`).
 
@@ -176,6 +191,8 @@ def best_container(
     chains: dict = {}
     # The article text follows its headline: text in the few blocks after the heading that
     # carries the title counts double, so a short article beats a long list beside it.
+    if cards is None:
+        cards = cards_of(blocks)
     near = -1
     if title:
         near = next((i for i, b in enumerate(blocks) if b.heading and title in b.text), -1)
@@ -185,6 +202,8 @@ def best_container(
             continue
         if w > 0 and near >= 0 and near < i <= near + NEAR_TITLE:
             w *= 2
+        if w > 0 and cards and card_of(block.element, cards) is not None:
+            w *= CARD_WEIGHT
         direct.setdefault(block.element, []).append((block.order, block.order, w))
         for el in _ancestry(block.element, chains):
             scores[el] = scores.get(el, 0.0) + w
@@ -200,6 +219,48 @@ def best_container(
         if run is not None and run[0] > best * 1.2:  # a clear gain over the best element
             best, region = run[0], run[1:]
     return region if best > 0 else None
+
+
+def cards_of(blocks: list[Block]) -> set:
+    """The elements that are one card of a repeated run (see CARD_SIBLINGS)."""
+    held: dict[etree._Element, list[int]] = {}  # element -> [blocks, of which links or labels]
+    for block in blocks:
+        if block.image:
+            continue
+        label = block.link_ratio > 0.5 or (len(block.text) <= CARD_LABEL_MAX and not PUNCT.search(block.text))
+        el = block.element
+        for _ in range(CARD_LEVELS):
+            if el is None:
+                break
+            counts = held.setdefault(el, [0, 0])
+            counts[0] += 1
+            counts[1] += label
+            el = el.getparent()
+    cards = set()
+    siblings: dict[etree._Element, Counter] = {}
+    for el, (count, labels) in held.items():
+        parent = el.getparent()
+        if parent is None or not (
+            CARD_BLOCKS[0] <= count <= CARD_BLOCKS[1] and labels and count - labels == 1
+        ):
+            continue
+        kinds = siblings.get(parent)
+        if kinds is None:
+            kinds = siblings[parent] = Counter((child.tag, child.get("class")) for child in parent)
+        if kinds[(el.tag, el.get("class"))] >= CARD_SIBLINGS:
+            cards.add(el)
+    return cards
+
+
+def card_of(element, cards: set):
+    """The card the element is, or is inside, if any."""
+    for _ in range(CARD_LEVELS):
+        if element is None:
+            return None
+        if element in cards:
+            return element
+        element = element.getparent()
+    return None
 
 
 def _ancestry(element, chains: dict) -> tuple:

@@ -32,7 +32,7 @@ from crawler.extract.chains import (
     source_of,
     title_of,
 )
-from crawler.extract.content import best_container, is_latin_page, region_of
+from crawler.extract.content import best_container, cards_of, is_latin_page, region_of
 from crawler.extract.decision import ARTICLE_THRESHOLD, article_score
 from crawler.extract.evidence import gather
 from crawler.extract.meta import read_meta
@@ -86,7 +86,7 @@ def extract(
         tree_hook(root)
     page, headings, end = _page(url, decoded.text, root, profile, now)
     title = title_of(page, headings)
-    taken, related, container = _region(page, end, title)
+    taken, related, container, cards = _region(page, end, title)
     later = (title or "", *(clean_line(text_of(el)) for el in root.iter("h1"))) if later_page else None
     body = read_body(
         page.blocks,
@@ -97,6 +97,7 @@ def extract(
         extra=page.extra,
         latin=page.latin,
         later_page_of=later,
+        cards=cards,
     )
     _scripted_body(page, body)
     header = "\n".join(body.header_lines[-HEADER_LINES:])
@@ -126,15 +127,17 @@ def _scripted_body(page: Page, body: BodyText) -> None:
 
 
 def _region(page: Page, end: dict, title: str | None):
-    """The blocks of "related news" lists (taken out of the story), their links, and the body
-    region: the profile's, else the best container of the remaining blocks."""
+    """The blocks of "related news" lists (taken out of the story), their links, the body
+    region (the profile's, else the best container of the remaining blocks) and the cards of
+    repeated runs among the remaining blocks (`content.cards_of`)."""
     related_root = page.select.element(page.selectors.get("related"))
     taken, related = related_blocks(page.blocks, page.order, end, page.meta.base, related_root)
     container = region_of(page.select.element(page.selectors.get("body")), page.order, end)
+    candidates = [b for i, b in enumerate(page.blocks) if i not in taken]
+    cards = cards_of(candidates)
     if container is None:
-        candidates = [b for i, b in enumerate(page.blocks) if i not in taken]
-        container = best_container(candidates, page.order, end, page.extra, title, page.latin)
-    return taken, related, container
+        container = best_container(candidates, page.order, end, page.extra, title, page.latin, cards)
+    return taken, related, container, cards
 
 
 def _decode(raw: bytes, content_type: str | None, override: str | None, max_chars: int) -> Decoded:
