@@ -115,6 +115,18 @@ def test_a_comment_thread_or_a_teaser_rail_leaves_the_story_alone(case, extra):
     assert again.is_article
 
 
+@pytest.mark.parametrize("case", [c for c in cases() if b"<h1" in (FIXTURES / c / "page.html").read_bytes()])
+def test_a_headline_set_in_a_styled_div_reads_as_one(case):
+    """Many sites set the headline in a <div class="title"> or a <td>: the page reads the same
+    as with an <h1>."""
+    article = run_case(case)
+    raw = (FIXTURES / case / "page.html").read_bytes()
+    page = re.sub(rb"<(/?)h1\b", rb'<\1div class="title"', raw)
+    meta = json.loads((FIXTURES / case / "meta.json").read_text(encoding="utf-8"))
+    again = extract(meta.get("url"), page, content_type=meta.get("content_type"), now=NOW)
+    assert (again.title, again.body, again.is_article) == (article.title, article.body, article.is_article)
+
+
 def test_every_spec_key_is_present_even_for_a_page_without_content():
     from crawler.extract import extract
 

@@ -192,7 +192,7 @@ class _Walk:
         paragraph, boilerplate, a link line, Latin page furniture. Those above the story are
         kept as header lines: they may name the date or the author."""
         text = block.text
-        if block.heading and self.title and clean_line(text) == self.title:
+        if (block.heading or self.first_body_index is None) and self.title and clean_line(text) == self.title:
             self.out.header_lines.append(text)
             return True
         if not self.prose and is_byline(text):

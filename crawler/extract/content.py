@@ -196,6 +196,10 @@ def best_container(
     near = -1
     if title:
         near = next((i for i, b in enumerate(blocks) if b.heading and title in b.text), -1)
+        if near < 0:
+            # A headline set in a styled <div> or <td> rather than a heading: the line that is
+            # the title and no link.
+            near = next((i for i, b in enumerate(blocks) if b.text == title and b.link_ratio < 0.5), -1)
     for i, block in enumerate(blocks):
         w = weight(block, extra, latin)
         if not w:
