@@ -465,6 +465,26 @@ def test_a_title_cut_short_by_an_unescaped_quote_is_taken_whole():
 
 
 @pytest.mark.parametrize(
+    ("og", "title"),
+    [
+        ("益阳：“数字”是优长", "益阳：“数字”是优长-半月谈"),
+        ("How the ferry changed the bay", "How the ferry changed the bay for good - The Daily Example"),
+    ],
+)
+def test_og_title_with_the_site_name_after_it_in_the_title_is_not_cut_short(og, title):
+    """No headline element on the page: og:title is the title, the <title> only adds to it."""
+    from crawler.extract import extract
+
+    page = (
+        f"<html><head><meta charset='utf-8'><title>{title}</title>"
+        f'<meta property="og:title" content="{og}"></head><body><div class="content">'
+        + "<p>记者从市轮渡公司获悉，渡轮自本周一起新增夜间航班，末班船推迟到晚上十一点。</p>" * 3
+        + "</div></body></html>"
+    ).encode()
+    assert extract("http://news.example/a/1.html", page).title == og
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("[散文隨筆] 春夜\nyun_88 發表於 2006-3-2 10:11:00", ["yun_88"]),

@@ -233,11 +233,16 @@ def author_elements(root: etree._Element, order: dict, limit: int | None, parse=
     return []
 
 
+_QUOTES = "\"'“”‘’「」『』"
+
+
 def _page_title(meta) -> str | None:
     """og:title, unless it is <title> cut short (an unescaped quote ends the attribute early:
     content="奖金711万元！"中国诺贝尔奖"...)."""
     og, title = (meta.og_title or "").strip(), (meta.title or "").strip()
-    if og and title and len(title) > len(og) and title.startswith(og):
+    if og and title and len(title) > len(og) and title.startswith(og) and title[len(og)] in _QUOTES:
+        # cut where a quotation mark began; "标题-半月谈" or "Title - The Times" after og:title
+        # is the site's name added, not the rest of the title
         return title
     return og or title or None
 
