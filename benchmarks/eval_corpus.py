@@ -2,7 +2,9 @@
 
 Runs `newsarchive extract --batch` over the corpus, scores it with the corpus scorer, then
 does the same with trafilatura (a benchmark-only dependency), and prints both with ms/page:
-over all pages, per language, per source, and on the two halves of the corpus. The halves
+over all pages, per language, per source, and on the two halves of the corpus. Then the
+corpus again with one change real sites make at a time (benchmarks/perturb.py), and the
+Traditional/Big5 variants. The halves
 split every source's cases by a hash of their name: rules are tuned on the "tune" half and
 only checked on the other, so a change that helps one half and not the other is overfitting.
 """
@@ -181,6 +183,41 @@ def _garbled(page: Path) -> bool:
     return raw.count("\ufffd".encode()) + raw.count(b"&#65533;") > 100
 
 
+def robustness(base: dict) -> None:
+    """The corpus with one thing real sites vary changed at a time (benchmarks/perturb.py),
+    scored like the corpus itself, per language: a drop is a rule that holds only on the
+    pages as they are."""
+    from perturb import CHANGES
+
+    keys = ["body_f1", "body_p", "title_ok", "date_ok", "author_ok"]
+    langs = {k.split()[1]: v for k, v in groups(CORPUS).items() if k.startswith("lang ")}
+    print("\nRobustness: the corpus with one change real sites make (newsarchive, zh | en)")
+    print(f"{'change':<16}" + "".join(f"{k:>16}" for k in keys) + "  what changed")
+
+    def row(name: str, cases: dict, note: str) -> None:
+        cells = [" | ".join(_cell(mean_of(cases, langs[lang], key)) for lang in ("zh", "en")) for key in keys]
+        print(f"{name:<16}" + "".join(f"{c:>16}" for c in cells) + f"  {note}")
+
+    row("(as it is)", base["cases"], "")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, (note, change) in CHANGES.items():
+            corpus = Path(tmp) / name
+            for truth_file in sorted(CORPUS.glob("*/truth.json")):
+                lang = json.loads(truth_file.read_text(encoding="utf-8")).get("lang") or ""
+                case = corpus / truth_file.parent.name
+                case.mkdir(parents=True)
+                (case / "truth.json").symlink_to(truth_file)
+                raw = (truth_file.parent / "page.html").read_bytes()
+                (case / "page.html").write_bytes(change(raw, "en" if lang.startswith("en") else "zh"))
+            out = Path(tmp) / f"{name}.jsonl"
+            run_ours(sorted(corpus.glob("*/page.html")), out)
+            row(name, score(out, corpus)["cases"], note)
+
+
+def _cell(value: float | None) -> str:
+    return "  -  " if value is None else f"{value:.3f}"
+
+
 def make_variants(out: Path) -> Path | None:
     tool = SCORER.parent / "make_variants.py"
     if not tool.exists():
@@ -200,6 +237,7 @@ def main() -> int:
         print(f"speed: newsarchive is {rows['trafilatura'][1] / rows['newsarchive'][1]:.1f}x trafilatura's")
     else:
         print("trafilatura is not installed: pip install trafilatura==2.3.1 to compare")
+    robustness(rows["newsarchive"][0])
     with tempfile.TemporaryDirectory() as tmp:
         variants = make_variants(Path(tmp) / "variants")
         if variants is not None:
