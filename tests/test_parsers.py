@@ -805,3 +805,33 @@ def test_an_english_byline_element_below_the_lead_paragraphs_names_the_author():
     article = extract("https://riverside.example/news/night-ferry-carries-its-first-passengers", page)
     assert article.lang == "en"
     assert article.authors == ("Ann Fields",)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("发表时间： 06/02/2022 … 13/02/2022 … 31/01/2022", True),
+        ("Posted 02/13/2022 and 06/02/2022", False),  # month first
+        ("06/02/2022 only", False),  # nothing says which
+        ("13/02/2022 and 02/13/2022", False),  # both: no rule for the page
+    ],
+)
+def test_a_page_that_writes_days_first(text, expected):
+    from crawler.extract.dates import day_first
+
+    assert day_first(text) is expected
+
+
+def test_a_slashed_date_is_read_day_first_on_a_page_that_writes_days_first():
+    """A French outlet's Chinese edition: 06/02/2022 is the 6th of February, as the dates of its
+    other stories (13/02/2022) show."""
+    others = "".join(
+        f"<li><a href='/n/{d}.html'>另一条新闻标题第{d}条</a> {d}/02/2022</li>" for d in (13, 12, 3)
+    )
+    page = (
+        "<html><head><meta charset='utf-8'><title>港口夜间航班开通</title></head><body>"
+        "<h1>港口夜间航班开通</h1><p>发表时间： 06/02/2022 13:48</p><div class='content'>"
+        + "<p>记者从市轮渡公司获悉，渡轮自本周一起新增夜间航班，末班船推迟到晚上十一点。</p>" * 3
+        + f"</div><ul>{others}</ul></body></html>"
+    ).encode()
+    assert extract("http://news.example/a/1.html", page).published_at == "2022-02-06T13:48:00+08:00"

@@ -122,14 +122,18 @@ def dateline_of(lines: list[str]) -> tuple[str | None, list[str]]:
 
 
 def published_of(page: Page, body: BodyText, header: str, dateline: str | None) -> str | None:
-    now, meta, lines = page.now, page.meta, body.lines
+    now, meta, lines, text, stamps = page.now, page.meta, body.lines, page.text, meta_stamps(page.meta)
+    if dates.day_first(text):
+        # The page writes 13/02/2022 elsewhere: its 06/02/2022 is the 6th of February too.
+        text, header, *lines = map(dates.day_first_as_iso, [text, header, *lines])
+        stamps = [dates.day_first_as_iso(s) if s else s for s in stamps]
     found = (
         _first_date([page.selected("published_at")], now)
-        or dates.document_date(page.text, now)
-        or _first_date([meta.first(DATE_META), meta.jsonld_value("datePublished"), *meta.time_elements], now)
+        or dates.document_date(text, now)
+        or _first_date(stamps, now)
         or dates.labeled_date(header + "\n" + "\n".join(lines[:3]), now)
         or _first_date([header], now)
-        or dates.labeled_date(page.text, now)
+        or dates.labeled_date(text, now)
         or dates.date_from_url(page.url, now)
     )
     if found is None and dateline:
@@ -142,6 +146,11 @@ def published_of(page: Page, body: BodyText, header: str, dateline: str | None) 
         or _first_date(lines[:3] + lines[-3:], now)
         or dates.labeled_date(page.html[:SOURCE_DATE_CHARS], now)
     )
+
+
+def meta_stamps(meta) -> list:
+    """The publication dates the page's metadata gives: meta tags, JSON-LD, <time> elements."""
+    return [meta.first(DATE_META), meta.jsonld_value("datePublished"), *meta.time_elements]
 
 
 def source_of(page: Page, header: str, lines: list[str]) -> str | None:

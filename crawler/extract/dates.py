@@ -291,6 +291,25 @@ def labeled_date(text: str | None, now: datetime | None = None) -> str | None:
     return None
 
 
+_SLASHED = re.compile(r"(?<![\d/])(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/(?P<y>(?:19|20)\d{2})(?![\d/])")
+
+
+def day_first(text: str) -> bool:
+    """Whether the page writes its slashed dates day first (13/02/2022) and never month first
+    (02/13/2022): then 06/02/2022 on the same page is the 6th of February, not June 2nd."""
+    days_first = months_first = False
+    for m in _SLASHED.finditer(text):
+        a, b = int(m["a"]), int(m["b"])
+        days_first = days_first or (a > 12 and b <= 12)
+        months_first = months_first or (b > 12 and a <= 12)
+    return days_first and not months_first
+
+
+def day_first_as_iso(text: str) -> str:
+    """Slashed day-first dates rewritten year first (06/02/2022 -> 2022-02-06)."""
+    return _SLASHED.sub(lambda m: f"{m['y']}-{int(m['b']):02d}-{int(m['a']):02d}", text)
+
+
 def date_from_url(url: str | None, now: datetime | None = None) -> str | None:
     if not url:
         return None
