@@ -58,6 +58,29 @@ def test_a_story_running_into_a_feed_of_teasers_is_an_article_without_the_feed()
         assert (article.body or "").split("\n") == want
 
 
+def test_a_paywalled_story_under_a_rubric_link_is_an_article():
+    """Two paragraphs under a rubric link, then a subscription box whose sentences follow its
+    buttons: the rows before and after the story are not a list's. No metadata helps."""
+    page = (
+        b"<html lang='en'><head><title>Could a ferry line change the bay?</title></head><body>"
+        b"<article><div class='headline'>Could a ferry line change the bay?</div>"
+        b"<div class='body'><a href='/explains/'>The Riverside explains</a>"
+        b"<p>THE PORT authority opened its first night ferry line this week, after two years of "
+        b"petitions from hospital staff and restaurant workers who finish late.</p>"
+        b"<p>Whether the boats will fill up is another matter. The council will review the "
+        b"timetable in the autumn, when it knows how many people ride on weekdays.</p>"
+        b"<a href='/trial'>Start trial</a>"
+        b"<p>Distinctive local reporting with more than twenty new stories every week, on the app "
+        b"and on the website, for the whole family.</p>"
+        b"<a href='/register'>Register now</a>"
+        b"<p>Yes, I agree to receive news, offers and updates about our products and events by "
+        b"email from the publisher.</p>"
+        b"</div></article></body></html>"
+    )
+    article = extract("https://riverside.example/explains/2024/04/09/could-a-ferry-line-change-the-bay", page)
+    assert article.is_article, article.article_score
+
+
 def test_a_short_brief_under_a_photo_is_an_article_and_its_teaser_is_not():
     """The same two sentences: alone under their headline, an article; as the lead teaser of a
     front page (a linked headline among link lists), not one."""

@@ -59,8 +59,10 @@ def gather(blocks, taken, container, body, han, title, published, og_type, url, 
         ):
             row_seen = True
         elif units(block.text) >= TEXT_BLOCK_UNITS:
+            # A row above the first text (a rubric, a kicker link) is no sign of a list: rows
+            # between texts are.
+            interleaved += row_seen and text_blocks > 0
             text_blocks += 1
-            interleaved += row_seen
             row_seen = False
     heading = next(
         (
