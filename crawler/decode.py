@@ -135,7 +135,7 @@ def decode_html(raw: bytes, content_type: str | None = None, override: str | Non
         declared = header_charset(content_type) or meta_charset(raw)
         encoding = normalise_label(declared)
         # Many Chinese pages declare GB2312 (or nothing useful) but are really UTF-8.
-        if encoding and encoding != "utf-8" and _is_utf8(raw) and not raw[:65536].isascii():
+        if encoding and encoding != "utf-8" and _is_utf8(raw) and not raw.isascii():
             encoding = "utf-8"
         elif encoding == "utf-8":
             try:

@@ -191,3 +191,15 @@ def test_valid_utf8_stays_utf8_even_full_of_replacement_characters():
     truncated = ("数字中国" * 100).encode()[:-1]  # cut inside the last character
     decoded = decode_html(truncated, "text/html; charset=utf-8")
     assert decoded.encoding == "utf-8" and decoded.text.startswith("数字中国" * 99)
+
+
+def test_a_utf8_page_declared_gbk_whose_first_64k_are_ascii_is_read_as_utf8():
+    """An English page declared GBK: its curly quotes come after a long ASCII head (scripts,
+    styles); read as GBK they were mojibake."""
+    page = b"<html><head><meta charset='gbk'>" + b"<script>var x = 1;</script>\n" * 3000
+    page += "<p>“We finish at one in the morning,” she said. 港口</p></html>".encode()
+    assert page[:65536].isascii()
+    decoded = decode_html(page)
+    assert decoded.encoding == "utf-8" and "“We finish" in decoded.text and "港口" in decoded.text
+    gbk = b"<html><head><meta charset='gbk'>" + b" " * 70000 + "<p>港口</p>".encode("gbk")
+    assert decode_html(gbk).text.endswith("<p>港口</p>")  # GBK bytes stay GBK
