@@ -3,7 +3,7 @@
 Each change is one thing that varies from site to site and that the corpus pages happen to
 have one way: whether the page carries metadata, whether its paragraphs are <p> or <br>,
 whether its headline is an <h1>, whether readers' comments or a rail of teasers sit beside the
-story, which charset it is served in. A rule that holds only on the corpus as it is shows up
+story, which charset it is served in and whether it declares the right one. A rule that holds only on the corpus as it is shows up
 here as a drop; the hidden pages vary these things too. The inserted text is made up here.
 """
 
@@ -80,6 +80,16 @@ def _utf8(raw: bytes, lang: str) -> bytes:
     return re.sub(r"""charset\s*=\s*["']?[\w-]+""", "charset=utf-8", text, flags=re.I).encode("utf-8")
 
 
+_CHARSET = re.compile(rb"""charset\s*=\s*["']?[\w-]+""", re.I)
+
+
+def _wrong_charset(raw: bytes, lang: str) -> bytes:
+    wrong = b"charset=gbk" if decode_html(raw).encoding == "utf-8" else b"charset=utf-8"
+    if _CHARSET.search(raw):
+        return _CHARSET.sub(wrong, raw)
+    return re.sub(rb"(?i)<head[^>]*>", lambda m: m.group(0) + b"<meta " + wrong + b">", raw, count=1)
+
+
 # name -> (what it does, the change). `lang` is "zh" or "en": inserted text is in the page's.
 CHANGES: dict[str, tuple[str, Callable[[bytes, str], bytes]]] = {
     "no-metadata": ("no <meta> dates, authors or og:, no JSON-LD, no <time datetime>", _no_metadata),
@@ -88,4 +98,5 @@ CHANGES: dict[str, tuple[str, Callable[[bytes, str], bytes]]] = {
     "comments": ("15 readers' comments after the content", _comments),
     "teasers": ("20 teasers with summaries before the content", _teasers),
     "utf-8": ("served as UTF-8 instead of its own charset", _utf8),
+    "wrong-charset": ("declared in the wrong charset (UTF-8 as GBK, GBK as UTF-8)", _wrong_charset),
 }
