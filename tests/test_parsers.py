@@ -171,7 +171,15 @@ def test_parse_editor(text, expected):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("來源：海峽網 作者：張三", "海峽網"), ("来源: 新华社", "新华社"), ("无", None)],
+    [
+        ("來源：海峽網 作者：張三", "海峽網"),
+        ("来源: 新华社", "新华社"),
+        ("无", None),
+        # English editions of Chinese outlets
+        ("Source: Xinhua | 2024-05-20 14:33:12 | Editor: huaxia", "Xinhua"),
+        ("Source: China Daily | Updated: 2024-05-20", "China Daily"),
+        ("Source: the ministry said so", None),  # a sentence, not a label
+    ],
 )
 def test_parse_source(text, expected):
     assert parse_source(text) == expected

@@ -12,6 +12,7 @@ from crawler.extract.patterns import (
     DATELINE,
     EDITOR,
     EDITOR_KEY,
+    LATIN_SOURCE,
     NAME_SLASH_PLACE,
     NOT_NAME_END,
     NOT_NAMES,
@@ -30,7 +31,7 @@ _TITLE_SEP = re.compile(r"\s*(?:[_|｜–—»«<>＜＞]+|--+|\s-\s|－|::)\s*"
 def parse_source(text: str | None) -> str | None:
     if not text:
         return None
-    m = SOURCE.search(text)
+    m = SOURCE.search(text) or LATIN_SOURCE.search(text)
     return m["src"] if m else None
 
 

@@ -66,6 +66,9 @@ SOURCE = re.compile(
     r"(?:來源|来源|稿源|出處|出处|消息來源|消息来源)\s*[:：]\s*(?P<src>[^\s|｜丨/，,;；:：()（）=\"'<>]{2,30})(?=[\s|｜丨/，,;；()（）]|$)"
 )
 
+# "Source: Xinhua", "Source: China Daily | Updated: ...": an English page's source label.
+LATIN_SOURCE = re.compile(r"\bSource\s*:\s*(?P<src>[A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*){0,4})")
+
 # "作者：張三", "記者 王五 李四", "文/趙六", "撰文｜錢七"
 _NAME = "[\u4e00-\u4e27\u4e29-\u9fff·]{2,4}"  # Han characters but 丨, which separates names
 _NAMES = (
