@@ -843,3 +843,15 @@ def test_a_slashed_date_is_read_day_first_on_a_page_that_writes_days_first():
         + f"</div><ul>{others}</ul></body></html>"
     ).encode()
     assert extract("http://news.example/a/1.html", page).published_at == "2022-02-06T13:48:00+08:00"
+
+
+def test_a_page_with_no_title_of_its_own_is_titled_by_its_headline_not_its_menu():
+    """No <title>, no og:title: the first heading is the menu's; the <h1> above the text, or
+    the nearest heading above it, is the headline."""
+    text = "<p>The ferry line carried three hundred passengers in its first week, officials said.</p>" * 4
+    menu = "<h2>Top Navigation</h2><ul><li><a href='/'>Home</a></li><li><a href='/world'>World</a></li></ul>"
+    with_h1 = f"<html><body>{menu}<h1>Night ferry carries its first passengers</h1>{text}</body></html>"
+    with_h3 = f"<html><body>{menu}<h3>Night ferry carries its first passengers</h3>{text}</body></html>"
+    for page in (with_h1, with_h3):
+        article = extract("https://riverside.example/news/night-ferry", page.encode())
+        assert article.title == "Night ferry carries its first passengers"

@@ -38,7 +38,7 @@ from crawler.extract.fields import (
     trailing_names,
 )
 from crawler.extract.meta import AUTHOR_META, DATE_META, SOURCE_META, UPDATE_META, PageMeta
-from crawler.extract.patterns import OUTLET_SUFFIX
+from crawler.extract.patterns import LATIN_AD_LINE, OUTLET_SUFFIX
 from crawler.extract.select import PageSelect
 from crawler.text import CJK, clean_line
 
@@ -82,7 +82,7 @@ class Page:
 
 def title_of(page: Page, headings: list[str]) -> str | None:
     """The profile's title, else the page's own title cleaned of the site name, else the
-    first heading."""
+    first heading (`better_title` looks again once the text is found)."""
     title = page.selected("title")
     if not title:
         title = clean_title(_page_title(page.meta), headings)
@@ -91,9 +91,17 @@ def title_of(page: Page, headings: list[str]) -> str | None:
 
 
 def better_title(title: str | None, page: Page, body: BodyText) -> str | None:
-    """A title that names only the site ("欢迎光临", a host name) gives way to the headline
-    printed above the text."""
-    if not title or page.selectors.get("title") or not weak_title(title):
+    """A page without a <title> or og:title gets its headline element (`heading_above`), not
+    its first heading; one whose title names only the site ("欢迎光临", a host name) gets the
+    line above the text that reads as a headline."""
+    if page.selectors.get("title"):
+        return title
+    if not _page_title(page.meta):
+        # No <title>, no og:title: the first heading of the page may be its menu's.
+        above = heading_above(page.blocks, body.orders[0] if body.orders else None)
+        if above:
+            return above
+    if not title or not weak_title(title):
         return title
     lines = body.lines
     first = (
@@ -107,6 +115,40 @@ def better_title(title: str | None, page: Page, body: BodyText) -> str | None:
     return (
         headline([line for line in body.header_lines if line][-HEADLINE_LINES:] + first, page.extra) or title
     )
+
+
+# A headline is a few words, not a menu or a paragraph.
+HEADING_CHARS = (4, 80)
+
+
+def heading_above(blocks, start: int | None) -> str | None:
+    """The page's headline element: the nearest <h1> above the story's first line, else its
+    first <h1>, else the nearest other heading above the story, that reads as a headline (no
+    link, no date, no boilerplate or ad label, no site name, a headline's length)."""
+    if start is None:
+        return None
+    h1_above = h1_any = other_above = None
+    for block in blocks:
+        text = block.text
+        if not (
+            block.heading
+            and block.link_ratio <= 0.5
+            and HEADING_CHARS[0] <= len(text) <= HEADING_CHARS[1]
+            and dates.parse_date(text) is None
+            and not is_boilerplate(text)
+            and not LATIN_AD_LINE.search(text)
+            and not weak_title(text)
+        ):
+            continue
+        h1 = block.element.tag == "h1" or any(up.tag == "h1" for up in block.element.iterancestors())
+        if block.order <= start:
+            if h1:
+                h1_above = text
+            else:
+                other_above = text
+        h1_any = h1_any or (text if h1 else None)
+    found = h1_above or h1_any or other_above
+    return strip_trailing_separator(found) if found else None
 
 
 def dateline_of(lines: list[str]) -> tuple[str | None, list[str]]:
