@@ -52,6 +52,11 @@ def _no_metadata(raw: bytes, lang: str) -> bytes:
     return _TIME.sub(b"<time>", _JSONLD.sub(b"", _META.sub(b"", raw)))
 
 
+def _no_title(raw: bytes, lang: str) -> bytes:
+    raw = re.sub(rb"(?is)<title[^>]*>.*?</title>", b"", raw)
+    return re.sub(rb"""(?i)<meta[^>]*og:title[^>]*>""", b"", raw)
+
+
 def _br_paragraphs(raw: bytes, lang: str) -> bytes:
     return re.sub(rb"</?p\b[^>]*>", b"<br>", raw, flags=re.I)
 
@@ -93,6 +98,7 @@ def _wrong_charset(raw: bytes, lang: str) -> bytes:
 # name -> (what it does, the change). `lang` is "zh" or "en": inserted text is in the page's.
 CHANGES: dict[str, tuple[str, Callable[[bytes, str], bytes]]] = {
     "no-metadata": ("no <meta> dates, authors or og:, no JSON-LD, no <time datetime>", _no_metadata),
+    "no-title": ("no <title>, no og:title", _no_title),
     "br-paragraphs": ("every <p> turned into <br>", _br_paragraphs),
     "div-headline": ("every <h1> turned into a <div>", _div_headline),
     "comments": ("15 readers' comments after the content", _comments),
