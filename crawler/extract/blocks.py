@@ -197,12 +197,13 @@ class _Walker:
                 self._links.append((self._link, anchor))
         self._link_from = 0
         if text:
+            self._counter += 1  # the block's own place (see _position), inlined: once a block
             self.blocks.append(
                 Block(
                     text,
                     min(self._link_chars, len(text)),
                     element,
-                    self._position(),
+                    self._counter - 1,
                     heading,
                     links=self._links,
                 )

@@ -178,6 +178,7 @@ def best_container(
     title: str | None = None,
     latin: bool = False,
     cards: set | None = None,
+    chains: dict | None = None,
 ) -> tuple[int, int] | None:
     """The article's region as a range of document positions (see `within`).
 
@@ -188,11 +189,11 @@ def best_container(
     scores: dict[etree._Element, float] = {}
     # Blocks of text an element holds itself (not inside a child element), with their places.
     direct: dict[etree._Element, list[tuple[int, int, float]]] = {}
-    chains: dict = {}
+    chains = {} if chains is None else chains
     # The article text follows its headline: text in the few blocks after the heading that
     # carries the title counts double, so a short article beats a long list beside it.
     if cards is None:
-        cards = cards_of(blocks)
+        cards = cards_of(blocks, chains)
     near = -1
     if title:
         near = next((i for i, b in enumerate(blocks) if b.heading and title in b.text), -1)
@@ -216,37 +217,51 @@ def best_container(
     best_el, best = max(scores.items(), key=lambda kv: (kv[1], order.get(kv[0], 0)))
     region = (order[best_el], end[best_el])
     for parent in scores:
+        children = len(parent)
+        own = direct.get(parent) if children else None  # text between child elements
+        if children < 2 and own is None:
+            continue  # no run of two siblings to find
         items = [(order[c], end[c], scores.get(c, 0.0)) for c in parent if c in order]
-        if parent in direct:
-            items = sorted(items + direct[parent])
+        if own is not None:
+            items = sorted(items + own)
         run = _best_run(items)
         if run is not None and run[0] > best * 1.2:  # a clear gain over the best element
             best, region = run[0], run[1:]
     return region if best > 0 else None
 
 
-def cards_of(blocks: list[Block]) -> set:
-    """The elements that are one card of a repeated run (see CARD_SIBLINGS)."""
-    held: dict[etree._Element, list[int]] = {}  # element -> [blocks, of which links or labels]
+def cards_of(blocks: list[Block], chains: dict | None = None) -> set:
+    """The elements that are one card of a repeated run (see CARD_SIBLINGS). `chains` caches
+    each element's ancestry (`best_container` shares it)."""
+    chains = {} if chains is None else chains
+    own: dict[etree._Element, list[int]] = {}  # element -> [blocks, of which links or labels]
     for block in blocks:
         if block.image:
             continue
-        label = block.link_ratio > 0.5 or (len(block.text) <= CARD_LABEL_MAX and not PUNCT.search(block.text))
-        el = block.element
-        for _ in range(CARD_LEVELS):
-            if el is None:
-                break
-            counts = held.setdefault(el, [0, 0])
+        text = block.text
+        label = block.link_chars * 2 > len(text) or (len(text) <= CARD_LABEL_MAX and not PUNCT.search(text))
+        counts = own.get(block.element)
+        if counts is None:
+            own[block.element] = [1, int(label)]
+        else:
             counts[0] += 1
             counts[1] += label
-            el = el.getparent()
+    held: dict[etree._Element, list[int]] = {}
+    for element, (count, labels) in own.items():
+        for el in _ancestry(element, chains)[:CARD_LEVELS]:
+            counts = held.get(el)
+            if counts is None:
+                held[el] = [count, labels]
+            else:
+                counts[0] += count
+                counts[1] += labels
     cards = set()
     siblings: dict[etree._Element, Counter] = {}
     for el, (count, labels) in held.items():
+        if not (CARD_BLOCKS[0] <= count <= CARD_BLOCKS[1] and labels and count - labels == 1):
+            continue
         parent = el.getparent()
-        if parent is None or not (
-            CARD_BLOCKS[0] <= count <= CARD_BLOCKS[1] and labels and count - labels == 1
-        ):
+        if parent is None:
             continue
         kinds = siblings.get(parent)
         if kinds is None:

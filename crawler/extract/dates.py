@@ -297,6 +297,8 @@ _SLASHED = re.compile(r"(?<![\d/])(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/(?P<y>(?:19|20
 def day_first(text: str) -> bool:
     """Whether the page writes its slashed dates day first (13/02/2022) and never month first
     (02/13/2022): then 06/02/2022 on the same page is the 6th of February, not June 2nd."""
+    if "/19" not in text and "/20" not in text:  # no slashed year: no regex scan of the page
+        return False
     days_first = months_first = False
     for m in _SLASHED.finditer(text):
         a, b = int(m["a"]), int(m["b"])

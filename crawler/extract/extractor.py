@@ -134,9 +134,10 @@ def _region(page: Page, end: dict, title: str | None):
     taken, related = related_blocks(page.blocks, page.order, end, page.meta.base, related_root)
     container = region_of(page.select.element(page.selectors.get("body")), page.order, end)
     candidates = [b for i, b in enumerate(page.blocks) if i not in taken]
-    cards = cards_of(candidates)
+    chains: dict = {}  # each element's ancestry, walked once for both
+    cards = cards_of(candidates, chains)
     if container is None:
-        container = best_container(candidates, page.order, end, page.extra, title, page.latin, cards)
+        container = best_container(candidates, page.order, end, page.extra, title, page.latin, cards, chains)
     return taken, related, container, cards
 
 
