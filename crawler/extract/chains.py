@@ -38,7 +38,7 @@ from crawler.extract.fields import (
     trailing_names,
 )
 from crawler.extract.meta import AUTHOR_META, DATE_META, SOURCE_META, UPDATE_META, PageMeta
-from crawler.extract.patterns import LATIN_AD_LINE, OUTLET_SUFFIX
+from crawler.extract.patterns import LATIN_AD_LINE, LATIN_EDITOR, OUTLET_SUFFIX
 from crawler.extract.select import PageSelect
 from crawler.text import CJK, clean_line
 
@@ -250,7 +250,18 @@ def editor_of(page: Page, body: BodyText) -> str | None:
         (parse_editor(selected) if selected else None)
         or parse_editor("\n".join(body.editor_lines))
         or parse_editor(page.text)
+        or (
+            latin_editor("\n".join(body.header_lines[-HEADLINE_LINES:] + body.lines[-3:]))
+            if page.latin
+            else None
+        )
     )
+
+
+def latin_editor(text: str) -> str | None:
+    """The editor an English edition names on its date line or under its story."""
+    m = LATIN_EDITOR.search(text)
+    return m["name"] if m else None
 
 
 def _blog_owner(page: Page) -> list[str]:

@@ -69,6 +69,13 @@ SOURCE = re.compile(
 # "Source: Xinhua", "Source: China Daily | Updated: ...": an English page's source label.
 LATIN_SOURCE = re.compile(r"\bSource\s*:\s*(?P<src>[A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*){0,4})")
 
+# "| Editor: huaxia", "[Editor: Li Wei]": the editor on an English edition's date line or
+# under its story.
+LATIN_EDITOR = re.compile(
+    r"(?:^|[|\[(【\s])Editor\s*:\s*(?P<name>[A-Za-z][A-Za-z.'-]*(?: [A-Za-z][A-Za-z.'-]*){0,2})\s*(?=[|\])】]|$)",
+    re.M,
+)
+
 # "作者：張三", "記者 王五 李四", "文/趙六", "撰文｜錢七"
 _NAME = "[\u4e00-\u4e27\u4e29-\u9fff·]{2,4}"  # Han characters but 丨, which separates names
 _NAMES = (
