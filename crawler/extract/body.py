@@ -35,9 +35,9 @@ from crawler.text import clean_line
 
 # A line under a picture up to this long, ending no sentence, is the picture's caption.
 CAPTION_MAX = 60
-# A run of this many characters ending in a full stop is a sentence, whatever follows it.
 # A comma or a full stop: a caption holding one reads as text, not as a label.
 _CLAUSE_MARK = re.compile(r"[，。,.;；]")
+# Fifteen characters or more ending in a full stop are a sentence, whatever follows them.
 _SENTENCE_INSIDE = re.compile(r"[\u4e00-\u9fff，、“”（）]{15,}[。！？]")
 # Characters of article text before an end marker is believed: about two sentences. Latin
 # text spends about four letters where Chinese spends one character (LATIN_UNIT).
@@ -109,6 +109,7 @@ class _Walk:
         self.base, self.title, self.extra, self.latin = base, title, extra, latin
         self.cards = cards
         self.line_elements: list = []  # the elements of the story's lines
+        self.own_runs: dict = {}  # run of cards -> whether the story's lines stand among them
         self.sentence = False  # a story line so far is a paragraph ending a sentence
         self.out = BodyText()
         self.first_body_index: int | None = None
@@ -177,7 +178,12 @@ class _Walk:
         if card is None:
             return False
         run = card.getparent()
-        return not any(run is el or any(run is up for up in el.iterancestors()) for el in self.line_elements)
+        own = self.own_runs.get(run)
+        if own is None:
+            own = self.own_runs[run] = any(
+                run is el or any(run is up for up in el.iterancestors()) for el in self.line_elements
+            )
+        return not own
 
     def _story_begun(self) -> bool:
         """Enough story text that an end marker is believed: about two sentences, or, for a
