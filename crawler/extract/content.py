@@ -168,6 +168,9 @@ CARD_LEVELS = 4  # how far above a block its card may be
 # Text inside a card counts this much: it is text, but a list's, not the story's. (At 0.25 a
 # comment thread below a short story still joined it in the region.)
 CARD_WEIGHT = 0.0
+# Text outside the cards that makes a story of its own (about two sentences, doubled under the
+# headline): below it, cards weigh as text.
+CARD_STORY_MIN = 60
 
 
 def best_container(
@@ -186,29 +189,17 @@ def best_container(
     when the article's paragraphs share their parent with a page's worth of junk (old table
     layouts put everything in one <td>).
     """
+    chains = {} if chains is None else chains
     scores: dict[etree._Element, float] = {}
     # Blocks of text an element holds itself (not inside a child element), with their places.
     direct: dict[etree._Element, list[tuple[int, int, float]]] = {}
-    chains = {} if chains is None else chains
-    # The article text follows its headline: text in the few blocks after the heading that
-    # carries the title counts double, so a short article beats a long list beside it.
-    if cards is None:
-        cards = cards_of(blocks, chains)
-    near = -1
-    if title:
-        near = next((i for i, b in enumerate(blocks) if b.heading and title in b.text), -1)
-        if near < 0:
-            # A headline set in a styled <div> or <td> rather than a heading: the line that is
-            # the title and no link.
-            near = next((i for i, b in enumerate(blocks) if b.text == title and b.link_ratio < 0.5), -1)
-    for i, block in enumerate(blocks):
-        w = weight(block, extra, latin)
+    for block, w in zip(
+        blocks,
+        _votes(blocks, extra, title, latin, cards_of(blocks, chains) if cards is None else cards),
+        strict=True,
+    ):
         if not w:
             continue
-        if w > 0 and near >= 0 and near < i <= near + NEAR_TITLE:
-            w *= 2
-        if w > 0 and cards and card_of(block.element, cards) is not None:
-            w *= CARD_WEIGHT
         direct.setdefault(block.element, []).append((block.order, block.order, w))
         for el in _ancestry(block.element, chains):
             scores[el] = scores.get(el, 0.0) + w
@@ -228,6 +219,45 @@ def best_container(
         if run is not None and run[0] > best * 1.2:  # a clear gain over the best element
             best, region = run[0], run[1:]
     return region if best > 0 else None
+
+
+def _votes(blocks: list[Block], extra: tuple, title: str | None, latin: bool, cards: set) -> list[float]:
+    """Each block's vote for the regions around it: its weight, doubled just under the
+    headline, and nothing for text in the cards of a repeated run beside a story of its own."""
+    near = _headline_index(blocks, title)
+    if cards and near >= 0:
+        # Cards right under the headline are the story's own (a gallery's pictures, each with
+        # its caption and counter): they weigh as text.
+        window = blocks[near + 1 : near + 1 + NEAR_TITLE]
+        runs = {card.getparent() for b in window if (card := card_of(b.element, cards)) is not None}
+        if runs:
+            cards = {card for card in cards if card.getparent() not in runs}
+    votes, carded, free = [], [], 0.0  # free: text outside the cards
+    for i, block in enumerate(blocks):
+        w = weight(block, extra, latin)
+        if w > 0 and near >= 0 and near < i <= near + NEAR_TITLE:
+            w *= 2
+        in_card = w > 0 and bool(cards) and card_of(block.element, cards) is not None
+        free += w if w > 0 and not in_card else 0.0
+        votes.append(w)
+        carded.append(in_card)
+    if free < CARD_STORY_MIN:
+        # All the page's text is in cards (a gallery whose headline was not found): its story.
+        return votes
+    return [w * CARD_WEIGHT if in_card else w for w, in_card in zip(votes, carded, strict=True)]
+
+
+def _headline_index(blocks: list[Block], title: str | None) -> int:
+    """Where the headline stands among the blocks, or -1. The article text follows it: text in
+    the few blocks after it counts double, so a short article beats a long list beside it."""
+    if not title:
+        return -1
+    near = next((i for i, b in enumerate(blocks) if b.heading and title in b.text), -1)
+    if near < 0:
+        # A headline set in a styled <div> or <td> rather than a heading: the line that is the
+        # title and no link.
+        near = next((i for i, b in enumerate(blocks) if b.text == title and b.link_ratio < 0.5), -1)
+    return near
 
 
 def cards_of(blocks: list[Block], chains: dict | None = None) -> set:

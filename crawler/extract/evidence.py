@@ -71,6 +71,8 @@ def gather(blocks, taken, container, body, han, title, published, og_type, url, 
             if b.heading and title and (title in b.text or (len(b.text) >= 4 and b.text in title))
         ),
         None,
+    ) or next(  # a headline set in a styled <div> or <td>: the line that is the title
+        (b for b in blocks if title and b.text == title and b.link_ratio <= ROW_LINK_RATIO), None
     )
     page_chars = sum(len(b.text) for b in blocks if b.link_ratio <= ROW_LINK_RATIO)
     return Evidence(
