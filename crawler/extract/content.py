@@ -164,6 +164,7 @@ NEAR_TITLE = 12  # blocks after the headline that get the bonus
 CARD_SIBLINGS = 4
 CARD_BLOCKS = (2, 6)
 CARD_LABEL_MAX = 20
+_WORDISH = re.compile(r"[^\W\d_]")  # a letter or a Han character
 CARD_LEVELS = 4  # how far above a block its card may be
 # Text inside a card counts this much: it is text, but a list's, not the story's. (At 0.25 a
 # comment thread below a short story still joined it in the region.)
@@ -182,8 +183,9 @@ def best_container(
     latin: bool = False,
     cards: set | None = None,
     chains: dict | None = None,
-) -> tuple[int, int] | None:
-    """The article's region as a range of document positions (see `within`).
+) -> tuple[tuple[int, int] | None, set]:
+    """The article's region as a range of document positions (see `within`), and the cards
+    of repeated runs that are not the story's (`foreign_cards`: the body walk ends at them).
 
     The region is the best-scoring element, or a run of consecutive children of one element
     when the article's paragraphs share their parent with a page's worth of junk (old table
@@ -193,18 +195,15 @@ def best_container(
     scores: dict[etree._Element, float] = {}
     # Blocks of text an element holds itself (not inside a child element), with their places.
     direct: dict[etree._Element, list[tuple[int, int, float]]] = {}
-    for block, w in zip(
-        blocks,
-        _votes(blocks, extra, title, latin, cards_of(blocks, chains) if cards is None else cards),
-        strict=True,
-    ):
+    votes, foreign = _votes(blocks, extra, title, latin, cards_of(blocks, chains) if cards is None else cards)
+    for block, w in zip(blocks, votes, strict=True):
         if not w:
             continue
         direct.setdefault(block.element, []).append((block.order, block.order, w))
         for el in _ancestry(block.element, chains):
             scores[el] = scores.get(el, 0.0) + w
     if not scores:
-        return None
+        return None, foreign
     best_el, best = max(scores.items(), key=lambda kv: (kv[1], order.get(kv[0], 0)))
     region = (order[best_el], end[best_el])
     for parent in scores:
@@ -218,33 +217,37 @@ def best_container(
         run = _best_run(items)
         if run is not None and run[0] > best * 1.2:  # a clear gain over the best element
             best, region = run[0], run[1:]
-    return region if best > 0 else None
+    return (region if best > 0 else None), foreign
 
 
-def _votes(blocks: list[Block], extra: tuple, title: str | None, latin: bool, cards: set) -> list[float]:
+def _votes(
+    blocks: list[Block], extra: tuple, title: str | None, latin: bool, cards: set
+) -> tuple[list[float], set]:
     """Each block's vote for the regions around it: its weight, doubled just under the
-    headline, and nothing for text in the cards of a repeated run beside a story of its own."""
+    headline, and nothing for text in cards that are not the story's; and those cards."""
     near = _headline_index(blocks, title)
-    if cards and near >= 0:
-        # Cards right under the headline are the story's own (a gallery's pictures, each with
-        # its caption and counter): they weigh as text.
-        window = blocks[near + 1 : near + 1 + NEAR_TITLE]
-        runs = {card.getparent() for b in window if (card := card_of(b.element, cards)) is not None}
-        if runs:
-            cards = {card for card in cards if card.getparent() not in runs}
-    votes, carded, free = [], [], 0.0  # free: text outside the cards
+    votes = []
     for i, block in enumerate(blocks):
         w = weight(block, extra, latin)
         if w > 0 and near >= 0 and near < i <= near + NEAR_TITLE:
             w *= 2
-        in_card = w > 0 and bool(cards) and card_of(block.element, cards) is not None
-        free += w if w > 0 and not in_card else 0.0
         votes.append(w)
-        carded.append(in_card)
-    if free < CARD_STORY_MIN:
-        # All the page's text is in cards (a gallery whose headline was not found): its story.
-        return votes
-    return [w * CARD_WEIGHT if in_card else w for w, in_card in zip(votes, carded, strict=True)]
+    cards = foreign_cards(blocks, votes, cards)
+    if cards:
+        votes = [
+            w * CARD_WEIGHT if w > 0 and card_of(b.element, cards) is not None else w
+            for b, w in zip(blocks, votes, strict=True)
+        ]
+    return votes, cards
+
+
+def foreign_cards(blocks: list[Block], votes: list[float], cards: set) -> set:
+    """The cards that are not the story's: all of them, unless the page's text is all in
+    cards (then they are its story: a gallery of captioned pictures with their names)."""
+    if not cards:
+        return cards
+    free = sum(w for b, w in zip(blocks, votes, strict=True) if w > 0 and card_of(b.element, cards) is None)
+    return cards if free >= CARD_STORY_MIN else set()
 
 
 def _headline_index(blocks: list[Block], title: str | None) -> int:
@@ -269,7 +272,10 @@ def cards_of(blocks: list[Block], chains: dict | None = None) -> set:
         if block.image:
             continue
         text = block.text
-        label = block.link_chars * 2 > len(text) or (len(text) <= CARD_LABEL_MAX and not PUNCT.search(text))
+        # A label is a link or a few words (a name, "3小时前"); a counter ("1/8") is none.
+        label = block.link_chars * 2 > len(text) or (
+            len(text) <= CARD_LABEL_MAX and not PUNCT.search(text) and _WORDISH.search(text) is not None
+        )
         counts = own.get(block.element)
         if counts is None:
             own[block.element] = [1, int(label)]

@@ -129,15 +129,17 @@ def _scripted_body(page: Page, body: BodyText) -> None:
 def _region(page: Page, end: dict, title: str | None):
     """The blocks of "related news" lists (taken out of the story), their links, the body
     region (the profile's, else the best container of the remaining blocks) and the cards of
-    repeated runs among the remaining blocks (`content.cards_of`)."""
+    repeated runs that are not the story's (`content.foreign_cards`)."""
     related_root = page.select.element(page.selectors.get("related"))
     taken, related = related_blocks(page.blocks, page.order, end, page.meta.base, related_root)
     container = region_of(page.select.element(page.selectors.get("body")), page.order, end)
     candidates = [b for i, b in enumerate(page.blocks) if i not in taken]
-    chains: dict = {}  # each element's ancestry, walked once for both
-    cards = cards_of(candidates, chains)
+    cards: set = set()  # a profile's region ends where its selector says, not at cards
     if container is None:
-        container = best_container(candidates, page.order, end, page.extra, title, page.latin, cards, chains)
+        chains: dict = {}  # each element's ancestry, walked once for both
+        container, cards = best_container(
+            candidates, page.order, end, page.extra, title, page.latin, cards_of(candidates, chains), chains
+        )
     return taken, related, container, cards
 
 
