@@ -83,12 +83,11 @@ class Page:
 def title_of(page: Page, headings: list[str]) -> str | None:
     """The profile's title, else the page's own title cleaned of the site name, else the
     first <h1>, else the first heading (`better_title` looks again once the text is found)."""
-    title = page.selected("title")
+    title = page.selected("title") or clean_title(_page_title(page.meta), headings)
     if not title:
-        title = clean_title(_page_title(page.meta), headings)
         # a page's first heading is often its menu's; its first <h1> seldom is
         h1 = next((t for t in (clean_line(text_of(el)) for el in page.root.iter("h1")) if t), None)
-        title = title or h1 or (headings[0] if headings else None)
+        title = h1 or (headings[0] if headings else None)
     return title
 
 
