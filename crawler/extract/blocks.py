@@ -197,7 +197,7 @@ class _Walker:
                 self._links.append((self._link, anchor))
         self._link_from = 0
         if text:
-            self._counter += 1  # the block's own place (see _position), inlined: once a block
+            self._counter += 1  # _position, inlined: this runs for every block of every page
             self.blocks.append(
                 Block(
                     text,
