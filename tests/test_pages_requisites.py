@@ -330,11 +330,12 @@ def test_requisites_wait_behind_the_pages(tmp_path):
     ]
     requisites = [i for i, u in enumerate(order) if i not in set(html)]
     assert requisites and html
-    # A requisite is taken only when no page waits, so most come after the last page (about a
-    # third before it here, the rest of an article's pages being fetched while the queue holds
-    # requisites; with no priority of their own, 85% came before it).
+    # A requisite is taken only when no page waits. Some still come before the last page:
+    # while the extraction workers read a page, no new page is queued yet and requisites are
+    # fetched. How many depends on how fast the workers answer (a third to a half of them
+    # here); with no priority of their own, nearly all came before the last page.
     before = sum(1 for i in requisites if i < html[-1])
-    assert before / len(requisites) < 0.5, (before, len(requisites))
+    assert before / len(requisites) < 0.7, (before, len(requisites))
 
 
 LATER_PAGE = """<html><head><title>江滨步道全线贯通(2)_江滨网</title></head><body>
