@@ -50,7 +50,6 @@ class Frontier:
         self.crawl_id = crawl_id
         self.site = site
         self.now = now
-        self.started = f"{now:%Y-%m-%dT%H:%M:%S}Z"  # as fetch times are written
         self.refetch_window = refetch_window
         self.since = since
         self.stats = stats
@@ -65,7 +64,7 @@ class Frontier:
         headers = self._headers(url, kind)
         if headers is None:
             return None
-        if headers and self._rows.fetched_since(url, self.started):
+        if headers and self._rows.fetched_by_this_run(url):
             # Fetched in this very run, from a request another worker of a shared crawl queued
             # (this worker's frontier never had it): a conditional request would pass the
             # shared seen-set and fetch it twice.

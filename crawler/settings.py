@@ -106,6 +106,9 @@ NEWSARCHIVE_REQUISITE_MAXSIZE = 10 * 1024 * 1024
 # Pages of one article fetched at most; a longer pager (or one that never ends) stops there
 # with a failures row, and the pages read so far are stored.
 NEWSARCHIVE_MAX_ARTICLE_PAGES = 100
+# The run's clock (ISO 8601, UTC; `crawl --now`): what the refetch window counts from. Unset:
+# the wall clock when the crawl starts.
+NEWSARCHIVE_NOW = None
 ARCHIVE_WARC_ENABLED = True
 ARCHIVE_WARC_DIR = None  # default: DATA_DIR/warc
 ARCHIVE_WARC_MAX_SIZE = 1_000_000_000

@@ -128,7 +128,27 @@ def check_settings(settings, given: tuple[str, ...] = ()) -> None:
         value = settings.get(name)
         if isinstance(value, str) and value.strip().lower() not in ("0", "1", "true", "false"):
             raise ValueError(f"{name}={value!r} must be 1 or 0 (True or False)")
+    now = settings.get("NEWSARCHIVE_NOW")
+    if now:
+        run_clock(settings)
     for name, allowed in _CHOICES.items():
         value = settings.get(name)
         if value is not None and str(value).upper() not in {a.upper() for a in allowed}:
             raise ValueError(f"{name}={value!r} must be one of {', '.join(allowed)}")
+
+
+def run_clock(settings):
+    """The run's clock: NEWSARCHIVE_NOW (ISO 8601, UTC unless it says otherwise), else the wall
+    clock."""
+    from datetime import UTC, datetime
+
+    value = settings.get("NEWSARCHIVE_NOW")
+    if not value:
+        return datetime.now(UTC)
+    try:
+        parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(
+            f"NEWSARCHIVE_NOW={value!r} is not a time as ISO 8601 writes it (2026-05-03T14:00:00Z)"
+        ) from None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)

@@ -8,7 +8,7 @@ the run's frontier (`crawler/frontier.py`) first, so a killed run is carried on.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -34,7 +34,7 @@ from crawler.profile import adhoc_profile, as_list, get_profile
 from crawler.redirects import next_hop
 from crawler.requisites import is_stylesheet, stylesheet_requisites
 from crawler.safety import REFUSED
-from crawler.validate import check_settings
+from crawler.validate import check_settings, run_clock
 from crawler.workers import WorkerPool
 from spiders.items import ArticleItem, FailureItem, UnchangedItem
 
@@ -111,7 +111,7 @@ class NewsSpider(scrapy.Spider):
         # The crawl id is picked (new, or a killed run's) by the FrontierExtension, which owns
         # the run's frontier and locks.
         spider.policy = policy_for(spider.profile, spider.base_url, spider.original_domains, spider._count)
-        spider.now = datetime.now(UTC)
+        spider.now = run_clock(crawler.settings)
         settings = crawler.settings
         spider.requisite_mode = settings.get("NEWSARCHIVE_REQUISITES") or spider.profile.requisites
         spider.requisites_on_lists = settings.getbool("NEWSARCHIVE_REQUISITES_ON_LISTS", True)

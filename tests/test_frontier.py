@@ -76,3 +76,17 @@ def test_extraction_in_the_crawl_process_stores_what_the_workers_store(demo_craw
 
     assert rows(tmp_path / "news.db") == rows(demo_crawl["data"] / "news.db")
     assert len(rows(tmp_path / "news.db")) == 44
+
+
+def test_the_last_run_s_fetch_in_this_run_s_first_second_is_not_this_run_s(tmp_path):
+    """Fetch times are to the second: a fetch by the previous run at this run's very start
+    must not pass for this run's (the page would not be asked for again)."""
+    db = tmp_path / "news.db"
+    first = _frontier(db, "run-1")
+    first.admit("http://a.test/1.html", "page", 0)
+    first.record_fetch("http://a.test/1.html", 200, '"v1"', None, f"{NOW:%Y-%m-%dT%H:%M:%S}Z")
+    second = _frontier(db, "run-2")
+    assert second.admit("http://a.test/1.html", "page", 0) == {"If-None-Match": '"v1"'}
+    # What this run fetched from a request another worker queued is this run's, whenever.
+    second.record_fetch("http://a.test/2.html", 200, '"v2"', None, "2026-01-01T00:00:00Z")
+    assert second.admit("http://a.test/2.html", "page", 0) is None

@@ -98,6 +98,47 @@ def test_refetch_window_uses_conditional_requests_and_304_revisits(demo_site, tm
     assert assert_indexes_match_cdxj_indexer(tmp_path, tmp_path / "cdxj") == 2
 
 
+def test_a_run_started_in_the_second_of_the_last_fetch_asks_for_every_page_again(demo_crawl, tmp_path):
+    """A rerun whose clock is the very second of the previous run's last fetch (back-to-back
+    crawls, `schedule run-due`) asks for what a rerun five minutes later asks for. Fetch times
+    are to the second, so "fetched by this run" cannot be told by time; it is told by crawl id."""
+    import shutil
+    from datetime import timedelta
+
+    from crawler.schedule import iso, parse_iso
+
+    first = crawls(demo_crawl["data"])[0]["id"]
+    fetched = rows(demo_crawl["data"], "select url, fetched_at from captures where crawl_id = ?", [first])
+    clock = iso(parse_iso(max(c["fetched_at"] for c in fetched)) + timedelta(minutes=5))
+
+    def rerun(name: str, clock: str) -> set[str]:
+        data = tmp_path / name
+        shutil.copytree(demo_crawl["data"], data)
+        result = crawl_demo(demo_crawl["url"], data, "--now", clock, "--refetch-window", "400")
+        assert result.returncode == 0, result.stderr
+        return {c["url"] for c in captures(data, crawls(data)[1]["id"], article_only=False)}
+
+    later = rerun("later", clock)
+    assert len(later) > len(DEMO)
+    # The second of the first run's last fetch of a page that a rerun asks for again,
+    # conditionally (lists and feeds are asked for unconditionally, and later pages of an
+    # article with their first page).
+    conditional = {
+        r["url"]
+        for r in rows(
+            demo_crawl["data"], "select url from frontier where kind in ('article', 'page', 'requisite')"
+        )
+    }
+    last_second = max(c["fetched_at"] for c in fetched if c["url"] in later & conditional)
+    assert rerun("same second", last_second) == later
+
+
+def test_a_clock_that_is_no_time_is_a_usage_error(tmp_path):
+    result = run_cli("crawl", "demo", "--data-dir", str(tmp_path), "--now", "2026-99-01")
+    assert result.returncode == 2 and "NEWSARCHIVE_NOW" in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and not (tmp_path / "news.db").exists()
+
+
 def test_new_and_edited_articles_between_runs(mutable_site, tmp_path):
     url, edition = mutable_site
     assert crawl_demo(url, tmp_path).returncode == 0

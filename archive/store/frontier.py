@@ -50,12 +50,14 @@ class CrawlState:
     ) -> None:
         if status == 304:  # the validators we hold are still the right ones
             self.db.execute(
-                "update fetch_state set status = 304, last_fetched_at = ? where url = ?", [at, url]
+                "update fetch_state set status = 304, last_fetched_at = ?, crawl_id = ? where url = ?",
+                [at, self.crawl_id, url],
             )
             return
         self.db.execute(
-            "insert or replace into fetch_state (url, status, etag, last_modified, last_fetched_at) values (?, ?, ?, ?, ?)",
-            [url, status, etag, last_modified, at],
+            "insert or replace into fetch_state (url, status, etag, last_modified, last_fetched_at, crawl_id) "
+            "values (?, ?, ?, ?, ?, ?)",
+            [url, status, etag, last_modified, at, self.crawl_id],
         )
 
     def young_articles(self, site: str, since_day: str) -> list[str]:
@@ -84,10 +86,12 @@ class CrawlState:
             [url],
         ).fetchone()
 
-    def fetched_since(self, url: str, since: str) -> bool:
-        """Whether a URL was fetched at or after `since` (an ISO time as fetches are recorded)."""
-        row = self.db.execute("select last_fetched_at from fetch_state where url = ?", [url]).fetchone()
-        return bool(row and row[0] and row[0] >= since)
+    def fetched_by_this_run(self, url: str) -> bool:
+        """Whether this crawl id made the URL's last fetch. By id, not by time: fetch times are
+        to the second, and a run that starts in the second of the previous run's last fetch
+        would take that fetch for its own."""
+        row = self.db.execute("select crawl_id from fetch_state where url = ?", [url]).fetchone()
+        return bool(row and row[0] == self.crawl_id)
 
     def last_response(self, url: str) -> tuple[str, int, str | None, str | None] | None:
         """(WARC file, offset, content type, record id) of the last full response archived for

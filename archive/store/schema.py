@@ -15,7 +15,7 @@ import sqlite_utils
 from archive.store.rows import index_row
 from crawler.errors import DataError
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 # The columns of an `articles` row, in the order `export` writes them (SPEC: export formats).
 ARTICLE_COLUMNS = (
@@ -226,7 +226,14 @@ def _migrate_7(db: sqlite_utils.Database) -> None:
     db.execute("create index if not exists captures_record_id on captures (record_id)")
 
 
-MIGRATIONS = [_migrate_1, _migrate_2, _migrate_3, _migrate_4, _migrate_5, _migrate_6, _migrate_7]
+def _migrate_8(db: sqlite_utils.Database) -> None:
+    """The crawl that fetched each URL last: "fetched by this run" compared fetch times to the
+    second with the run's start, so a previous run's fetch in the new run's first second counted
+    as the new run's, and the page was not asked for again."""
+    db.table("fetch_state").add_column("crawl_id", str)
+
+
+MIGRATIONS = [_migrate_1, _migrate_2, _migrate_3, _migrate_4, _migrate_5, _migrate_6, _migrate_7, _migrate_8]
 
 
 def check_ours(conn: sqlite3.Connection, path: Path) -> None:

@@ -44,6 +44,7 @@ def crawl_settings(args, quiet: bool, profile=None):
         "NEWSARCHIVE_PROGRESS_INTERVAL": 0 if quiet else 5,
         "LOG_LEVEL": "INFO" if getattr(args, "log_file", None) else "ERROR",
         "LOG_FILE": getattr(args, "log_file", None),
+        "NEWSARCHIVE_NOW": getattr(args, "now", None),
     }
     if getattr(args, "max_pages", 0):
         opts["CLOSESPIDER_PAGECOUNT"] = args.max_pages
@@ -309,6 +310,12 @@ def _options(parser) -> None:
     )
     parser.add_argument(
         "--warc-max-size", type=int, help="start a new WARC file past this many bytes (default: 1 GB)"
+    )
+    parser.add_argument(
+        "--now",
+        metavar="TIME",
+        help="the run's clock, ISO 8601 in UTC (2026-05-03T14:00:00Z), for tests and "
+        "demonstrations (default: the time the crawl starts)",
     )
     quiet_option(parser, "print nothing unless something failed (for cron)")
     parser.add_argument("--log-file", help="write Scrapy's log (INFO) to this file")

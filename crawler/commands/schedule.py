@@ -177,6 +177,7 @@ def _job(args, row):
             str(warc),
         ]
         + json.loads(row["args"] or "[]")
+        + (["--now", args.now] if getattr(args, "now", None) else [])
     )
     profile = get_profile(row["site"], options.profiles)
     settings = crawl_settings(options, quiet=True, profile=profile)
