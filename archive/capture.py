@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import sqlite3
 from datetime import UTC, datetime
 from http import HTTPStatus
 from urllib.parse import urlsplit
@@ -24,6 +25,7 @@ from archive.repair import repair_open_files
 from archive.store.shared import store_for
 from archive.warc import WarcWriter
 from crawler import __version__
+from crawler.fatal import stop_crawl, stopped, storage_problem
 from crawler.frontier import frontier_of
 from crawler.paths import inside, safe_name, warc_dir
 
@@ -119,18 +121,29 @@ class WarcCaptureExtension:
             self.stats.set_value("archive/files_written", len(self.writer.files_written))
 
     def response_downloaded(self, response, request, spider):
+        if stopped(self.crawler):
+            return
         exchange = _exchange(response, request)
         digest = sha1_digest(exchange.payload)
-        original, not_modified = self._original(response, request.url, digest)
-        revisit = (
-            Original(original["url"], original["fetched_at"], original["record_id"]) if original else None
-        )
-        ref, _ = self.writer.write_exchange(
-            exchange, revisit_of=revisit, not_modified=not_modified, payload_digest=digest
-        )
-        self.stats.inc_value(f"archive/records_{ref.record_type}")
-        self.stats.inc_value("archive/bytes_written", ref.length)
-        self._record(response, request, getattr(spider, "crawl_id", None), ref, digest, original)
+        try:
+            original, not_modified = self._original(response, request.url, digest)
+            revisit = (
+                Original(original["url"], original["fetched_at"], original["record_id"]) if original else None
+            )
+            ref, _ = self.writer.write_exchange(
+                exchange, revisit_of=revisit, not_modified=not_modified, payload_digest=digest
+            )
+            self.stats.inc_value(f"archive/records_{ref.record_type}")
+            self.stats.inc_value("archive/bytes_written", ref.length)
+            self._record(response, request, getattr(spider, "crawl_id", None), ref, digest, original)
+        except (OSError, sqlite3.Error) as exc:
+            # A signal handler's exception is only logged by Scrapy: the page would go on to be
+            # stored with no record of it. A full disk stops the crawl; nothing of this page is kept.
+            problem = storage_problem(exc)
+            if problem is None:
+                raise
+            stop_crawl(self.crawler, f"cannot write the archive: {problem}")
+            return
         # The record an article row will point at: the response holding this payload.
         if original is not None and not not_modified:
             pointer = (original["warc_filename"], original["warc_offset"], original["record_id"])

@@ -77,10 +77,24 @@ def merge_shard(target: ArticleStore, shard_path: Path, report: MergeReport) -> 
     report.shards += 1
 
 
+_VERSION_FIELDS = ("title", "body", "content_hash", "warc_filename", "warc_offset", "warc_record_id", "crawl_id")
+
+
 def _merge_article(target: ArticleStore, src: sqlite3.Connection, article: dict, report: MergeReport) -> None:
     db = target.db
     url = article["url"]
     theirs = _rows(src, "select * from article_versions where url = ?", [url])
+    if not theirs:
+        # A shard whose article has no version rows (damaged, or written by hand): its row is
+        # the one version it knows, rather than an article lost from the merge.
+        theirs = [
+            {
+                "url": url,
+                "version": 1,
+                "fetched_at": article.get("last_changed_at") or article.get("first_seen_at"),
+                **{k: article.get(k) for k in _VERSION_FIELDS},
+            }
+        ]
     mine = _rows(db.conn, "select * from article_versions where url = ?", [url])
     current = _rows(db.conn, "select * from articles where url = ?", [url])
     if not current:

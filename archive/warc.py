@@ -7,6 +7,7 @@ takes an injectable clock and record-id factory, so tests can byte-compare recor
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from archive.cdxj import cdxj_line, index_path, open_lines_path, sort_lines
+from archive.cdxj import cdxj_line, index_closed_file, index_path, open_lines_path, sort_lines
 from archive.records import (
     OPEN_SUFFIX,
     WARC_1_1,
@@ -37,6 +38,11 @@ from archive.records import (
 from crawler.paths import safe_name
 
 logger = logging.getLogger(__name__)
+
+
+class ArchiveWriteError(OSError):
+    """A record could not be written (a full disk, an I/O error): the file was cut back to its
+    last whole record, and this writer writes no more."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,7 @@ class WarcWriter:
     _serial: int = 0
     _warcinfo_id: str | None = None
     _lines = None  # the open file's CDXJ lines, unsorted
+    _broken: str | None = None  # why a write failed; no record is written after it
     files_written: list[str] = field(default_factory=list)
 
     # -- files -------------------------------------------------------------------------
@@ -85,7 +92,9 @@ class WarcWriter:
             if not path.exists() and not path.with_name(name + OPEN_SUFFIX).exists():
                 break
         self._path = path
-        self._file = open(path.with_name(name + OPEN_SUFFIX), "xb")  # noqa: SIM115 - closed in close()
+        # Unbuffered: each record is one write that reaches the OS whole or is cut back, so a
+        # full disk never leaves half a record in a buffer to be flushed later.
+        self._file = open(path.with_name(name + OPEN_SUFFIX), "xb", buffering=0)  # noqa: SIM115 - closed in close()
         if self.index:
             lines = open_lines_path(path)
             lines.parent.mkdir(parents=True, exist_ok=True)
@@ -117,6 +126,17 @@ class WarcWriter:
         self._file.close()
         assert self._path is not None
         os.replace(self._path.with_name(self._path.name + ".open"), self._path)
+        if self._broken is not None:
+            # The unsorted lines may miss the last records or end in half a line: the index is
+            # made from the file itself (it may fail too on a full disk; verify says so then).
+            if self._lines is not None:
+                with contextlib.suppress(OSError):
+                    self._lines.close()
+                self._lines = None
+            index_closed_file(self._path)
+            self.files_written.append(str(self._path))
+            self._file = None
+            return
         if self._lines is not None:
             self._lines.close()
             self._lines = None
@@ -129,10 +149,35 @@ class WarcWriter:
         self._file = None
 
     def _ensure_room(self) -> None:
+        if self._broken is not None:
+            raise ArchiveWriteError(f"the WARC writer stopped after an error: {self._broken}")
         if self._file is not None and self._file.tell() >= self.max_size:
             self.close()
         if self._file is None:
-            self._open()
+            try:
+                self._open()
+            except OSError as exc:
+                self._fail(exc, 0)
+
+    def _fail(self, exc: OSError, good: int) -> None:
+        """Cut the open file back to `good` bytes (its last whole record), stop writing, raise."""
+        self._broken = f"{exc.strerror or exc} ({self._path or self.directory})"
+        if self._file is not None:
+            try:
+                os.ftruncate(self._file.fileno(), good)
+                self._file.seek(good)
+            except OSError:
+                logger.exception("could not cut %s back to its last whole record", self._path)
+            if good == 0:  # not even its warcinfo: no file at all
+                self._file.close()
+                self._file = None
+                assert self._path is not None
+                self._path.with_name(self._path.name + OPEN_SUFFIX).unlink(missing_ok=True)
+                if self._lines is not None:
+                    self._lines.close()
+                    self._lines = None
+                    open_lines_path(self._path).unlink(missing_ok=True)
+        raise ArchiveWriteError(exc.errno, self._broken) from exc
 
     # -- records -----------------------------------------------------------------------
 
@@ -140,8 +185,9 @@ class WarcWriter:
         assert self._file is not None
         data = gzip_member(headers, block)
         offset = self._file.tell()
-        self._file.write(data)
-        self._file.flush()  # whole records reach the OS at once: a killed process leaves whole members
+        view = memoryview(data)
+        while view:  # an unbuffered write may take part of the bytes (a disk filling up)
+            view = view[self._file.write(view) :]
         return offset, len(data)
 
     def write_exchange(
@@ -154,6 +200,17 @@ class WarcWriter:
         """Write the response (or a revisit of `revisit_of`) and its request; returns (response
         ref, request ref). `not_modified`: the revisit answers a conditional request (304)."""
         self._ensure_room()
+        assert self._file is not None
+        start = self._file.tell()
+        try:
+            return self._write_exchange(ex, revisit_of, not_modified, payload_digest)
+        except OSError as exc:
+            self._fail(exc, start)
+            raise  # not reached: _fail raises
+
+    def _write_exchange(
+        self, ex: Exchange, revisit_of: Original | None, not_modified: bool, payload_digest: str | None
+    ) -> tuple[RecordRef, RecordRef]:
         date = warc_date(ex.fetched_at or self.clock())
         response_id, request_id = self.new_id(), self.new_id()
         payload_digest = payload_digest or sha1_digest(ex.payload)  # the caller may have it already
@@ -165,22 +222,24 @@ class WarcWriter:
         kind = "revisit" if revisit_of is not None else "response"
         offset, length = self._write(headers, block)
         response_ref = RecordRef(self._name(), offset, length, response_id, kind, date, payload_digest)
+        line = None
         if self._lines is not None:
             assert self._path is not None
-            self._lines.write(
-                cdxj_line(
-                    url=ex.url,
-                    date=date,
-                    head=block if kind == "revisit" else response_head(block),
-                    revisit=kind == "revisit",
-                    digest=None if not_modified else payload_digest,
-                    offset=offset,
-                    length=length,
-                    filename=self._path.name,
-                )
+            line = cdxj_line(
+                url=ex.url,
+                date=date,
+                head=block if kind == "revisit" else response_head(block),
+                revisit=kind == "revisit",
+                digest=None if not_modified else payload_digest,
+                offset=offset,
+                length=length,
+                filename=self._path.name,
             )
-        offset, length = self._write(*request_record(ex, request_id, common, response_id))
-        request_ref = RecordRef(self._name(), offset, length, request_id, "request", date)
+        req_offset, req_length = self._write(*request_record(ex, request_id, common, response_id))
+        request_ref = RecordRef(self._name(), req_offset, req_length, request_id, "request", date)
+        if line is not None and self._lines is not None:
+            # After both records: a line is written only for a record that is whole.
+            self._lines.write(line)
         return response_ref, request_ref
 
     def __enter__(self) -> WarcWriter:

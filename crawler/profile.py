@@ -16,7 +16,7 @@ import regex
 
 from crawler.errors import UsageError
 from crawler.patterns import BoundedPattern, bounded
-from crawler.validate import MAX_DELAY
+from crawler.validate import MAX_DELAY, MAX_WINDOW_DAYS
 
 REQUISITE_MODES = ("all", "images", "off")
 SELECTOR_KEYS = ("title", "body", "published_at", "source", "authors", "editor", "dateline", "related")
@@ -201,8 +201,10 @@ def _check_css(path: Path | str, key: str, css: str) -> None:
 def _politeness(data: dict, path: Path | str) -> dict:
     """How often and how fast: the refetch window, the delay between requests, the concurrency."""
     window = data.get("refetch_window_days", 3)
-    if not isinstance(window, int) or window < 0:
-        raise _fail(path, "refetch_window_days", "must be a whole number of days, 0 or more")
+    if isinstance(window, bool) or not isinstance(window, int) or not 0 <= window <= MAX_WINDOW_DAYS:
+        raise _fail(
+            path, "refetch_window_days", f"must be a whole number of days from 0 to {MAX_WINDOW_DAYS}"
+        )
     delay = data.get("delay")
     if delay is not None and (
         isinstance(delay, bool) or not isinstance(delay, int | float) or not 0 <= delay <= MAX_DELAY

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 
 from scrapy import signals
@@ -50,7 +51,11 @@ class CrawlRecordExtension:
         counts = crawl_counts(self.crawler.stats)
         if status == "finished" and counts["pages"] == 0 and counts["errors"] > 0:
             status = "failed"  # nothing could be fetched at all: the site is down or unreachable
-        store_for(self.crawler).finish_crawl(spider.crawl_id, status, counts)
+        try:
+            store_for(self.crawler).finish_crawl(spider.crawl_id, status, counts)
+        except sqlite3.Error as exc:
+            # A full disk: the row stays `running`, and the next run carries this one on.
+            logger.error("could not record the end of crawl %s: %s", spider.crawl_id, exc)
         release_store(self.crawler)
 
 

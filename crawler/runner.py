@@ -86,9 +86,13 @@ def run_jobs(
     def finished(result, job: Job):
         spider = job.crawler.spider
         job.crawl_id = getattr(spider, "crawl_id", None) if spider is not None else None
+        from crawler.fatal import stopped
+
         if hasattr(result, "getErrorMessage"):  # a Failure: this site only
             job.status, job.error = "failed", result.getErrorMessage()
             logger.error("crawl of %s failed: %s", job.name, job.error)
+        elif stopped(job.crawler):  # a full disk: stopped, and said once
+            job.status, job.error = "failed", f"stopped: {stopped(job.crawler)}"
         else:
             job.status = "done"
         if on_done is not None:

@@ -10,6 +10,8 @@ import math
 # one host is a mistake, not politeness.
 MAX_DELAY = 3600.0
 MAX_TIMEOUT = 24 * 3600.0
+# A refetch window of more than a hundred years is a typo, and past it dates overflow.
+MAX_WINDOW_DAYS = 36500
 
 _COUNTS_FROM_1 = (
     "NEWSARCHIVE_CONCURRENT_SITES",
@@ -128,6 +130,22 @@ def check_settings(settings, given: tuple[str, ...] = ()) -> None:
         value = settings.get(name)
         if isinstance(value, str) and value.strip().lower() not in ("0", "1", "true", "false"):
             raise ValueError(f"{name}={value!r} must be 1 or 0 (True or False)")
+    codes = settings.get("RETRY_HTTP_CODES")
+    if codes is not None:
+        try:
+            listed = settings.getlist("RETRY_HTTP_CODES")
+            if not all(100 <= int(c) <= 599 for c in listed):
+                raise ValueError
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"RETRY_HTTP_CODES={codes!r} must be HTTP status codes separated by commas (500,502,503)"
+            ) from None
+    from crawler.safety import parse_networks
+
+    try:
+        parse_networks(settings.getlist("NEWSARCHIVE_ALLOWED_ADDRESSES"))
+    except ValueError as exc:
+        raise ValueError(f"NEWSARCHIVE_ALLOWED_ADDRESSES: {exc}") from None
     now = settings.get("NEWSARCHIVE_NOW")
     if now:
         run_clock(settings)

@@ -7,12 +7,15 @@ between fetches it again on resume rather than losing it.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import replace
 
+from scrapy.exceptions import DropItem
 from twisted.internet import task
 
 from archive.store import WarcPointer
 from archive.store.shared import store_for
+from crawler.fatal import stop_crawl, stopped, storage_problem
 from crawler.frontier import frontier_of
 from spiders.items import ArticleItem, FailureItem, UnchangedItem
 
@@ -34,15 +37,34 @@ class ArticleStorePipeline:
         self.commits = None
         if self.store.commit_every > 0:
             # Grouped commits: a quiet spell (a slow server) still commits what is waiting.
-            self.commits = task.LoopingCall(self.store.commit_if_due)
+            self.commits = task.LoopingCall(self._commit_if_due)
             self.commits.start(self.store.commit_every, now=False)
 
     def close_spider(self):
         if self.commits is not None and self.commits.running:
             self.commits.stop()
+        if stopped(self.crawler):
+            # Keep what can still be committed; the end-of-run passes wait for the next run.
+            try:
+                self.store.commit()
+            except sqlite3.Error as exc:
+                logger.error("could not commit the last pages: %s", exc)
+            return
         self.store.commit()
         self._annotate_images()
         self._update_clusters()
+
+    def _commit_if_due(self) -> None:
+        try:
+            self.store.commit_if_due()
+        except sqlite3.Error as exc:
+            self._storage_failed(exc)
+
+    def _storage_failed(self, exc: Exception) -> None:
+        problem = storage_problem(exc)
+        if problem is None:
+            raise exc
+        stop_crawl(self.crawler, problem)
 
     def _annotate_images(self) -> None:
         """Each image of this run's articles says whether it was archived, and where."""
@@ -69,6 +91,17 @@ class ArticleStorePipeline:
         self.stats.set_value("newsarchive/copies_found", report.joined)
 
     def process_item(self, item):
+        if stopped(self.crawler):
+            # After a full disk: nothing is stored that may not be whole (its WARC record may
+            # be missing); the frontier keeps the URL for the next run.
+            raise DropItem("the crawl stopped: " + stopped(self.crawler))
+        try:
+            return self._process(item)
+        except (OSError, sqlite3.Error) as exc:
+            self._storage_failed(exc)
+            raise DropItem(str(exc)) from None
+
+    def _process(self, item):
         if isinstance(item, FailureItem):
             self.store.add_failure(item.crawl_id, item.url, item.stage, item.reason)
             self.stats.inc_value("newsarchive/failures")
@@ -112,6 +145,8 @@ class ArticleStorePipeline:
                 pages=item.pages,
             )
         except Exception as exc:  # a store failure must not lose the others
+            if storage_problem(exc) is not None:
+                raise
             logger.exception("could not store %s", article.url)
             self.store.add_failure(item.crawl_id, article.url or "", "store", f"{type(exc).__name__}: {exc}")
             self.stats.inc_value("newsarchive/failures")

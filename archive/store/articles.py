@@ -164,10 +164,12 @@ class Articles(Connection):
     def articles_by_script(self) -> dict[str, int]:
         return dict(self.db.execute("select script, count(*) from articles group by script").fetchall())
 
-    def export_rows(self, site: str | None = None, since: str | None = None) -> Iterator[tuple]:
+    def export_rows(
+        self, site: str | None = None, since: str | None = None, until: str | None = None
+    ) -> Iterator[tuple]:
         """Every article as a tuple of ARTICLE_COLUMNS and its cluster of copies (null when it
         has none elsewhere), oldest first, read in batches: memory stays flat on a large database."""
-        where, params = article_filters(site, since, None)
+        where, params = article_filters(site, since, until)
         columns = [f"a.{c}" for c in ARTICLE_COLUMNS] + ["c.cluster_id"]
         sql = f"select {', '.join(columns)} from articles a left join clusters c on c.url = a.url"  # noqa: S608
         if where:

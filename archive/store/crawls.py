@@ -41,6 +41,15 @@ class Crawls(Connection):
             }
         )
 
+    def stored_by(self, crawl_id: str) -> dict[str, int]:
+        """The new and changed articles a crawl really stored (its versions), as counted rows."""
+        new, changed = self.db.execute(
+            "select count(*) filter (where version = 1), count(*) filter (where version > 1) "
+            "from article_versions where crawl_id = ?",
+            [crawl_id],
+        ).fetchone()
+        return {"articles_new": new, "articles_changed": changed}
+
     def finish_crawl(self, crawl_id: str, status: str, counts: dict[str, int]) -> None:
         """Close a run; counts add up, so a resumed run keeps what its first part counted."""
         sets = ", ".join(f"{k} = coalesce({k}, 0) + ?" for k in counts)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from pathlib import Path
 
 from archive.store import ArticleStore
@@ -11,6 +13,9 @@ from crawler.paths import db_path
 # writes to it: `crawl A B` runs several crawlers on one reactor thread, and with grouped commits
 # two connections would wait on each other's open write transaction.
 _STORES: dict[Path, tuple[ArticleStore, set[int]]] = {}
+
+
+logger = logging.getLogger(__name__)
 
 
 def store_for(crawler) -> ArticleStore:
@@ -42,7 +47,10 @@ def release_store(crawler) -> None:
     if entry is None:
         return
     store, users = entry
-    store.commit()
+    try:
+        store.commit()
+    except sqlite3.Error as exc:  # a full disk: what is committed stays, the rest is refetched
+        logger.error("could not commit the crawl's last rows: %s", exc)
     users.discard(id(crawler))
     if not users:
         store.close()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crawler.errors import UsageError
+from crawler.validate import MAX_WINDOW_DAYS
 
 SCRIPTS = ("hans", "hant", "none")
 
@@ -32,6 +33,54 @@ class Command:
     description: str
     options: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace], int]
+
+
+# -- option values, checked as they are read ------------------------------------------------
+
+
+def day(value: str) -> str:
+    """An argparse type: a calendar day as YYYY-MM-DD (garbage and 2026-99-01 are refused)."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value).isoformat() if len(value) == 10 else _no_day(value)
+    except ValueError:
+        return _no_day(value)
+
+
+def _no_day(value: str) -> str:
+    raise argparse.ArgumentTypeError(f"wants a day as YYYY-MM-DD, not {value!r}")
+
+
+def moment(value: str) -> str:
+    """An argparse type: a time as ISO 8601 (UTC unless it says otherwise)."""
+    from datetime import UTC, datetime
+
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"wants a time as ISO 8601 (2026-05-03T14:00:00Z), not {value!r}"
+        ) from None
+    parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def whole(least: int, most: int):
+    """An argparse type: a whole number from `least` to `most` (a bound keeps a typo such as
+    --width 99999999999 from asking for all the memory there is)."""
+
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"wants a whole number, not {value!r}") from None
+        if not least <= number <= most:
+            raise argparse.ArgumentTypeError(f"must be from {least} to {most}, not {number}")
+        return number
+
+    parse.__name__ = "whole number"
+    return parse
 
 
 # -- option groups, each declared once ------------------------------------------------------
@@ -72,8 +121,8 @@ def json_option(parser: argparse.ArgumentParser, help: str = "print JSON") -> No
 def selection_options(parser: argparse.ArgumentParser) -> None:
     """The options that select articles by site and publication date (search, trend, terms)."""
     parser.add_argument("--site", help="only this site")
-    parser.add_argument("--since", metavar="YYYY-MM-DD", help="published on or after")
-    parser.add_argument("--until", metavar="YYYY-MM-DD", help="published on or before")
+    parser.add_argument("--since", type=day, metavar="YYYY-MM-DD", help="published on or after")
+    parser.add_argument("--until", type=day, metavar="YYYY-MM-DD", help="published on or before")
 
 
 def address_options(parser: argparse.ArgumentParser) -> None:
@@ -98,19 +147,24 @@ def crawl_job_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--base-url", help="crawl the profile's site from another origin (a mirror or local copy)"
     )
-    parser.add_argument("--max-pages", type=int, help="stop after N pages (0: no limit)")
+    parser.add_argument("--max-pages", type=whole(0, 10**12), help="stop after N pages (0: no limit)")
     parser.add_argument(
         "--refetch-window",
-        type=int,
+        type=whole(0, MAX_WINDOW_DAYS),
         metavar="DAYS",
         help="refetch known articles published (or first seen) within DAYS days, with a "
         "conditional request; 0: never (default: the profile's)",
     )
-    parser.add_argument("--depth", type=int, help="follow links at most N levels deep (0: no limit)")
     parser.add_argument(
-        "--delay", type=float, help="seconds between requests to a host (0: no delay, no AutoThrottle)"
+        "--depth", type=whole(0, 10**6), help="follow links at most N levels deep (0: no limit)"
     )
-    parser.add_argument("--concurrency", type=int, help="parallel requests per host")
+    parser.add_argument(
+        "--delay",
+        type=float,
+        help="seconds between requests to a host (0: no delay, no AutoThrottle; default: the "
+        "profile's delay, else 1 s)",
+    )
+    parser.add_argument("--concurrency", type=whole(1, 1000), help="parallel requests per host")
     address_options(parser)
     parser.add_argument(
         "-s",
@@ -143,24 +197,90 @@ def open_store(args, must_exist: bool = True):
 
 
 _ARCHIVE_FILE = (".warc", ".warc.gz", ".warc.open", ".warc.gz.open", ".wacz")
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_GZIP_MAGIC = b"\x1f\x8b"
 
 
 def check_output(out: str | Path, args, option: str = "--out") -> Path:
-    """An output file (export, report) that never overwrites the dataset or the archive: not
-    the database or its journal files, nothing inside the WARC folder, no WARC file anywhere."""
+    """An output file (export, report, profile draft, log) that never overwrites the dataset or
+    the archive: not the database or its journal files, nothing inside the WARC folder, no WARC
+    file or SQLite database anywhere, and none of these under another name (a symbolic or hard
+    link: files are compared by device and inode, not by path)."""
     path = Path(out)
     target = path.resolve()
     db, warcs = data_paths(args)
-    dataset = {Path(f"{db.resolve()}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")}
-    if target in dataset:
+    dataset = [Path(f"{db.resolve()}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")]
+    if target in dataset or any(_same_file(target, f) for f in dataset):
         raise UsageError(f"{option} {out} is the dataset itself; give another file")
+    archive = f"{option} {out} would overwrite the archive's WARC files; give another file"
     if target.is_relative_to(warcs.resolve()) or (
         target.exists() and target.name.endswith(_ARCHIVE_FILE) and target.suffix != ".wacz"
     ):
-        raise UsageError(f"{option} {out} would overwrite the archive's WARC files; give another file")
+        raise UsageError(archive)
     if target.is_dir():
         raise UsageError(f"{option} {out} is a folder; give a file name")
+    if target.is_file():
+        head = _head(target)
+        if head.startswith(_SQLITE_MAGIC):
+            raise UsageError(f"{option} {out} is an SQLite database; give another file")
+        if _is_warc(head) or _links_into(target, warcs):
+            raise UsageError(archive)
     return path
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and a.samefile(b)
+    except OSError:
+        return False
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(512)
+    except OSError:
+        return b""
+
+
+def _is_warc(head: bytes) -> bool:
+    """Whether a file's first bytes are a WARC record, gzipped or not (whatever its name)."""
+    if head.startswith(_GZIP_MAGIC):
+        import zlib
+
+        try:
+            head = zlib.decompressobj(31).decompress(head, 16)
+        except zlib.error:
+            return False
+    return head.startswith(b"WARC/")
+
+
+def _links_into(target: Path, warcs: Path) -> bool:
+    """Whether an existing file is also a file of the WARC folder (a hard link to it)."""
+    try:
+        st = target.stat()
+    except OSError:
+        return False
+    if st.st_nlink < 2 or not warcs.is_dir():
+        return False
+    for found in warcs.rglob("*"):
+        try:
+            other = found.stat()
+        except OSError:
+            continue
+        if (other.st_dev, other.st_ino) == (st.st_dev, st.st_ino):
+            return True
+    return False
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(row) -> list:
+    """A CSV row whose text cells a spreadsheet will not run: a cell starting with = + - @ tab or
+    CR (a served title `=HYPERLINK(...)`) gets a leading apostrophe, as OWASP's CSV injection
+    advice has it. Numbers are left alone."""
+    return [f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_START) else v for v in row]
 
 
 def print_json(obj) -> None:

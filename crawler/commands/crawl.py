@@ -7,9 +7,12 @@ from pathlib import Path
 
 from crawler.commands.base import (
     Command,
+    check_output,
     crawl_job_options,
     data_options,
     data_paths,
+    day,
+    moment,
     quiet_option,
     target_script_option,
 )
@@ -34,6 +37,12 @@ def crawl_settings(args, quiet: bool, profile=None):
         if not args.db:  # each worker its own shard; the WARC folder is shared
             db = Path(args.data_dir) / "shards" / worker / "news.db"
         settings.setdict(redis_settings(redis_url, site, worker, args.redis_idle), priority="cmdline")
+    log_file = getattr(args, "log_file", None)
+    if log_file:
+        check_output(log_file, args, "--log-file")  # a log appended to news.db or a WARC ruins it
+    else:
+        # Scrapy's log belongs in a file: the terminal (and cron's mail) gets the summary.
+        log_file = str(Path(args.data_dir) / "logs" / "crawl.log")
     opts = {
         "NEWSARCHIVE_DATA_DIR": str(Path(args.data_dir)),
         "NEWSARCHIVE_DB": str(db),
@@ -42,8 +51,8 @@ def crawl_settings(args, quiet: bool, profile=None):
         "NEWSARCHIVE_ALLOW_PRIVATE_ADDRESSES": bool(getattr(args, "allow_private_addresses", False)),
         "NEWSARCHIVE_ALLOWED_ADDRESSES": _networks(getattr(args, "allow_address", None) or []),
         "NEWSARCHIVE_PROGRESS_INTERVAL": 0 if quiet else 5,
-        "LOG_LEVEL": "INFO" if getattr(args, "log_file", None) else "ERROR",
-        "LOG_FILE": getattr(args, "log_file", None),
+        "LOG_LEVEL": "INFO",
+        "LOG_FILE": log_file,
         "NEWSARCHIVE_NOW": getattr(args, "now", None),
     }
     if getattr(args, "max_pages", 0):
@@ -70,6 +79,15 @@ def crawl_settings(args, quiet: bool, profile=None):
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     return settings
+
+
+def prepare_log(settings) -> None:
+    """The log file's folder, and a log that cannot be written (a full disk) dropped silently
+    rather than as a traceback on stderr for every line."""
+    import logging
+
+    Path(settings.get("LOG_FILE")).parent.mkdir(parents=True, exist_ok=True)
+    logging.raiseExceptions = False
 
 
 def politeness(args, profile=None) -> dict:
@@ -175,6 +193,9 @@ def summarise(db_path: Path, crawl_ids: list[str]) -> tuple[list[dict], str]:
     ]
     lines = []
     for row in rows:
+        if row["status"] != "finished":
+            # A crawl stopped part way: its counters ran ahead of what was committed; say what is stored.
+            row = {**row, **store.stored_by(row["id"])}
         lines.append(
             f"{row['site']}: crawl {row['id']} {row['status']}: {row['pages']} pages fetched, "
             f"{row['articles_new']} new articles, {row['articles_changed']} changed, "
@@ -213,8 +234,7 @@ def run_crawl(args) -> int:
             return 1
     single = get_profile(args.sites[0], args.profiles) if len(args.sites) == 1 else None
     settings = crawl_settings(args, quiet=args.quiet, profile=single)
-    if args.log_file:
-        Path(args.log_file).parent.mkdir(parents=True, exist_ok=True)
+    prepare_log(settings)
     _check_database(Path(settings.get("NEWSARCHIVE_DB")))
     for site in args.sites or ["adhoc"]:
         # Taken here, before Scrapy starts, so that a site being crawled is one line (SiteLocked)
@@ -292,7 +312,9 @@ def _options(parser) -> None:
         help="with --start-url: stay within these domains (default: the start URLs' hosts)",
     )
     crawl_job_options(parser)
-    parser.add_argument("--since", metavar="YYYY-MM-DD", help="skip articles published before this day")
+    parser.add_argument(
+        "--since", type=day, metavar="YYYY-MM-DD", help="skip articles published before this day"
+    )
     target_script_option(parser)
     parser.add_argument(
         "--redis",
@@ -313,12 +335,16 @@ def _options(parser) -> None:
     )
     parser.add_argument(
         "--now",
+        type=moment,
         metavar="TIME",
         help="the run's clock, ISO 8601 in UTC (2026-05-03T14:00:00Z), for tests and "
         "demonstrations (default: the time the crawl starts)",
     )
     quiet_option(parser, "print nothing unless something failed (for cron)")
-    parser.add_argument("--log-file", help="write Scrapy's log (INFO) to this file")
+    parser.add_argument(
+        "--log-file",
+        help="append Scrapy's log (INFO) to this file (default: DATA_DIR/logs/crawl.log)",
+    )
 
 
 def parse_crawl_args(argv: list[str]):

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from crawler.commands.base import Command, quiet_option
-from crawler.commands.crawl import crawl_settings, run_spiders, summarise
+from crawler.commands.crawl import crawl_settings, prepare_log, run_spiders, summarise
 
 DEMO_PORT = 8642
 
@@ -35,6 +35,7 @@ def run_demo(args) -> int:
         refetch_window=None,
     )
     settings = crawl_settings(crawl_args, quiet=args.quiet)
+    prepare_log(settings)
     try:
         ids = run_spiders(
             settings,

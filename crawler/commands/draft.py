@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from crawler import __version__
-from crawler.commands.base import Command, address_options
+from crawler.commands.base import Command, address_options, check_output
 from crawler.errors import NewsarchiveError, UsageError
 from crawler.tomlwrite import dumps
 
@@ -164,6 +164,17 @@ def _networks(values: list[str]) -> tuple:
 def run_draft(args) -> int:
     from crawler.profile import load_profile
 
+    if args.pages < 1:
+        raise UsageError(f"--pages must be 1 or more, not {args.pages}")
+    try:
+        parts = urlsplit(args.url)
+        parts.port  # noqa: B018 - raises on a port that is no number
+    except ValueError as exc:
+        raise UsageError(f"{args.url!r} is not a URL: {exc}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"{args.url!r} is not an http(s) URL")
+    if args.out:
+        check_output(args.out, args)  # before anything is fetched
     try:
         text = draft(
             args.url, args.pages, _Guard(args.allow_private_addresses, _networks(args.allow_address))

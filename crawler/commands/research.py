@@ -18,7 +18,9 @@ from crawler.commands.base import (
     profiles_option,
     quiet_option,
     selection_options,
+    spreadsheet_safe,
     target_script_option,
+    whole,
 )
 from crawler.errors import NewsarchiveError, UsageError
 
@@ -80,7 +82,7 @@ def run_copies(args) -> int:
 
 
 def _rows(store, args):
-    return store.export_rows(site=args.site, since=args.since)
+    return store.export_rows(site=args.site, since=args.since, until=args.until)
 
 
 def run_export(args) -> int:
@@ -97,8 +99,9 @@ def run_export(args) -> int:
         if args.format == "csv":
             writer = csv.writer(out)
             writer.writerow(EXPORT_COLUMNS)
+            cells = (lambda row: row) if args.raw_cells else spreadsheet_safe
             for row in _rows(store, args):
-                writer.writerow(row)
+                writer.writerow(cells(row))
                 n += 1
         else:
             for row in _rows(store, args):
@@ -260,7 +263,9 @@ def _refuse_while_writing(db, warc_dir) -> None:
 
 def _search_options(parser) -> None:
     parser.add_argument("query", help="words to find (all must appear); 2-character words work")
-    parser.add_argument("--limit", type=int, default=20, help="at most N results (default 20; 0: all)")
+    parser.add_argument(
+        "--limit", type=whole(0, 10**9), default=20, help="at most N results (default 20; 0: all)"
+    )
     selection_options(parser)
     json_option(parser, "print a JSON list")
 
@@ -269,8 +274,13 @@ def _export_options(parser) -> None:
     parser.add_argument("--format", choices=["jsonl", "csv", "parquet", "wacz"], required=True)
     parser.add_argument("--crawl", metavar="ID", help="wacz: only the WARC files of this crawl")
     parser.add_argument("--out", help="write here instead of standard output")
-    parser.add_argument("--site", help="only this site")
-    parser.add_argument("--since", metavar="YYYY-MM-DD", help="published on or after")
+    selection_options(parser)
+    parser.add_argument(
+        "--raw-cells",
+        action="store_true",
+        help="csv: write cells as stored, even those a spreadsheet would run as a formula "
+        "(by default a cell starting with = + - @ tab or CR gets a leading ')",
+    )
 
 
 def _copies_options(parser) -> None:

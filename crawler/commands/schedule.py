@@ -10,7 +10,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from crawler.commands.base import Command, crawl_job_options, data_paths, open_store, quiet_option
+from crawler.commands.base import Command, crawl_job_options, data_paths, moment, open_store, quiet_option
 from crawler.errors import UsageError
 from crawler.schedule import iso, next_due, parse_every, parse_iso
 
@@ -152,6 +152,9 @@ def run_due(args, store) -> int:
                     flush=True,
                 )
 
+        from crawler.commands.crawl import prepare_log
+
+        prepare_log(jobs[0].settings)
         run_jobs(jobs[0].settings, jobs, on_done=done, progress=0 if args.quiet else 5)
     for line in failed:
         print(f"newsarchive schedule run-due: {line}", file=sys.stderr)
@@ -273,7 +276,7 @@ def _schedule_options(parser) -> None:
     parser.add_argument("--cron", help="add: a cron expression in UTC, such as '0 3 * * *'")
     crawl_job_options(parser)  # add: stored with the schedule, given to each of its crawls
     quiet_option(parser, "run-due: print nothing unless a crawl failed")
-    parser.add_argument("--now", help=argparse.SUPPRESS)
+    parser.add_argument("--now", type=moment, help=argparse.SUPPRESS)
 
 
 COMMANDS = [

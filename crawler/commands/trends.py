@@ -13,6 +13,8 @@ from crawler.commands.base import (
     open_store,
     print_json,
     selection_options,
+    spreadsheet_safe,
+    whole,
 )
 from crawler.errors import NewsarchiveError, UsageError
 
@@ -132,7 +134,7 @@ def run_kwic(args) -> int:
             sys.stdout, fieldnames=["published_at", "site", "left", "word", "right", "url"]
         )
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(dict(zip(r, spreadsheet_safe(r.values()), strict=True)) for r in rows)
         return 0
     for r in rows:
         print(
@@ -171,14 +173,18 @@ def _trend_options(parser) -> None:
 
 def _kwic_options(parser) -> None:
     parser.add_argument("word")
-    parser.add_argument("--width", type=int, default=20, help="characters either side (default 20)")
-    parser.add_argument("--limit", type=int, default=100, help="occurrences at most (0: all; default 100)")
+    parser.add_argument(
+        "--width", type=whole(0, 1000), default=20, help="characters either side (default 20; at most 1000)"
+    )
+    parser.add_argument(
+        "--limit", type=whole(0, 10**9), default=100, help="occurrences at most (0: all; default 100)"
+    )
     parser.add_argument("--site")
     parser.add_argument("--csv", action="store_true", help="CSV for a spreadsheet")
 
 
 def _terms_options(parser) -> None:
-    parser.add_argument("--top", type=int, default=50)
+    parser.add_argument("--top", type=whole(1, 10**6), default=50, help="the N most frequent (default 50)")
     selection_options(parser)
     json_option(parser)
 
