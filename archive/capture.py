@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from archive.cdxj import index_closed_file
+from archive.cdxj import index_closed_file, index_missing
 from archive.records import Exchange, Original, http_head, sha1_digest
 from archive.repair import repair_open_files
 from archive.store.shared import store_for
@@ -114,6 +114,8 @@ class WarcCaptureExtension:
                 index_closed_file(repair.path)
             self.stats.inc_value("archive/files_repaired")
             self.stats.inc_value("archive/torn_bytes_dropped", repair.dropped)
+        if self.writer.index and self.writer.directory.is_dir():
+            self.stats.inc_value("archive/indexes_rebuilt", index_missing(self.writer.directory))
 
     def spider_closed(self, spider):
         if self.writer is not None:

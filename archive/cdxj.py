@@ -109,5 +109,18 @@ def index_closed_file(warc: Path) -> None:
     try:
         open_lines_path(warc).unlink(missing_ok=True)  # lines of the records before a kill
         write_index([warc], index_path(warc))
-    except Exception:  # the WARC is safe either way; the index can be rebuilt from it
-        logger.exception("could not index %s", warc)
+    except Exception as exc:  # the WARC is safe either way; the index can be rebuilt from it
+        logger.error("could not index %s: %s", warc, exc)
+        part = index_path(warc)
+        part.with_name(part.name + ".part").unlink(missing_ok=True)
+
+
+def index_missing(folder: Path) -> int:
+    """Index the closed WARC files of a folder that have no index (a crawl that ran out of disk
+    before it could write one); returns how many were indexed."""
+    done = 0
+    for warc in sorted(folder.glob("*.warc.gz")):
+        if not index_path(warc).exists():
+            index_closed_file(warc)
+            done += index_path(warc).exists()
+    return done

@@ -77,7 +77,15 @@ def merge_shard(target: ArticleStore, shard_path: Path, report: MergeReport) -> 
     report.shards += 1
 
 
-_VERSION_FIELDS = ("title", "body", "content_hash", "warc_filename", "warc_offset", "warc_record_id", "crawl_id")
+_VERSION_FIELDS = (
+    "title",
+    "body",
+    "content_hash",
+    "warc_filename",
+    "warc_offset",
+    "warc_record_id",
+    "crawl_id",
+)
 
 
 def _merge_article(target: ArticleStore, src: sqlite3.Connection, article: dict, report: MergeReport) -> None:

@@ -7,7 +7,6 @@ takes an injectable clock and record-id factory, so tests can byte-compare recor
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import socket
@@ -126,24 +125,19 @@ class WarcWriter:
         self._file.close()
         assert self._path is not None
         os.replace(self._path.with_name(self._path.name + ".open"), self._path)
-        if self._broken is not None:
-            # The unsorted lines may miss the last records or end in half a line: the index is
-            # made from the file itself (it may fail too on a full disk; verify says so then).
-            if self._lines is not None:
-                with contextlib.suppress(OSError):
-                    self._lines.close()
-                self._lines = None
-            index_closed_file(self._path)
-            self.files_written.append(str(self._path))
-            self._file = None
-            return
         if self._lines is not None:
-            self._lines.close()
-            self._lines = None
+            lines, self._lines = self._lines, None
             try:
-                sort_lines(open_lines_path(self._path), index_path(self._path))
-            except OSError:  # the WARC is safe either way; cdxj-indexer can rebuild it from the file
-                logger.exception("could not write the index of %s", self._path)
+                lines.close()
+                if self._broken is None:
+                    sort_lines(open_lines_path(self._path), index_path(self._path))
+            except OSError as exc:  # a full disk: the WARC is whole either way
+                logger.error("could not write the index of %s: %s", self._path, exc)
+            if self._broken is not None or open_lines_path(self._path).exists():
+                # The lines may miss the last records or end in half a line: the index is made
+                # from the file itself, now or (the disk still full) by the next crawl's start.
+                open_lines_path(self._path).unlink(missing_ok=True)
+                index_closed_file(self._path)
         self.files_written.append(str(self._path))
         logger.info("closed WARC file %s", self._path)
         self._file = None

@@ -80,9 +80,13 @@ class CrawlState:
 
     def validators(self, url: str) -> tuple[str | None, str | None] | None:
         """(etag, last_modified) of a URL's last good fetch, for a conditional request."""
+        # Only from a fetch whose page was then dealt with (stored, read, judged): a run that
+        # stopped in between (a full disk, a kill) left the page to do, and a conditional
+        # request would get a 304 for a page that was never stored.
         return self.db.execute(
-            "select etag, last_modified from fetch_state where url = ? and status in (200, 304) "
-            "and (etag is not null or last_modified is not null)",
+            "select etag, last_modified from fetch_state s where url = ? and status in (200, 304) "
+            "and (etag is not null or last_modified is not null) and not exists (select 1 from "
+            "frontier f where f.crawl_id = s.crawl_id and f.url = s.url and f.done_at is null)",
             [url],
         ).fetchone()
 

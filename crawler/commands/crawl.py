@@ -195,7 +195,7 @@ def summarise(db_path: Path, crawl_ids: list[str]) -> tuple[list[dict], str]:
     for row in rows:
         if row["status"] != "finished":
             # A crawl stopped part way: its counters ran ahead of what was committed; say what is stored.
-            row = {**row, **store.stored_by(row["id"])}
+            row = {**row, **store.stored_by(row["id"]), "errors": store.failure_count(row["id"])}
         lines.append(
             f"{row['site']}: crawl {row['id']} {row['status']}: {row['pages']} pages fetched, "
             f"{row['articles_new']} new articles, {row['articles_changed']} changed, "
