@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
+import logging
 import zlib
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
+logger = logging.getLogger(__name__)
+
 # What a damaged, cut or vanished file raises while its record is read (warcio raises
 # AttributeError on a record whose headers came out of a corrupted gzip member).
 READ_ERRORS = (OSError, StopIteration, ValueError, EOFError, AttributeError, zlib.error)
+
+# A payload read back from the archive is inflated (its Content-Encoding undone) at most to
+# this: a deflate bomb archived as it was served must not take the memory of `reextract` or of
+# the crawl that rereads it after a 304. The crawl never accepts a larger page (DOWNLOAD_MAXSIZE,
+# 32 MiB, compressed or not), so nothing it stored is cut off.
+MAX_PAGE_BYTES = 32 * 1024 * 1024
+
+
+class PayloadTooLarge(ValueError):
+    pass
+
+
+def read_bounded(stream, limit: int = MAX_PAGE_BYTES, what: str = "the payload") -> bytes:
+    """Read a stream to its end, refusing past `limit` bytes (PayloadTooLarge)."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise PayloadTooLarge(f"{what} is larger than {limit:,} bytes")
+    return data
 
 
 def incomplete(record) -> bool:
@@ -57,6 +78,9 @@ def read_payload(warc_dir: Path, filename: str, offset: int) -> bytes | None:
             record = next(iter(ArchiveIterator(fh, check_digests=True)))
             if record.rec_type != "response":
                 return None
-            return record.content_stream().read()
+            return read_bounded(record.content_stream(), what=f"the payload at {filename} offset {offset}")
+    except PayloadTooLarge as exc:
+        logger.warning("%s: not read back", exc)
+        return None
     except READ_ERRORS:
         return None

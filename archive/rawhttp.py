@@ -21,18 +21,29 @@ from scrapy.exceptions import IgnoreRequest, ResponseDataLossError
 from scrapy.utils._download_handlers import get_dataloss_msg, wrap_twisted_exceptions
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import CancelledError
+from twisted.python.failure import Failure
 
 from crawler.politeness import wait_turn
+
+# Response headers longer than this end the download: a server that sends headers without end
+# would otherwise fill the memory (Twisted's parser takes any number of header lines).
+MAX_HEAD_BYTES = 256 * 1024
+
+
+class HeadersTooLong(Exception):
+    def __init__(self) -> None:
+        super().__init__(f"response headers longer than {MAX_HEAD_BYTES:,} bytes: not read on")
 
 
 class RawExchange:
     """The bytes of one request and its response as sent and received (chunking included)."""
 
-    __slots__ = ("request", "response")
+    __slots__ = ("request", "response", "head_seen")
 
     def __init__(self) -> None:
         self.request = bytearray()
         self.response = bytearray()
+        self.head_seen = False  # the blank line that ends the response's headers has come
 
 
 class _TeeTransport:
@@ -72,7 +83,18 @@ class _RawProtocol(_LenientHTTP11ClientProtocol):
         return d.addCallback(attach)
 
     def dataReceived(self, data: bytes) -> None:  # noqa: N802
-        self._raw.response.extend(data)
+        raw = self._raw
+        before = len(raw.response)
+        raw.response.extend(data)
+        if not raw.head_seen:
+            if (
+                raw.response.find(b"\r\n\r\n", max(0, before - 3)) != -1
+                or raw.response.find(b"\n\n", max(0, before - 1)) != -1
+            ):
+                raw.head_seen = True
+            elif len(raw.response) > MAX_HEAD_BYTES:
+                self._giveUp(Failure(HeadersTooLong()))
+                return
         super().dataReceived(data)
 
 

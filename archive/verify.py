@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import io
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.payload import gzip_cut_at, incomplete
+from archive.members import Damage, members
+from archive.payload import incomplete
 from archive.records import dechunk, sha1_digest
 
 # A damaged file can make a reader fail in any way (warcio raises AttributeError on a record
@@ -42,9 +44,38 @@ def _payload_problems(record, raw_payload: bytes) -> list[str]:
     return problems
 
 
-def check_file(path: Path) -> Iterator[str]:
-    """Problems in one WARC file: unreadable records, digest mismatches, a cut end."""
-    cut_reported = False
+def check_file(path: Path, pointing: Callable[[int, int], list[str]] | None = None) -> Iterator[str]:
+    """Problems in one WARC file: unreadable records, digest mismatches, a cut end. In a
+    `.warc.gz`, every damaged stretch is reported, with the rows that point into it
+    (`pointing(start, end)`), and the records after it are still checked."""
+    if not path.name.endswith(".gz"):
+        yield from _check_plain(path)
+        return
+    for found in members(path):
+        if isinstance(found, Damage):
+            what = "cut short: " if found.cut else ""
+            rows = pointing(found.offset, found.end) if pointing is not None else []
+            line = f"{path}: record at offset {found.offset}: {what}{found.reason}"
+            if not found.cut:
+                line += f"; {found.end - found.offset} bytes damaged, reading goes on at offset {found.end}"
+            if rows:
+                shown = ", ".join(rows[:5]) + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
+                line += f"; rows pointing into it: {shown}"
+            yield line
+            continue
+        try:
+            record = next(iter(ArchiveIterator(io.BytesIO(found.record), check_digests=True)))
+            problems = _payload_problems(record, _drain(record))
+            if incomplete(record):
+                problems.append("its block is shorter than its Content-Length")
+        except _READ_ERRORS as exc:
+            problems = [f"unreadable ({type(exc).__name__}: {exc})"]
+        if problems:
+            yield f"{path}: record at offset {found.offset}: {'; '.join(problems)}"
+
+
+def _check_plain(path: Path) -> Iterator[str]:
+    """An uncompressed `.warc`: read by warcio to its first damage."""
     try:
         with path.open("rb") as fh:
             it = ArchiveIterator(fh, check_digests=True)
@@ -52,16 +83,10 @@ def check_file(path: Path) -> Iterator[str]:
                 problems = _payload_problems(record, _drain(record))
                 if incomplete(record):
                     problems.append("cut short: the file ends inside this record (truncated?)")
-                    cut_reported = True
                 if problems:
                     yield f"{path}: record at offset {it.get_record_offset()}: {'; '.join(problems)}"
     except _READ_ERRORS as exc:
         yield f"{path}: unreadable ({type(exc).__name__}: {exc})"
-        return
-    cut = None if cut_reported else gzip_cut_at(path)
-    if cut is not None:
-        # Cut inside a record's headers or a revisit, where warcio just stops reading.
-        yield f"{path}: record at offset {cut}: cut short: the file ends inside this record (truncated?)"
 
 
 def check_pointer(
@@ -117,7 +142,20 @@ def verify(db, warc_dir: Path) -> Iterator[str]:
     ):
         yield f"article_aliases: {url} is an alias of {article_url}, which is no article"
     for path in sorted(warc_dir.rglob("*.warc.gz")):
-        yield from check_file(path)
+        name = path.relative_to(warc_dir).as_posix()
+
+        def pointing(start: int, end: int, name: str = name) -> list[str]:
+            return [
+                url
+                for (url,) in db.execute(
+                    "select url from articles where warc_filename = ? and warc_offset >= ? and warc_offset < ? "
+                    "union select url from article_versions where warc_filename = ? and warc_offset >= ? "
+                    "and warc_offset < ? order by url",
+                    [name, start, end] * 2,
+                )
+            ]
+
+        yield from check_file(path, pointing)
         yield from _captured_past_end(db, warc_dir, path)
     for path in sorted(warc_dir.rglob("*.open")):
         yield f"{path}: left open by an interrupted crawl (the next crawl of its site repairs it)"

@@ -48,6 +48,7 @@ BAD = [
     "/bad/gzip-bomb.html",
     "/bad/huge.html",
     "/bad/huge-chunked.html",
+    "/bad/endless-headers.html",
     "/bad/stall.html",
     "/bad/silent.html",
     "/bad/reset.html",
@@ -65,7 +66,14 @@ OTHER = ["/links.html", "/feed.xml", "/bomb.xml", "/sitemap.xml", "/chain/start.
 
 
 # Misbehaviours the socket handler acts out itself (huge bodies, stalls, silence, a reset).
-ACTED = ("/bad/huge.html", "/bad/huge-chunked.html", "/bad/stall.html", "/bad/silent.html", "/bad/reset.html")
+ACTED = (
+    "/bad/huge.html",
+    "/bad/huge-chunked.html",
+    "/bad/endless-headers.html",
+    "/bad/stall.html",
+    "/bad/silent.html",
+    "/bad/reset.html",
+)
 
 
 def article(n: int, title: str, charset: str | None = "utf-8", paragraphs: int = 4) -> str:
@@ -294,6 +302,11 @@ def serve(
                     for _ in range((50 << 20) // len(block)):
                         w.write(f"{len(block):x}\r\n".encode() + block + b"\r\n")
                     w.write(b"0\r\n\r\n")
+                elif what == "/bad/endless-headers.html":  # headers that never end (400 MB)
+                    w.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n")
+                    pad = b"X-Padding: " + b"a" * 1000 + b"\r\n"
+                    for _ in range((400 << 20) // len(pad)):
+                        w.write(pad)
                 elif what == "/bad/stall.html":  # half a body, then nothing
                     w.write(
                         b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5000\r\n\r\n<html>"

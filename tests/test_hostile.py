@@ -33,6 +33,7 @@ EXPECTED = {
     "/bad/gzip-bomb.html": ("fetch", "DOWNLOAD_MAXSIZE"),
     "/bad/huge.html": ("fetch", "max size"),
     "/bad/huge-chunked.html": ("fetch", "DOWNLOAD_MAXSIZE"),
+    "/bad/endless-headers.html": ("fetch", "response headers longer than"),
     "/bad/stall.html": ("fetch", "took longer than"),
     "/bad/silent.html": ("fetch", "took longer than"),
     "/bad/reset.html": ("fetch", "Error"),

@@ -180,3 +180,44 @@ def test_a_shard_whose_articles_have_no_versions_still_merges(dataset, tmp_path)
     with sqlite3.connect(target / "news.db") as conn:
         assert conn.execute("select count(*) from articles").fetchone()[0] == 44
         assert conn.execute("select count(*) from article_versions").fetchone()[0] == 44
+
+
+def _spoil(path, at: float, size: int = 256) -> int:
+    data = bytearray(path.read_bytes())
+    start = int(len(data) * at)
+    data[start : start + size] = bytes((b ^ 0x5A) for b in data[start : start + size])
+    path.write_bytes(bytes(data))
+    return start
+
+
+def test_every_damaged_stretch_of_a_warc_is_reported_with_the_rows_in_it(dataset):
+    warc = max((dataset / "warc").rglob("*.warc.gz"), key=lambda p: p.stat().st_size)
+    spots = [_spoil(warc, 0.4), _spoil(warc, 0.8)]
+    result = run_cli("verify", "--data-dir", str(dataset))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    out = result.stdout + result.stderr
+    damaged = [line for line in out.splitlines() if "bytes damaged" in line]
+    assert len(damaged) == 2, out
+    for line, spot in zip(damaged, spots, strict=True):
+        start = int(line.split("record at offset ")[1].split(":")[0])
+        end = int(line.split("reading goes on at offset ")[1].split(";")[0])
+        assert start <= spot < end, (line, spot)
+    assert "Error -3" not in out.replace("damaged gzip data (Error -3", "")  # no bare zlib lines
+    # The rows that point into the damage are named, both in the file's line and on their own.
+    with sqlite3.connect(dataset / "news.db") as conn:
+        name = warc.relative_to(dataset / "warc").as_posix()
+        inside = {
+            url
+            for line in damaged
+            for (url,) in conn.execute(
+                "select url from articles where warc_filename = ? and warc_offset >= ? and warc_offset < ?",
+                [
+                    name,
+                    int(line.split("record at offset ")[1].split(":")[0]),
+                    int(line.split("reading goes on at offset ")[1].split(";")[0]),
+                ],
+            )
+        }
+    for url in inside:
+        assert any(url in line for line in damaged), url
+        assert any(line.startswith(f"articles: {url}") for line in out.splitlines()), url

@@ -156,3 +156,41 @@ def test_versions_follow_the_fetch_time_not_the_file_names(tmp_path):
     finally:
         conn.close()
     assert version == 2 and "修订稿" in body and "初稿" in first
+
+
+def test_a_deflate_bomb_in_the_archive_is_not_inflated_whole(tmp_path):
+    """A page served as a 1 MB gzip bomb (1 GB inflated) is archived as it came; reading it
+    back stops at MAX_PAGE_BYTES instead of taking a gigabyte, and the good page beside it is
+    rebuilt."""
+    import resource
+    import zlib
+
+    folder = tmp_path / "warc" / "adhoc"
+    at = datetime(2026, 3, 1, 8, tzinfo=UTC)
+    writer = WarcWriter(folder, prefix="newsarchive", hostname="box", clock=lambda: at)
+    squeeze = zlib.compressobj(9, zlib.DEFLATED, 31)  # built a megabyte at a time: the test stays small
+    zeros = b"\0" * (1 << 20)
+    bomb = squeeze.compress(b"<p>") + b"".join(squeeze.compress(zeros) for _ in range(1024)) + squeeze.flush()
+    for url, payload, headers in (
+        ("http://news.example/2026/03/01/bomb.html", bomb, [(b"Content-Encoding", b"gzip")]),
+        ("http://news.example/2026/03/01/c_1.html", _page("正文"), []),
+    ):
+        writer.write_exchange(
+            Exchange(
+                url=url,
+                request_head=http_head(f"GET {url[19:]} HTTP/1.1", [(b"Host", b"news.example")]),
+                response_head=http_head("HTTP/1.1 200 OK", [(b"Content-Type", b"text/html"), *headers]),
+                payload=payload,
+                fetched_at=at,
+            )
+        )
+    writer.close()
+    db = tmp_path / "news.db"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result = run_cli("reextract", "--warc-dir", str(tmp_path / "warc"), "--db", str(db), "--quiet")
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    assert "Traceback" not in result.stderr
+    assert _count(db, "select count(*) from articles where url like '%c_1.html'") == 1
+    assert _count(db, "select count(*) from articles where url like '%bomb.html'") == 0
+    # Inflated whole, the bomb alone would take a gigabyte (2.2 GB before the bound).
+    assert peak_kib < 600 * 1024 or peak_kib == before, peak_kib

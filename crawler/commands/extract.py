@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+from archive.payload import MAX_PAGE_BYTES, PayloadTooLarge, read_bounded
 from crawler.commands.base import Command, print_json, profiles_option, target_script_option
 from crawler.errors import UsageError
 from crawler.extract import extract
@@ -26,15 +27,23 @@ def run_extract(args) -> int:
     if not args.file:
         raise UsageError("give a FILE or --batch LIST.jsonl")
     try:
-        raw = Path(args.file).read_bytes()
+        raw = _read_page(Path(args.file))
     except OSError as exc:
         raise UsageError(f"cannot read {args.file}: {exc.strerror}") from None
+    except PayloadTooLarge as exc:
+        raise UsageError(str(exc)) from None
     try:
         article = extract(args.url, raw, profile, encoding=args.encoding, target_script=args.target_script)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     print_json(article.to_dict())
     return 0
+
+
+def _read_page(path: Path) -> bytes:
+    """A saved page, at most as large as a crawl accepts one (`extract /dev/zero` stops there)."""
+    with path.open("rb") as fh:
+        return read_bounded(fh, MAX_PAGE_BYTES, str(path))
 
 
 def _batch(listing: Path, profile, args) -> int:
@@ -54,7 +63,7 @@ def _batch(listing: Path, profile, args) -> int:
         except (ValueError, KeyError, TypeError):
             raise UsageError(f'{listing}:{number}: not a JSON object with a "path"') from None
         try:
-            raw = Path(path).read_bytes()
+            raw = _read_page(Path(path))
             article = extract(
                 job.get("url"), raw, profile, encoding=args.encoding, target_script=args.target_script
             )
