@@ -20,7 +20,7 @@ from scrapy.core.downloader.handlers.http11 import (
 from scrapy.exceptions import IgnoreRequest, ResponseDataLossError
 from scrapy.utils._download_handlers import get_dataloss_msg, wrap_twisted_exceptions
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet.defer import CancelledError
+from twisted.internet.defer import CancelledError, Deferred
 from twisted.python.failure import Failure
 
 from crawler.politeness import wait_turn
@@ -153,7 +153,16 @@ class RawHTTPDownloadHandler(HTTP11DownloadHandler):
         )
         if self._stopped:
             raise CrawlStopping(request.url)
-        await wait_turn(request)  # the host's politeness gap, right before the request goes out
+        # The host's politeness gap, right before the request goes out; cancelled with the
+        # downloads when the crawl stops (a 30 s delay must not hold up a SIGTERM).
+        waiting = Deferred.fromCoroutine(wait_turn(request))
+        self._inflight.add(waiting)
+        try:
+            await maybe_deferred_to_future(waiting)
+        except CancelledError:
+            raise CrawlStopping(request.url) from None
+        finally:
+            self._inflight.discard(waiting)
         if self._stopped:
             raise CrawlStopping(request.url)
         deferred = agent.download_request(request)

@@ -41,6 +41,22 @@ def stop_downloads(crawlers) -> None:
         for handler in {id(h): h for h in handlers.values()}.values():
             if isinstance(handler, RawHTTPDownloadHandler):
                 handler.cancel_inflight()
+        _release_slots(getattr(engine, "downloader", None))
+
+
+def _release_slots(downloader) -> None:
+    """Let the requests waiting in Scrapy's download slots reach the handler at once, which
+    refuses them (the crawl is stopping): a slot hands out one request per DOWNLOAD_DELAY, so a
+    graceful stop with ten requests queued behind a 30 s delay took minutes."""
+    for slot in list(getattr(downloader, "slots", {}).values()):
+        slot.delay = 0.0
+        if slot.latercall is not None:
+            slot.latercall.cancel()
+            slot.latercall = None
+        try:
+            downloader._process_queue(slot)  # Scrapy 2.19's name; a rename only makes the stop slower
+        except AttributeError:
+            return
 
 
 def run_jobs(

@@ -339,3 +339,22 @@ def test_sigterm_stops_a_crawl_whose_server_never_answers(tmp_path):
     assert [r["status"] for r in crawls(tmp_path)] == ["interrupted"]
     assert rows(tmp_path, "select count(*) n from failures")[0]["n"] == 0  # a stop is no page's fault
     assert rows(tmp_path, "select count(*) n from frontier where done_at is null")[0]["n"] >= 1
+
+
+def test_sigterm_stops_a_crawl_in_the_middle_of_a_politeness_wait(demo_site, tmp_path):
+    """With --delay 30 the next request waits 30 s for its host (in the host gate and in
+    Scrapy's download slot): a SIGTERM cancels the waits instead of sitting them out (it took
+    51-55 s)."""
+    cmd = [sys.executable, "-m", "crawler", "crawl", "demo", "--base-url", demo_site, "--data-dir",
+           str(tmp_path), "--allow-private-addresses", "--delay", "30", "--quiet"]  # fmt: skip
+    crawl = subprocess.Popen(
+        cmd, cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    _wait_for_warc(tmp_path, 1, crawl)  # robots.txt is in: the next request waits its turn
+    time.sleep(1)
+    crawl.send_signal(signal.SIGTERM)
+    _, err = crawl.communicate(timeout=15)  # half of one delay
+    assert crawl.returncode == 1 and "Traceback" not in err, err
+    assert [r["status"] for r in crawls(tmp_path)] == ["interrupted"]
+    assert not list((tmp_path / "warc").rglob("*.open"))
+    assert rows(tmp_path, "select count(*) n from failures")[0]["n"] == 0
