@@ -231,8 +231,8 @@ def test_export_into_a_closed_pipe_stops_quietly(dataset):
     export.stdout.read(10)
     export.stdout.close()  # `| head -c 10`
     _, err = export.communicate(timeout=60)
-    assert b"Traceback" not in err
-    assert export.returncode != 0
+    assert err == b""
+    assert export.returncode == 0  # as other Unix tools: the reader had what it wanted
 
 
 def test_binary_extract_batch_list_is_one_line(tmp_path):
