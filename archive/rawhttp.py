@@ -23,6 +23,8 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import CancelledError, Deferred
 from twisted.python.failure import Failure
 
+from crawler.hosts import UNREACHABLE as _UNREACHABLE
+from crawler.hosts import note_unreachable, refuse_if_dead
 from crawler.politeness import wait_turn
 
 # Response headers longer than this end the download: a server that sends headers without end
@@ -165,6 +167,8 @@ class RawHTTPDownloadHandler(HTTP11DownloadHandler):
             self._inflight.discard(waiting)
         if self._stopped:
             raise CrawlStopping(request.url)
+        # A requisite queued before its host failed to resolve or connect is not sent either.
+        refuse_if_dead(self._crawler, request)
         deferred = agent.download_request(request)
         self._inflight.add(deferred)
         try:
@@ -173,6 +177,9 @@ class RawHTTPDownloadHandler(HTTP11DownloadHandler):
         except CancelledError:
             if self._stopped:
                 raise CrawlStopping(request.url) from None
+            raise
+        except _UNREACHABLE as exc:
+            note_unreachable(self._crawler, request, exc)
             raise
         except ResponseDataLossError:
             if not self._fail_on_dataloss_warned:

@@ -12,6 +12,8 @@
    `trend` over them (NEWSARCHIVE_BENCH_RESEARCH articles).
 6. sites_bench: 200 small sites due at once (NEWSARCHIVE_BENCH_SITES), sites/hour and peak
    memory beside the serial run.
+7. deadhosts_bench: a crawl whose pages load requisites from hosts that cannot be reached,
+   against the same crawl with requisites off.
 """
 
 from __future__ import annotations
@@ -73,3 +75,6 @@ if __name__ == "__main__":
     import sites_bench
 
     sites_bench.main(int(os.environ.get("NEWSARCHIVE_BENCH_SITES", "200")))
+    import deadhosts_bench
+
+    deadhosts_bench.main()

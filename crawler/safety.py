@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
 from scrapy.resolver import CachingHostnameResolver
-from twisted.internet.interfaces import IHostnameResolver, IResolutionReceiver
+from twisted.internet.interfaces import IHostnameResolver, IHostResolution, IResolutionReceiver
 from zope.interface import implementer, provider
 
 logger = logging.getLogger(__name__)
@@ -83,6 +83,8 @@ def resolves_to_private(host: str) -> bool:
     """For code outside the crawl (profile-draft): a host whose addresses include a private one."""
     if ip_literal(host):
         return is_private_address(host)
+    if _never_resolves(host):
+        return False
     try:
         infos = socket.getaddrinfo(host, None)
     except OSError:
@@ -162,5 +164,26 @@ class GuardedResolver(CachingHostnameResolver):
         return resolver
 
     def resolveHostName(self, resolutionReceiver, hostName, *args, **kwargs):  # noqa: N802, N803
+        if _never_resolves(hostName):
+            # RFC 6761, 6.4: a name under .invalid gets an immediate negative answer, with no
+            # query sent anywhere (tests and benchmarks use such names for hosts that are down).
+            resolution = _NoResolution(hostName)
+            resolutionReceiver.resolutionBegan(resolution)
+            resolutionReceiver.resolutionComplete()
+            return resolution
         receiver = _FilteringReceiver(resolutionReceiver, hostName, self.guard)
         return super().resolveHostName(receiver, hostName, *args, **kwargs)
+
+
+def _never_resolves(host: str) -> bool:
+    name = host.lower().rstrip(".")
+    return name == "invalid" or name.endswith(".invalid")
+
+
+@implementer(IHostResolution)
+class _NoResolution:
+    def __init__(self, name: str):
+        self.name = name
+
+    def cancel(self) -> None:
+        pass

@@ -50,6 +50,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Retries wait (backoff, Retry-After) instead of hammering a struggling server.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.BackoffRetryMiddleware": 550,
+    # Sees a failed download before the retries do: a name that does not resolve is not
+    # retried, and a requisite host that failed stays failed for the run (crawler/hosts.py).
+    "crawler.hosts.UnreachableHostMiddleware": 560,
     # Sees responses before HttpCompressionMiddleware (590) decompresses them.
     "crawler.bodycheck.TruncatedBodyMiddleware": 595,
     # Last before the download: every request, retries and redirects included, waits for its

@@ -103,8 +103,11 @@ class ArticleStorePipeline:
 
     def _process(self, item):
         if isinstance(item, FailureItem):
-            self.store.add_failure(item.crawl_id, item.url, item.stage, item.reason)
-            self.stats.inc_value("newsarchive/failures")
+            self.store.add_failure(item.crawl_id, item.url, item.stage, item.reason, item.kind)
+            # A picture or script another host could not serve is counted apart from the pages.
+            self.stats.inc_value(
+                "newsarchive/requisite_failures" if item.kind == "requisite" else "newsarchive/failures"
+            )
             self._done(item.url)
         elif isinstance(item, UnchangedItem):
             if self.store.touch_article(item.url, item.fetched_at):

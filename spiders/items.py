@@ -45,3 +45,4 @@ class FailureItem:
     url: str
     stage: str  # fetch, decode, extract, store
     reason: str
+    kind: str | None = None  # what was fetched (article, list, requisite...), where known

@@ -563,7 +563,7 @@ class NewsSpider(scrapy.Spider):
         if failure.check(BrokenBody):
             yield FailureItem(self.crawl_id, url, "decode", failure.getErrorMessage())
             return
-        yield FailureItem(self.crawl_id, url, "fetch", self._fetch_reason(failure))
+        yield FailureItem(self.crawl_id, url, "fetch", self._fetch_reason(failure), request.meta.get("kind"))
 
     def _fetch_reason(self, failure) -> str:
         """One line a person can act on, for a request that brought no page."""

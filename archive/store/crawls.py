@@ -51,7 +51,9 @@ class Crawls(Connection):
         return {"articles_new": new, "articles_changed": changed}
 
     def failure_count(self, crawl_id: str) -> int:
-        return self.db.execute("select count(*) from failures where crawl_id = ?", [crawl_id]).fetchone()[0]
+        return self.db.execute(
+            "select count(*) from failures where crawl_id = ? and kind is not 'requisite'", [crawl_id]
+        ).fetchone()[0]
 
     def finish_crawl(self, crawl_id: str, status: str, counts: dict[str, int]) -> None:
         """Close a run; counts add up, so a resumed run keeps what its first part counted."""

@@ -15,7 +15,7 @@ import sqlite_utils
 from archive.store.rows import index_row
 from crawler.errors import DataError
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 # The columns of an `articles` row, in the order `export` writes them (SPEC: export formats).
 ARTICLE_COLUMNS = (
@@ -233,7 +233,23 @@ def _migrate_8(db: sqlite_utils.Database) -> None:
     db.table("fetch_state").add_column("crawl_id", str)
 
 
-MIGRATIONS = [_migrate_1, _migrate_2, _migrate_3, _migrate_4, _migrate_5, _migrate_6, _migrate_7, _migrate_8]
+def _migrate_9(db: sqlite_utils.Database) -> None:
+    """What each failure was a fetch of (article, list, requisite, ...): a page's failures are
+    counted apart from those of the pictures and scripts of other hosts."""
+    db.table("failures").add_column("kind", str)
+
+
+MIGRATIONS = [
+    _migrate_1,
+    _migrate_2,
+    _migrate_3,
+    _migrate_4,
+    _migrate_5,
+    _migrate_6,
+    _migrate_7,
+    _migrate_8,
+    _migrate_9,
+]
 
 
 def check_ours(conn: sqlite3.Connection, path: Path) -> None:

@@ -208,6 +208,12 @@ def summarise(db_path: Path, crawl_ids: list[str]) -> tuple[list[dict], str]:
             lines += [f"  {stage} {url}: {reason}" for stage, url, reason in failures]
             if row["errors"] > 5:
                 lines.append(f"  ... and {row['errors'] - 5} more (newsarchive stats, or the failures table)")
+        requisites = store.requisite_failures(row["id"])
+        if requisites:
+            lines.append(
+                f"  and {requisites} pictures, stylesheets or scripts that could not be archived "
+                "(failures where kind = 'requisite')"
+            )
     store.close()
     return rows, "\n".join(lines)
 

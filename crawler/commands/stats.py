@@ -16,6 +16,7 @@ def gather(store) -> dict:
     articles per publication day."""
     sites = store.site_summaries()
     failures = store.failures_per_site()
+    requisites = store.failures_per_site(requisites=True)
     last = {
         site: {
             "id": c["id"],
@@ -31,12 +32,15 @@ def gather(store) -> dict:
     }
     for row in sites:
         row["failures"] = failures.get(row["site"], 0)
+        row["requisite_failures"] = requisites.get(row["site"], 0)
         row["last_crawl"] = last.get(row["site"])
     return {"sites": sites, "per_day": store.articles_per_day(), "crawl_sites": sorted(last)}
 
 
 def render_text(data: dict, days: int = 14) -> str:
-    lines = [f"{'site':<16}{'articles':>9}{'versions':>9}{'failures':>9}  {'published':<23}  last crawl"]
+    lines = [
+        f"{'site':<16}{'articles':>9}{'versions':>9}{'failures':>9}{'requisites':>11}  {'published':<23}  last crawl"
+    ]
     for s in data["sites"]:
         crawl = s["last_crawl"]
         crawl_txt = (
@@ -45,7 +49,7 @@ def render_text(data: dict, days: int = 14) -> str:
             else "-"
         )
         lines.append(
-            f"{s['site']:<16}{s['articles']:>9}{s['versions']:>9}{s['failures']:>9}  "
+            f"{s['site']:<16}{s['articles']:>9}{s['versions']:>9}{s['failures']:>9}{s['requisite_failures']:>11}  "
             f"{(s['first'] or '?') + ' .. ' + (s['last'] or '?'):<23}  {crawl_txt}"
         )
     names = [s["site"] for s in data["sites"]]
@@ -108,7 +112,7 @@ def render_chart(data: dict, width: int = 860, height: int = 280) -> str:
 def render_html(data: dict) -> str:
     rows = "".join(
         f"<tr><td>{html.escape(s['site'])}</td><td>{s['articles']}</td><td>{s['versions']}</td><td>{s['failures']}</td>"
-        f"<td>{s['first'] or ''} – {s['last'] or ''}</td>"
+        f"<td>{s['requisite_failures']}</td><td>{s['first'] or ''} – {s['last'] or ''}</td>"
         f"<td>{html.escape(str((s['last_crawl'] or {}).get('finished_at') or ''))} "
         f"{html.escape(str((s['last_crawl'] or {}).get('status') or ''))}</td></tr>"
         for s in data["sites"]
@@ -120,7 +124,9 @@ def render_html(data: dict) -> str:
         "<body><h1>newsarchive: articles per day</h1>"
         + render_chart(data)
         + "<h2>Sites</h2><table><tr><th>site</th><th>articles</th><th>versions</th><th>failures</th>"
-        "<th>published</th><th>last crawl</th></tr>" + rows + "</table></body></html>\n"
+        "<th>requisites failed</th><th>published</th><th>last crawl</th></tr>"
+        + rows
+        + "</table></body></html>\n"
     )
 
 
