@@ -11,6 +11,8 @@ its agents in a method we repeat here (Scrapy 2.19), to reach the connection's r
 
 from __future__ import annotations
 
+import asyncio
+
 from scrapy.core.downloader.handlers.http11 import (
     HTTP11DownloadHandler,
     _LenientHTTP11ClientFactory,
@@ -19,8 +21,8 @@ from scrapy.core.downloader.handlers.http11 import (
 )
 from scrapy.exceptions import IgnoreRequest, ResponseDataLossError
 from scrapy.utils._download_handlers import get_dataloss_msg, wrap_twisted_exceptions
-from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet.defer import CancelledError, Deferred
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
+from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
 
 from crawler.hosts import UNREACHABLE as _UNREACHABLE
@@ -157,11 +159,11 @@ class RawHTTPDownloadHandler(HTTP11DownloadHandler):
             raise CrawlStopping(request.url)
         # The host's politeness gap, right before the request goes out; cancelled with the
         # downloads when the crawl stops (a 30 s delay must not hold up a SIGTERM).
-        waiting = Deferred.fromCoroutine(wait_turn(request))
+        waiting = deferred_from_coro(wait_turn(request))
         self._inflight.add(waiting)
         try:
             await maybe_deferred_to_future(waiting)
-        except CancelledError:
+        except (CancelledError, asyncio.CancelledError):
             raise CrawlStopping(request.url) from None
         finally:
             self._inflight.discard(waiting)

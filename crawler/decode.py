@@ -100,21 +100,40 @@ def _mostly_utf8(raw: bytes) -> bool:
     return errors * 30 < high
 
 
+# Characters outside the common CJK block (Extension A, private use): Big5 bytes read as
+# GB18030 decode without error but as these.
+_RARE = re.compile("[\u3400-\u4dbf\ue000-\uf8ff]")
+_OTHER_LEGACY = {"gb18030": "big5hkscs", "big5hkscs": "gb18030"}
+
+
+def _misreading(text: str) -> int:
+    """How badly a text looks misdecoded: replacement characters weigh 4, rare characters 1."""
+    return text.count("\ufffd") * 4 + len(_RARE.findall(text))
+
+
 def _sniff(raw: bytes) -> str:
     """Guess among the encodings Chinese news sites actually use."""
     if _is_utf8(raw) or _mostly_utf8(raw):
         return "utf-8"
     best, best_err = "gb18030", None
     for enc in ("gb18030", "big5hkscs"):
-        text = raw.decode(enc, "replace")
-        err = text.count("\ufffd")
-        # Big5 bytes often decode as GB18030 without error but as rare characters: penalise
-        # characters outside the common CJK block.
-        rare = sum(1 for ch in text if "\u3400" <= ch <= "\u4dff" or "\ue000" <= ch <= "\uf8ff")
-        score = err * 4 + rare
+        score = _misreading(raw.decode(enc, "replace"))
         if best_err is None or score < best_err:
             best, best_err = enc, score
     return best
+
+
+def _cleaner_legacy(raw: bytes, declared: str, text: str) -> tuple[str, str]:
+    """A page declared GBK that is Big5, or Big5 that is GBK (a template copied from another
+    site): read with the other one when it decodes far more cleanly. (encoding, text)."""
+    score = _misreading(text)
+    if score < 3:
+        return declared, text
+    other = _OTHER_LEGACY[declared]
+    alternative = raw.decode(other, "replace")
+    if _misreading(alternative) * 3 < score:
+        return other, alternative
+    return declared, text
 
 
 def decode_html(raw: bytes, content_type: str | None = None, override: str | None = None) -> Decoded:
@@ -147,6 +166,8 @@ def decode_html(raw: bytes, content_type: str | None = None, override: str | Non
         encoding = _sniff(raw)
     if text is None:
         text = raw.decode(encoding, "replace")
+        if declared and encoding in _OTHER_LEGACY:
+            encoding, text = _cleaner_legacy(raw, encoding, text)
     return Decoded(text=text, encoding=encoding, declared=declared, errors=text.count("\ufffd"))
 
 

@@ -100,17 +100,7 @@ def run_jobs(
             deferred.addBoth(finished, job)
 
     def finished(result, job: Job):
-        spider = job.crawler.spider
-        job.crawl_id = getattr(spider, "crawl_id", None) if spider is not None else None
-        from crawler.fatal import stopped
-
-        if hasattr(result, "getErrorMessage"):  # a Failure: this site only
-            job.status, job.error = "failed", result.getErrorMessage()
-            logger.error("crawl of %s failed: %s", job.name, job.error)
-        elif stopped(job.crawler):  # a full disk: stopped, and said once
-            job.status, job.error = "failed", f"stopped: {stopped(job.crawler)}"
-        else:
-            job.status = "done"
+        _settle(job, result)
         if on_done is not None:
             on_done(job)
         start_next()
@@ -123,6 +113,22 @@ def run_jobs(
     tune_gc()
     process.start()
     return jobs
+
+
+def _settle(job: Job, result) -> None:
+    """A finished job's crawl id, and its status: failed (a Failure, or a crawl that stopped
+    because it could not keep what it fetched) or done."""
+    from crawler.fatal import stopped
+
+    spider = job.crawler.spider
+    job.crawl_id = getattr(spider, "crawl_id", None) if spider is not None else None
+    if hasattr(result, "getErrorMessage"):  # a Failure: this site only
+        job.status, job.error = "failed", result.getErrorMessage()
+        logger.error("crawl of %s failed: %s", job.name, job.error)
+    elif stopped(job.crawler):  # a full disk: stopped, and said once
+        job.status, job.error = "failed", f"stopped: {stopped(job.crawler)}"
+    else:
+        job.status = "done"
 
 
 def _print_sites(jobs: list[Job]) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import CannotResolveHostError, IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError
 
@@ -576,7 +576,7 @@ class NewsSpider(scrapy.Spider):
                 reason += f" (Retry-After: {asked.decode('latin-1')}; we wait at most {cap:g} s)"
             return reason
         host = urlsplit(failure.request.url).hostname or ""
-        if failure.check(DNSLookupError) and host in REFUSED:
+        if failure.check(DNSLookupError, CannotResolveHostError) and host in REFUSED:
             return f"refused private address {host} (resolves to {REFUSED[host]}; use --allow-private-addresses to permit)"
         message = failure.getErrorMessage().strip()
         setting = "DOWNLOAD_MAXSIZE"

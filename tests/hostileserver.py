@@ -33,6 +33,8 @@ GOOD = [
     "/good/wrong-header.html",
     "/good/bom.html",
     "/good/big5.html",
+    "/good/says-big5-is-gbk.html",
+    "/good/says-gbk-is-big5.html",
     "/good/invalid-utf8.html",
     "/good/mixed.html",
     "/good/after-503.html",
@@ -152,6 +154,12 @@ class Site:
             return html(b"\xef\xbb\xbf" + article(4, "舊城道路改造完工").encode(), "text/html; charset=gbk")
         if path == "/good/big5.html":
             return html(article(5, "舊城改造工程竣工", charset="big5").encode("big5"), "text/html")
+        if path == "/good/says-big5-is-gbk.html":  # header and <meta> say Big5; the bytes are GBK
+            page = article(12, "旧城绿化带完成改造", charset="big5").encode("gbk")
+            return html(page, "text/html; charset=big5")
+        if path == "/good/says-gbk-is-big5.html":  # header and <meta> say GBK; the bytes are Big5
+            page = article(13, "舊城綠化帶完成改造", charset="gbk").encode("big5")
+            return html(page, "text/html; charset=gbk")
         if path == "/good/invalid-utf8.html":
             page = article(6, "舊城停車位增加三百個").encode()
             return html(page.replace("周邊".encode(), b"\xe5\xff\xfe", 1))

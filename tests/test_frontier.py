@@ -27,6 +27,7 @@ def test_a_page_fetched_before_is_asked_for_conditionally(tmp_path):
     first = _frontier(db, "run-1")
     first.admit("http://a.test/list.html", "page", 0)
     first.record_fetch("http://a.test/list.html", 200, '"v1"', None, "2026-02-01T00:00:00Z")
+    first.done("http://a.test/list.html")
     second = _frontier(db, "run-2")
     assert second.admit("http://a.test/list.html", "page", 0) == {"If-None-Match": '"v1"'}
 
@@ -85,8 +86,19 @@ def test_the_last_run_s_fetch_in_this_run_s_first_second_is_not_this_run_s(tmp_p
     first = _frontier(db, "run-1")
     first.admit("http://a.test/1.html", "page", 0)
     first.record_fetch("http://a.test/1.html", 200, '"v1"', None, f"{NOW:%Y-%m-%dT%H:%M:%S}Z")
+    first.done("http://a.test/1.html")
     second = _frontier(db, "run-2")
     assert second.admit("http://a.test/1.html", "page", 0) == {"If-None-Match": '"v1"'}
     # What this run fetched from a request another worker queued is this run's, whenever.
     second.record_fetch("http://a.test/2.html", 200, '"v2"', None, "2026-01-01T00:00:00Z")
     assert second.admit("http://a.test/2.html", "page", 0) is None
+
+
+def test_a_page_fetched_but_never_dealt_with_is_asked_for_in_full(tmp_path):
+    """A run that stopped between the fetch and the store (a full disk, a kill): a conditional
+    request would get a 304 for a page that was never stored."""
+    db = tmp_path / "news.db"
+    first = _frontier(db, "run-1")
+    first.admit("http://a.test/1.html", "page", 0)
+    first.record_fetch("http://a.test/1.html", 200, '"v1"', None, "2026-02-01T00:00:00Z")
+    assert _frontier(db, "run-2").admit("http://a.test/1.html", "page", 0) == {}

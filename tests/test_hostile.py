@@ -161,6 +161,10 @@ def test_every_good_page_is_stored(hostile_crawl):
     for path in GOOD:  # decoded right, whatever the charset said: the text is Chinese, not mojibake
         body = bodies[base + path]
         assert "居民" in body or "居民" in body.replace("\ufffd", ""), (path, body[:80])
+    titles = dict(_rows(hostile_crawl["data"], "select url, title from articles"))
+    # Declared in one legacy charset, written in the other: read with the one that decodes.
+    assert titles[base + "/good/says-big5-is-gbk.html"] == "旧城绿化带完成改造"
+    assert titles[base + "/good/says-gbk-is-big5.html"] == "舊城綠化帶完成改造"
 
 
 def test_every_bad_page_is_a_failures_row_with_its_stage_and_reason(hostile_crawl):
