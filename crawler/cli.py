@@ -26,7 +26,7 @@ class Parser(argparse.ArgumentParser):
         kwargs.setdefault("formatter_class", _Help)
         super().__init__(*args, **kwargs)
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str):
         hint = _did_you_mean(self, message)
         self.exit(2, f"{self.prog}: {message}{hint} (see {self.prog} --help)\n")
 
