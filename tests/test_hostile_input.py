@@ -36,6 +36,7 @@ BAD_VALUES = [
     ["crawl", "demo", "--set", "NEWSARCHIVE_ALLOWED_ADDRESSES=notanip"],
     ["search", "x", "--lim", "3"],  # no silent abbreviation of --limit
     ["crawl", "demo", "--max-page", "3"],
+    ["extract", "/dev/zero"],  # endless input: read up to the page limit, then refused
 ]
 
 
@@ -221,3 +222,22 @@ def test_every_damaged_stretch_of_a_warc_is_reported_with_the_rows_in_it(dataset
     for url in inside:
         assert any(url in line for line in damaged), url
         assert any(line.startswith(f"articles: {url}") for line in out.splitlines()), url
+
+
+def test_a_site_that_is_down_is_a_few_lines_and_no_traceback(tmp_path):
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    for quiet in ([], ["--quiet"]):
+        result = run_cli(
+            "crawl", "--start-url", f"http://127.0.0.1:{port}/", "--data-dir", str(tmp_path),
+            "--allow-private-addresses", "--delay", "0", *quiet,
+        )  # fmt: skip
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) <= 6, (
+            result.stderr
+        )
+        assert "Connection refused" in result.stderr  # the one thing a person needs to know
+    assert "Connection refused" in (tmp_path / "logs" / "crawl.log").read_text(encoding="utf-8")  # detail
