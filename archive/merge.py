@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive.store import ArticleStore
+from archive.store.articles import VERSION_COLUMNS
 from archive.store.rows import index_row
 
 
@@ -77,17 +78,6 @@ def merge_shard(target: ArticleStore, shard_path: Path, report: MergeReport) -> 
     report.shards += 1
 
 
-_VERSION_FIELDS = (
-    "title",
-    "body",
-    "content_hash",
-    "warc_filename",
-    "warc_offset",
-    "warc_record_id",
-    "crawl_id",
-)
-
-
 def _merge_article(target: ArticleStore, src: sqlite3.Connection, article: dict, report: MergeReport) -> None:
     db = target.db
     url = article["url"]
@@ -97,10 +87,9 @@ def _merge_article(target: ArticleStore, src: sqlite3.Connection, article: dict,
         # the one version it knows, rather than an article lost from the merge.
         theirs = [
             {
-                "url": url,
+                **{k: article.get(k) for k in VERSION_COLUMNS},
                 "version": 1,
                 "fetched_at": article.get("last_changed_at") or article.get("first_seen_at"),
-                **{k: article.get(k) for k in _VERSION_FIELDS},
             }
         ]
     mine = _rows(db.conn, "select * from article_versions where url = ?", [url])

@@ -155,18 +155,25 @@ def check_settings(settings, given: tuple[str, ...] = ()) -> None:
             raise ValueError(f"{name}={value!r} must be one of {', '.join(allowed)}")
 
 
+def parse_time(value: str):
+    """A time as ISO 8601 (UTC unless it says otherwise), as an aware UTC datetime; ValueError
+    for anything else."""
+    from datetime import UTC, datetime
+
+    parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+
+
 def run_clock(settings):
-    """The run's clock: NEWSARCHIVE_NOW (ISO 8601, UTC unless it says otherwise), else the wall
-    clock."""
+    """The run's clock: NEWSARCHIVE_NOW, else the wall clock."""
     from datetime import UTC, datetime
 
     value = settings.get("NEWSARCHIVE_NOW")
     if not value:
         return datetime.now(UTC)
     try:
-        parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+        return parse_time(value)
     except ValueError:
         raise ValueError(
             f"NEWSARCHIVE_NOW={value!r} is not a time as ISO 8601 writes it (2026-05-03T14:00:00Z)"
         ) from None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)

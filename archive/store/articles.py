@@ -116,7 +116,7 @@ class Articles(Connection):
             insert(
                 self.db,
                 "article_versions",
-                {**{k: row[k] for k in _VERSION_COLUMNS}, "fetched_at": fetched_at},
+                {**{k: row[k] for k in VERSION_COLUMNS}, "fetched_at": fetched_at},
             )
             rowid = self.db.execute("select rowid from articles where url = ?", [article.url]).fetchone()[0]
             self._reindex(rowid, prepared.index)  # the index moves with the row
@@ -203,7 +203,7 @@ class Articles(Connection):
 
 
 # An `article_versions` row: these columns of the article row, and when it was fetched.
-_VERSION_COLUMNS = (
+VERSION_COLUMNS = (
     "url",
     "version",
     "title",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crawler.errors import UsageError
-from crawler.validate import MAX_WINDOW_DAYS
+from crawler.validate import MAX_WINDOW_DAYS, parse_time
 
 SCRIPTS = ("hans", "hant", "none")
 
@@ -54,16 +54,12 @@ def _no_day(value: str) -> str:
 
 def moment(value: str) -> str:
     """An argparse type: a time as ISO 8601 (UTC unless it says otherwise)."""
-    from datetime import UTC, datetime
-
     try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        return parse_time(value).strftime("%Y-%m-%dT%H:%M:%SZ")
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"wants a time as ISO 8601 (2026-05-03T14:00:00Z), not {value!r}"
         ) from None
-    parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def whole(least: int, most: int):

@@ -218,15 +218,6 @@ def summarise(db_path: Path, crawl_ids: list[str]) -> tuple[list[dict], str]:
     return rows, "\n".join(lines)
 
 
-def _check_day(value: str, option: str) -> None:
-    from datetime import date
-
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"{option} wants a date as YYYY-MM-DD, not {value!r}") from None
-
-
 def run_crawl(args) -> int:
     from crawler.lock import lock_crawl
     from crawler.profile import get_profile
@@ -269,8 +260,6 @@ def run_crawl(args) -> int:
 
 def _check_args(args) -> None:
     """The options that cannot go together, or are out of range: a UsageError before anything runs."""
-    if args.since:
-        _check_day(args.since, "--since")
     if args.refetch_window is not None and args.refetch_window < 0:
         raise UsageError("--refetch-window must be 0 or more days")
     if not args.sites and not args.start_url:
