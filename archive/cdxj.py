@@ -49,11 +49,12 @@ def cdxj_line(
     import surt
     from warcio.timeutils import iso_date_to_timestamp
 
-    http = _http_parser().parse(BytesIO(head))
+    http = _http_parser().parse(BytesIO(head)) if head else None  # an empty revisit has no head
     index: dict[str, str] = {"url": url}
     if revisit:
         mime = "warc/revisit"
     else:
+        assert http is not None  # a response always has its head
         mime = http.get_header("Content-Type")
         if mime:
             mime = _MIME_END.split(mime, 1)[0].strip()

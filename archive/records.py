@@ -119,11 +119,22 @@ def revisit_record(
     payload_digest: str,
     not_modified: bool,
 ) -> tuple[Headers, bytes]:
-    """A revisit: identical-payload-digest, or server-not-modified for a 304 answer to a
-    conditional request (which has no payload, so no payload digest). It keeps the response
-    head only (WARC 1.1, 6.7.2), as it was received."""
-    raw = ex.raw_response
-    block = raw[: raw.find(b"\r\n\r\n") + 4] if raw is not None and b"\r\n\r\n" in raw else ex.response_head
+    """A revisit: identical-payload-digest, which keeps the response head as it was received
+    (WARC 1.1, 6.7.2), or server-not-modified for a 304 answer to a conditional request.
+
+    The server-not-modified revisit has an empty block. pywb and wabac.js both replay a revisit
+    whose stored head says 3xx as that head with no body (a redirect needs none), so a 304 head
+    in it would make the newest capture of every unchanged page an empty 304. With no head they
+    look the original up by WARC-Refers-To-Target-URI and WARC-Refers-To-Date and serve its
+    status, headers and bytes. The 304 head itself goes to the metadata record that follows
+    (`not_modified_record`), so nothing the server sent is lost."""
+    if not_modified:
+        block = b""
+    else:
+        raw = ex.raw_response
+        block = (
+            raw[: raw.find(b"\r\n\r\n") + 4] if raw is not None and b"\r\n\r\n" in raw else ex.response_head
+        )
     profile = "server-not-modified" if not_modified else "identical-payload-digest"
     headers = [
         ("WARC-Type", "revisit"),
@@ -133,11 +144,49 @@ def revisit_record(
         ("WARC-Refers-To-Target-URI", original.url),
         ("WARC-Refers-To-Date", original.date),
         ("WARC-Refers-To", original.record_id),
-        ("Content-Type", HTTP_RESPONSE),
-        *([] if not_modified else [("WARC-Payload-Digest", payload_digest)]),
+        *([] if not_modified else [("Content-Type", HTTP_RESPONSE), ("WARC-Payload-Digest", payload_digest)]),
         ("WARC-Block-Digest", sha1_digest(block)),
     ]
     return headers, block
+
+
+NOT_MODIFIED_FIELDS = ("http-status-line", "http-header")
+
+
+def not_modified_record(
+    ex: Exchange, record_id: str, common: Headers, revisit_id: str
+) -> tuple[Headers, bytes]:
+    """The head of a 304 answer, as received, beside its (empty) server-not-modified revisit.
+
+    A metadata record of application/warc-fields: replay indexes (pywb's, cdxj-indexer,
+    wabac.js) leave such records out, so it never stands for the page. One field for the status
+    line, one per header line, each line's bytes as received."""
+    raw = ex.raw_response
+    head = (
+        raw[: raw.find(b"\r\n\r\n")]
+        if raw is not None and b"\r\n\r\n" in raw
+        else ex.response_head.rstrip(b"\r\n")
+    )
+    lines = head.split(b"\r\n")
+    block = b"http-status-line: " + lines[0] + b"\r\n"
+    block += b"".join(b"http-header: " + line + b"\r\n" for line in lines[1:] if line)
+    headers = [
+        ("WARC-Type", "metadata"),
+        ("WARC-Record-ID", record_id),
+        *common,
+        ("WARC-Concurrent-To", revisit_id),
+        ("Content-Type", "application/warc-fields"),
+        ("WARC-Block-Digest", sha1_digest(block)),
+    ]
+    return headers, block
+
+
+def not_modified_head(block: bytes) -> bytes:
+    """The 304 head kept by `not_modified_record`, as it was received."""
+    lines = [line.split(b": ", 1) for line in block.split(b"\r\n") if line]
+    status = [v for k, v in lines if k == b"http-status-line"]
+    rest = [v for k, v in lines if k == b"http-header"]
+    return b"\r\n".join(status[:1] + rest) + b"\r\n\r\n"
 
 
 def request_record(ex: Exchange, record_id: str, common: Headers, response_id: str) -> tuple[Headers, bytes]:

@@ -146,9 +146,14 @@ class _Holders:
         self.where: dict[str, tuple[str, int]] = {}  # response record id -> (file, offset)
 
     def note(self, record, filename: str, offset: int) -> None:
-        if record.rec_type not in ("response", "revisit") or record.http_headers is None:
+        if record.rec_type not in ("response", "revisit"):
             return
-        if record.http_headers.get_statuscode() not in ("200", "304"):
+        if record.http_headers is None:
+            # A server-not-modified revisit has no head (archive/records.py): the URL's bytes
+            # are still those of the capture it refers to.
+            if "server-not-modified" not in (record.rec_headers.get_header("WARC-Profile") or ""):
+                return
+        elif record.http_headers.get_statuscode() not in ("200", "304"):
             return
         headers = record.rec_headers
         record_id = headers.get_header("WARC-Record-ID")

@@ -25,6 +25,7 @@ from archive.records import (
     exchange_fields,
     gzip_member,
     new_record_id,
+    not_modified_record,
     request_record,
     response_head,
     response_record,
@@ -231,6 +232,8 @@ class WarcWriter:
             )
         req_offset, req_length = self._write(*request_record(ex, request_id, common, response_id))
         request_ref = RecordRef(self._name(), req_offset, req_length, request_id, "request", date)
+        if not_modified and revisit_of is not None:
+            self._write(*not_modified_record(ex, self.new_id(), common, response_id))
         if line is not None and self._lines is not None:
             # After both records: a line is written only for a record that is whole.
             self._lines.write(line)

@@ -109,9 +109,16 @@ def run_jobs(
     if progress > 0 and len(jobs) > 1:
         report = task.LoopingCall(_print_sites, jobs)
         report.start(progress, now=False)
+    from crawler.demo.serving import serve_for
+
+    servers = serve_for(jobs)
     start_next()
     tune_gc()
-    process.start()
+    try:
+        process.start()
+    finally:
+        for server in servers:
+            server.shutdown()
     return jobs
 
 

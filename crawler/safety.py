@@ -25,6 +25,10 @@ logger = logging.getLogger(__name__)
 
 # Host names the resolver refused, with the address that made it refuse: the spider's errback
 # turns the DNS error of such a request into a clear failure reason.
+# Addresses of servers this process started for its own crawls (the bundled demo site,
+# crawler/demo/serving.py). The resolver is the process's, built from the first crawl's
+# settings, so a crawl's own allowance cannot reach it.
+SERVED_HERE: set[str] = set()
 REFUSED: dict[str, str] = {}
 
 
@@ -100,7 +104,7 @@ class _Guard:
         self.networks = parse_networks(settings.getlist("NEWSARCHIVE_ALLOWED_ADDRESSES"))
 
     def refuses(self, ip: str) -> bool:
-        return not self.allow_all and forbidden(ip, self.networks)
+        return not self.allow_all and ip not in SERVED_HERE and forbidden(ip, self.networks)
 
 
 class PrivateAddressMiddleware:

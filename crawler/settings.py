@@ -47,6 +47,8 @@ DOWNLOAD_HANDLERS = {
 }
 DOWNLOADER_MIDDLEWARES = {
     "crawler.safety.PrivateAddressMiddleware": 50,
+    # The bundled demo site, served for the run at a loopback port (crawler/demo/serving.py).
+    "crawler.demo.serving.ServeHostsMiddleware": 60,
     # Retries wait (backoff, Retry-After) instead of hammering a struggling server.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.retry.BackoffRetryMiddleware": 550,

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from archive.records import not_modified_head
 from crawler.demo.site import build_articles
 from tests.conftest import ROOT, assert_indexes_match_cdxj_indexer, crawl_args, crawl_demo, run_cli
 from tests.servers import descendants, module_server
@@ -85,7 +86,19 @@ def test_refetch_window_uses_conditional_requests_and_304_revisits(demo_site, tm
         fh.seek(one["warc_offset"])
         it = iter(ArchiveIterator(fh))
         revisit, request = next(it), next(it)
+        meta = next(it)
+        kept = meta.content_stream().read()
     assert revisit.rec_headers.get_header("WARC-Profile").endswith("/revisit/server-not-modified")
+    # Empty, so that replay serves the original (a 304 head would replay as an empty 304)...
+    assert revisit.length == 0 and revisit.http_headers is None
+    assert revisit.rec_headers.get_header("WARC-Refers-To-Target-URI") == one["url"]
+    # ... and the 304 head as received is in the metadata record beside it.
+    assert meta.rec_type == "metadata"
+    assert meta.rec_headers.get_header("WARC-Concurrent-To") == revisit.rec_headers.get_header(
+        "WARC-Record-ID"
+    )
+    head = not_modified_head(kept)
+    assert head.split(b"\r\n")[0].split(b" ")[1] == b"304" and b"\r\nETag: " in head
     first = rows(
         tmp_path, "select record_id from captures where url = ? and record_type = 'response'", [one["url"]]
     )

@@ -9,21 +9,17 @@ from pathlib import Path
 from crawler.commands.base import Command, quiet_option
 from crawler.commands.crawl import crawl_settings, prepare_log, run_spiders, summarise
 
-DEMO_PORT = 8642
-
 
 def run_demo(args) -> int:
-    from crawler.demo.server import start_server
+    from crawler.demo.serving import DEMO_HOST
 
-    try:
-        # A fixed port keeps the article URLs, and so the dataset, the same from run to run.
-        server, base_url = start_server(DEMO_PORT)
-    except OSError:
-        server, base_url = start_server(0)
-    print(f"Demo news site served at {base_url}/ ; crawling it with the 'demo' profile...", flush=True)
+    print(
+        f"Serving the demo news site http://{DEMO_HOST}/ on a loopback port; crawling it with the 'demo' profile...",
+        flush=True,
+    )
     crawl_args = argparse.Namespace(
         **vars(args),
-        allow_private_addresses=True,
+        allow_private_addresses=False,
         delay=0.0,
         target_script="hans",
         max_pages=0,
@@ -36,13 +32,11 @@ def run_demo(args) -> int:
     )
     settings = crawl_settings(crawl_args, quiet=args.quiet)
     prepare_log(settings)
-    try:
-        ids = run_spiders(
-            settings,
-            [{"site": "demo", "profiles": "", "base_url": base_url, "since": None, "refetch_window": None}],
-        )
-    finally:
-        server.shutdown()
+    # No --base-url: the run serves the bundled site itself (crawler/demo/serving.py), so the
+    # URLs, and so the dataset, are the same from run to run whatever port is free.
+    ids = run_spiders(
+        settings, [{"site": "demo", "profiles": "", "base_url": None, "since": None, "refetch_window": None}]
+    )
     db = Path(settings.get("NEWSARCHIVE_DB"))
     rows, text = summarise(db, ids)
     print(text)
