@@ -106,13 +106,14 @@ def run_jobs(
         start_next()
         return None
 
-    if progress > 0 and len(jobs) > 1:
-        report = task.LoopingCall(_print_sites, jobs)
-        report.start(progress, now=False)
     from crawler.demo.serving import serve_for
 
     servers = serve_for(jobs)
     start_next()
+    if progress > 0 and len(jobs) > 1:
+        # After the first crawler: it installs the reactor this needs.
+        report = task.LoopingCall(_print_sites, jobs)
+        report.start(progress, now=False)
     tune_gc()
     try:
         process.start()

@@ -87,7 +87,9 @@ def test_a_stored_schedule_reads_its_options_as_crawl_does():
 
 def test_sites_lists_the_demo_profile():
     result = run_cli("sites")
-    assert result.returncode == 0 and result.stdout.startswith("demo\tdemo.newsarchive.test\t")
+    lines = result.stdout.splitlines()
+    assert result.returncode == 0 and lines[0].startswith("demo\tdemo.newsarchive.test\t")
+    assert lines[1].startswith("demo-kuaibao\tkuaibao.newsarchive.test\t")
 
 
 @pytest.mark.parametrize("command", COMMANDS)

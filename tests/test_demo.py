@@ -23,10 +23,12 @@ def test_demo_twice_keeps_its_urls_whatever_port_is_busy(tmp_path):
     first = run_cli("demo", "--data-dir", str(data))
     assert first.returncode == 0, first.stderr
     db = data / "news.db"
-    assert _count(db, "select count(*) from articles") == 44
-    assert (
-        _count(db, "select count(*) from captures where url not like 'http://demo.newsarchive.test/%'") == 0
-    )
+    assert _count(db, "select count(*) from articles") == 50  # 44 of 海濱網, 6 of 东南快报
+    outside = "select count(*) from captures where url not like 'http://%.newsarchive.test/%'"
+    assert _count(db, outside) == 0
+    # the second site republishes stories of the first: copies has something to show
+    copies = run_cli("copies", "http://kuaibao.newsarchive.test/news/3001.html", "--data-dir", str(data))
+    assert copies.returncode == 0 and "http://demo.newsarchive.test/local/" in copies.stdout
     assets = _count(db, "select count(distinct url) from captures")
     with socket.socket() as busy:  # a port the first run might have had is now taken
         busy.bind(("127.0.0.1", 0))

@@ -71,7 +71,9 @@ def wayback(crawled_twice, tmp_path_factory):
         [str(bin_dir / "wayback"), "-p", str(port), "-b", "127.0.0.1"],
         cwd=root,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        # To a file: pywb logs every request on stderr, and an unread pipe fills after a
+        # hundred or so, which stalls the server.
+        stderr=(root / "wayback.log").open("wb"),
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -80,7 +82,7 @@ def wayback(crawled_twice, tmp_path_factory):
             urllib.request.urlopen(base + "/", timeout=5).read()
             break
         except OSError:
-            assert time.monotonic() < deadline and proc.poll() is None, proc.stderr.read().decode()
+            assert time.monotonic() < deadline and proc.poll() is None, (root / "wayback.log").read_text()
             time.sleep(0.3)
     yield base, crawled_twice["url"]
     proc.terminate()

@@ -11,10 +11,11 @@ from crawler.commands.crawl import crawl_settings, prepare_log, run_spiders, sum
 
 
 def run_demo(args) -> int:
-    from crawler.demo.serving import DEMO_HOST
+    from crawler.demo.serving import BUNDLED, DEMO_HOST, KUAIBAO
 
     print(
-        f"Serving the demo news site http://{DEMO_HOST}/ on a loopback port; crawling it with the 'demo' profile...",
+        f"Serving the demo news sites http://{DEMO_HOST}/ and http://{KUAIBAO}/ on a loopback port; "
+        "crawling them with the 'demo' and 'demo-kuaibao' profiles...",
         flush=True,
     )
     crawl_args = argparse.Namespace(
@@ -35,7 +36,11 @@ def run_demo(args) -> int:
     # No --base-url: the run serves the bundled site itself (crawler/demo/serving.py), so the
     # URLs, and so the dataset, are the same from run to run whatever port is free.
     ids = run_spiders(
-        settings, [{"site": "demo", "profiles": "", "base_url": None, "since": None, "refetch_window": None}]
+        settings,
+        [
+            {"site": site, "profiles": "", "base_url": None, "since": None, "refetch_window": None}
+            for site in BUNDLED
+        ],
     )
     db = Path(settings.get("NEWSARCHIVE_DB"))
     rows, text = summarise(db, ids)

@@ -8,7 +8,7 @@ from crawler.commands.base import Command, profiles_option
 def run_sites(args) -> int:
     from crawler.profile import load_profiles
 
-    for profile in load_profiles(args.profiles).values():
+    for _, profile in sorted(load_profiles(args.profiles).items()):
         print(f"{profile.name}\t{', '.join(profile.domains)}\t{profile.path}")
     return 0
 

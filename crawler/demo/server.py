@@ -1,4 +1,4 @@
-"""Serve the demo news site on 127.0.0.1.
+"""Serve the demo news sites on 127.0.0.1 (海濱網, and 东南快报 for requests naming its host).
 
     python -m crawler.demo.server [--port 0] [--edition N] [--mutable]
 
@@ -19,7 +19,8 @@ from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from crawler.demo.site import Page, build_site
+from crawler.demo.site import Page, build_articles, build_site
+from crawler.demo.wire import KUAIBAO_HOST, build_wire
 
 NOT_FOUND = Page(404, [("Content-Type", "text/html; charset=utf-8")], "<h1>404 找不到頁面</h1>".encode())
 EDITION_ONE_TIME = datetime(2026, 4, 25, tzinfo=UTC)
@@ -34,8 +35,9 @@ class DemoSite:
 
     def set_edition(self, edition: int) -> None:
         pages = build_site(edition=edition)
+        wire = build_wire(build_articles())  # the second site takes over first-edition stories
         with self.lock:
-            self.edition, self.pages = edition, pages
+            self.edition, self.pages, self.wire = edition, pages, wire
             self.modified = EDITION_ONE_TIME + timedelta(days=edition - 1)
 
 
@@ -69,7 +71,9 @@ def make_handler(site: DemoSite, mutable: bool):
             # A page of an article split by ?page=N is its own entry; other queries are ignored.
             key = f"{parts.path}?{parts.query}" if parts.query else parts.path
             with site.lock:
-                page = site.pages.get(key) or site.pages.get(parts.path, NOT_FOUND)
+                # A request sent as to a proxy names its host (crawler/demo/serving.py).
+                table = site.wire if parts.hostname == KUAIBAO_HOST else site.pages
+                page = table.get(key) or table.get(parts.path, NOT_FOUND)
                 modified = site.modified
             self._send(page, modified if page.status == 200 else None)
 

@@ -1,4 +1,4 @@
-"""The bundled demo profile serves itself: `crawl demo` and `schedule run-due` need no server.
+"""The bundled demo profiles serve themselves: `crawl demo` and `schedule run-due` need no server.
 
 The demo profile names http://demo.newsarchive.test/, a name that resolves nowhere (RFC 6761
 keeps .test for such uses). A crawl of it with no --base-url starts the demo server on a free
@@ -15,17 +15,21 @@ from urllib.parse import urlsplit
 from scrapy.exceptions import NotConfigured
 
 DEMO_HOST = "demo.newsarchive.test"
+# The bundled profiles the demo server serves, and their hosts.
+KUAIBAO = "kuaibao.newsarchive.test"
+BUNDLED = {"demo": DEMO_HOST, "demo-kuaibao": KUAIBAO}
 
 
 def wants_bundled_server(kwargs: dict) -> bool:
     """Whether a job crawls the bundled demo profile at its own (unresolvable) address."""
     from crawler.profile import ProfileError, bundled_profile_files, load_profiles
 
-    if kwargs.get("site") != "demo" or kwargs.get("base_url") or kwargs.get("start_urls"):
+    site = kwargs.get("site")
+    if site not in BUNDLED or kwargs.get("base_url") or kwargs.get("start_urls"):
         return False
     extra = [d for d in (kwargs.get("profiles") or "").split(",") if d]
     try:
-        profile = load_profiles(extra).get("demo")
+        profile = load_profiles(extra).get(site)
     except ProfileError:
         return False  # the crawl reports it
     bundled = {str(f) for f in bundled_profile_files()}
@@ -45,7 +49,7 @@ def serve_for(jobs) -> list:
     SERVED_HERE.add(urlsplit(url).hostname or "")
     for job in demo_jobs:
         settings = job.settings.copy()
-        settings.set("NEWSARCHIVE_SERVE_HOSTS", {DEMO_HOST: url}, priority="cmdline")
+        settings.set("NEWSARCHIVE_SERVE_HOSTS", dict.fromkeys(BUNDLED.values(), url), priority="cmdline")
         job.settings = settings
     return [server]
 

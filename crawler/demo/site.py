@@ -29,6 +29,7 @@ from crawler.demo.content import (
     SUBHEADS,
     TITLES,
 )
+from crawler.demo.pictures import scene
 from crawler.text import convert
 
 SITE_NAME = "海濱網"  # the portal's own name, as printed on its pages
@@ -41,10 +42,8 @@ REDIRECT_PATH = "/go/top-story"
 # the article in its channel, number of pages, style).
 MULTI_PAGE = {"local": (1, 3, "currpage"), "finance": (1, 2, "page_n"), "culture": (1, 2, "query")}
 # The site's stylesheet and script, which load a background, a logo and an icon.
-SITE_CSS = b"body{background:#fff url(bg.gif) repeat-x}\n.top{background:url('/static/logo.gif') no-repeat;padding-left:20px}\n"
+SITE_CSS = b"body{background:#fff url(bg.png) repeat-x}\n.top{background:url('/static/logo.png') no-repeat;padding-left:20px}\n"
 SITE_JS = b"document.documentElement.className+=' js';\n"
-# A 1x1 GIF for the article pictures.
-GIF = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
 
 
 @dataclass
@@ -240,7 +239,7 @@ def _pager(a: DemoArticle, page: int) -> str:
 
 
 def picture_path(a: DemoArticle, page: int = 1) -> str:
-    return f"/images/{a.id}.gif" if page == 1 else f"/images/{a.id}-{page}.gif"
+    return f"/images/{a.id}.png" if page == 1 else f"/images/{a.id}-{page}.png"
 
 
 def render_article(a: DemoArticle, by_id: dict[int, DemoArticle], page: int = 1) -> str:
@@ -334,13 +333,15 @@ def build_site(articles: list[DemoArticle] | None = None, edition: int = 1) -> d
             for page in range(1, a.pages + 1):
                 html = render_article(a, by_id, page)
                 add(a.page_path(page), html, charset, header_charset=charset != "gbk")
-                pages[picture_path(a, page)] = Page(200, [("Content-Type", "image/gif")], GIF)
+                pages[picture_path(a, page)] = Page(
+                    200, [("Content-Type", "image/png")], scene(a.id * 10 + page)
+                )
     for path, ctype, body in (
         ("/static/site.css", "text/css", SITE_CSS),
         ("/static/site.js", "application/javascript", SITE_JS),
-        ("/static/bg.gif", "image/gif", GIF),
-        ("/static/logo.gif", "image/gif", GIF),
-        ("/favicon.ico", "image/x-icon", GIF),
+        ("/static/bg.png", "image/png", scene(1, 64, 8)),
+        ("/static/logo.png", "image/png", scene(2, 16, 16)),
+        ("/favicon.ico", "image/png", scene(3, 16, 16)),
     ):
         pages[path] = Page(200, [("Content-Type", ctype)], body)
     latest = sorted(articles, key=lambda a: a.published, reverse=True)
