@@ -24,7 +24,7 @@ class Hit:
         return asdict(self)
 
 
-def _snippet(terms: list[str], body: str | None, body_norm: str | None, mark: tuple[str, str]) -> str:
+def snippet(terms: list[str], body: str | None, body_norm: str | None, mark: tuple[str, str]) -> str:
     original = body or ""
     folded = fold(body_norm or original)
     positions = [(folded.find(t), t) for t in terms if folded.find(t) >= 0]
@@ -77,8 +77,8 @@ def search(
         # The index finds candidates; this check makes the answer exact (no cross-sentence matches).
         if not contains_all(terms, fold(title_norm) + "\n" + fold(body_norm)):
             continue
-        snippet = _snippet(terms, body, body_norm, mark)
-        hits.append(Hit(url, title, published, site_name, snippet, round(-score, 4), max(copies or 0, 0)))
+        around = snippet(terms, body, body_norm, mark)
+        hits.append(Hit(url, title, published, site_name, around, round(-score, 4), max(copies or 0, 0)))
         if limit and len(hits) >= limit:
             break
     return hits

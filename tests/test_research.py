@@ -62,7 +62,15 @@ def test_export_parquet(demo_crawl, tmp_path):
         "export", "--format", "parquet", "--out", str(out), "--data-dir", str(demo_crawl["data"])
     )
     assert result.returncode == 0, result.stderr
-    assert pq.read_table(out).num_rows == count(demo_crawl["data"], "articles")
+    table = pq.read_table(out)
+    assert table.num_rows == count(demo_crawl["data"], "articles")
+    # authors and images are lists, as in JSON Lines, not JSON text
+    jsonl = run_cli("export", "--format", "jsonl", "--data-dir", str(demo_crawl["data"])).stdout.splitlines()
+    by_url = {r["url"]: r for r in map(json.loads, jsonl)}
+    for row in table.select(["url", "authors", "images"]).to_pylist():
+        assert row["authors"] == by_url[row["url"]]["authors"]
+        assert row["images"] == by_url[row["url"]]["images"]
+    assert any(row["images"] for row in table.select(["images"]).to_pylist())
 
 
 def test_verify_passes_on_a_good_crawl(demo_crawl):
@@ -217,6 +225,13 @@ def test_browse_serves_the_search_through_datasette(demo_crawl):
             run_cli("search", "兩岸", "--data-dir", str(demo_crawl["data"]), "--json", "--limit", "0").stdout
         )
         assert {h["url"] for h in hits} == {h["url"] for h in expected}
+        assert all("【兩岸】" in h["snippet"] or "【两岸】" in h["snippet"] for h in hits), hits[0]
+        # The search page opens on an empty form, not on an error (it once answered 400).
+        for page in ("search", "search.json?_shape=array"):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/news/{page}", timeout=5) as resp:
+                assert resp.status == 200
+                if page.startswith("search.json"):
+                    assert json.load(resp) == []
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/-/metadata.json", timeout=5) as resp:
             tables = json.load(resp)["databases"]["news"]["tables"]
         assert tables["failures"]["description"].startswith("Pages that could not be fetched")

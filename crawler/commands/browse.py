@@ -15,7 +15,7 @@ from crawler.commands.base import Command, data_paths
 from crawler.errors import UsageError
 
 SEARCH_SQL = (
-    "select a.published_at, a.site, a.title, a.url from articles_fts join articles a on a.rowid = articles_fts.rowid "
+    "select a.published_at, a.site, a.title, na_snippet(:q, a.body, a.body_norm) as snippet, a.url from articles_fts join articles a on a.rowid = articles_fts.rowid "
     "where articles_fts match na_fts(:q) and na_contains(:q, a.title_norm, a.body_norm) "
     "order by bm25(articles_fts, 5.0, 1.0, 0.2) limit 100"
 )

@@ -132,22 +132,42 @@ def _export_parquet(store, args) -> int:
         "article_score": pa.float64(),
         "cluster_id": pa.int64(),
     }
+    # authors and images are lists, as in JSON Lines: a list of names, and a list of structs
+    # (what a picture is: its address, caption, and where its bytes are archived).
+    types["authors"] = pa.list_(pa.string())
+    types["images"] = pa.list_(
+        pa.struct(
+            [
+                ("src", pa.string()),
+                ("caption", pa.string()),
+                ("archived", pa.bool_()),
+                ("warc_filename", pa.string()),
+                ("warc_offset", pa.int64()),
+            ]
+        )
+    )
     schema = pa.schema([(c, types.get(c, pa.string())) for c in EXPORT_COLUMNS])
+
+    def table(rows: list[tuple]):
+        objs = []
+        for r in rows:
+            obj = dict(zip(EXPORT_COLUMNS, r, strict=True))
+            for key in JSON_COLUMNS:
+                obj[key] = json.loads(obj[key]) if obj[key] else []
+            objs.append(obj)
+        return pa.Table.from_pylist(objs, schema)
+
     n = 0
     with pq.ParquetWriter(args.out, schema) as writer:
         batch: list[tuple] = []
         for row in _rows(store, args):
             batch.append(row)
             if len(batch) == 2000:
-                writer.write_table(
-                    pa.Table.from_pylist([dict(zip(EXPORT_COLUMNS, r, strict=True)) for r in batch], schema)
-                )
+                writer.write_table(table(batch))
                 n += len(batch)
                 batch = []
         if batch:
-            writer.write_table(
-                pa.Table.from_pylist([dict(zip(EXPORT_COLUMNS, r, strict=True)) for r in batch], schema)
-            )
+            writer.write_table(table(batch))
             n += len(batch)
     print(f"exported {n} articles to {args.out}", file=sys.stderr)
     return 0
