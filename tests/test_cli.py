@@ -246,3 +246,15 @@ def test_binary_extract_batch_list_is_one_line(tmp_path):
 def test_schedule_every_beyond_a_year_is_one_line(tmp_path):
     result = run_cli("schedule", "add", "demo", "--every", "99999999999d", "--data-dir", str(tmp_path))
     assert "at most 366 days" in _one_line(result, 2)
+
+
+def test_schedule_add_help_shows_the_options_of_add():
+    """Each schedule action is a subcommand with its own help: add shows what a schedule
+    stores (its crawl options), not run-due's --quiet; run-due does not offer --every."""
+    add = run_cli("schedule", "add", "--help")
+    assert add.returncode == 0
+    assert "--every" in add.stdout and "--contact" in add.stdout and "--quiet" not in add.stdout
+    due = run_cli("schedule", "run-due", "--help")
+    assert due.returncode == 0 and "--quiet" in due.stdout and "--every" not in due.stdout
+    wrong = run_cli("schedule", "run-due", "--every", "2h")
+    assert wrong.returncode == 2 and len(wrong.stderr.strip().splitlines()) == 1

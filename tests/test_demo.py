@@ -48,3 +48,42 @@ def test_crawl_demo_and_run_due_work_without_a_base_url(tmp_path):
     due = run_cli("schedule", "run-due", "--data-dir", data, "--set", "DOWNLOAD_DELAY=0")
     assert due.returncode == 0, due.stderr
     assert _count(tmp_path / "news.db", "select count(*) from crawls where status = 'finished'") == 2
+
+
+def test_contact_goes_into_the_user_agent_and_a_public_crawl_without_one_is_warned(capsys, tmp_path):
+    from scrapy.settings import Settings
+
+    from crawler.commands.crawl import user_agent, warn_without_contact
+
+    settings = Settings()
+    settings.setmodule("crawler.settings")
+    warn_without_contact(settings, ["http://127.0.0.1:8000/", "http://demo.newsarchive.test/"])
+    assert capsys.readouterr().err == ""  # loopback and reserved test names: nobody to tell
+    warn_without_contact(settings, ["https://news.example.com.cn/", "http://127.0.0.1/"])
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "news.example.com.cn" in err and "--contact" in err
+    settings.set("USER_AGENT", user_agent("mailto:archive@example.org"))
+    warn_without_contact(settings, ["https://news.example.com.cn/"])
+    assert capsys.readouterr().err == ""
+    assert "(+mailto:archive@example.org; archival crawler)" in settings.get("USER_AGENT")
+
+
+def test_crawl_sends_the_contact(demo_site, tmp_path):
+    from warcio.archiveiterator import ArchiveIterator
+
+    from tests.conftest import crawl_args
+
+    result = run_cli(
+        *crawl_args(demo_site, tmp_path, "--max-pages", "3", "--contact", "https://lab.example.edu/crawl")
+    )
+    assert result.returncode == 0, result.stderr
+    assert "warning" not in result.stderr
+    agents = set()
+    for warc in (tmp_path / "warc").rglob("*.warc.gz"):
+        with warc.open("rb") as fh:
+            agents |= {
+                r.http_headers.get_header("User-Agent")
+                for r in ArchiveIterator(fh)
+                if r.rec_type == "request"
+            }
+    assert agents and all("+https://lab.example.edu/crawl;" in a for a in agents)

@@ -161,6 +161,12 @@ def crawl_job_options(parser: argparse.ArgumentParser) -> None:
         "profile's delay, else 1 s)",
     )
     parser.add_argument("--concurrency", type=whole(1, 1000), help="parallel requests per host")
+    parser.add_argument(
+        "--contact",
+        metavar="URL|EMAIL",
+        help="how a site's operator reaches you, put in the User-Agent (default: the "
+        "NEWSARCHIVE_CONTACT environment variable; a crawl of a public site without one is warned)",
+    )
     address_options(parser)
     parser.add_argument(
         "-s",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from crawler.commands.base import (
     Command,
@@ -66,6 +68,9 @@ def crawl_settings(args, quiet: bool, profile=None):
             raise UsageError(f"--{flag.replace('_', '-')} must be 0 or more, not {value}")
     if getattr(args, "warc_max_size", None):
         opts["ARCHIVE_WARC_MAX_SIZE"] = args.warc_max_size
+    contact = getattr(args, "contact", None) or os.environ.get("NEWSARCHIVE_CONTACT")
+    if contact:
+        opts["USER_AGENT"] = user_agent(contact)
     given = []
     for item in getattr(args, "set", []):
         name, sep, value = item.partition("=")
@@ -79,6 +84,42 @@ def crawl_settings(args, quiet: bool, profile=None):
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     return settings
+
+
+def user_agent(contact: str) -> str:
+    from crawler import __version__
+
+    if any(c in contact for c in "\r\n()"):
+        raise UsageError(f"--contact {contact!r}: give a URL or an e-mail address")
+    return f"newsarchive/{__version__} (+{contact}; archival crawler)"
+
+
+def _public(host: str) -> bool:
+    """Whether a host is somebody else's public site: not loopback, not a reserved test name."""
+    from crawler.safety import ip_literal, is_private_address
+
+    host = host.lower().rstrip(".")
+    if host == "localhost" or host.endswith((".localhost", ".test", ".invalid", ".example")):
+        return False
+    literal = ip_literal(host)
+    return not (literal and is_private_address(literal))
+
+
+def warn_without_contact(settings, urls: list[str]) -> None:
+    """One line when a crawl of public sites goes out with the default User-Agent: site
+    operators block crawlers they cannot reach, and RFC 9309 crawlers are expected to say who they are."""
+    from crawler import settings as defaults
+
+    if settings.get("USER_AGENT") != defaults.USER_AGENT:
+        return
+    hosts = sorted({urlsplit(u).hostname or "" for u in urls} - {""})
+    public = [h for h in hosts if _public(h)]
+    if public:
+        print(
+            f"newsarchive crawl: warning: crawling {public[0]}{' and others' if len(public) > 1 else ''} "
+            "with no contact in the User-Agent; give --contact URL|EMAIL (or set NEWSARCHIVE_CONTACT)",
+            file=sys.stderr,
+        )
 
 
 def prepare_log(settings) -> None:
@@ -238,6 +279,13 @@ def run_crawl(args) -> int:
         # and no crawl; the crawl's FrontierExtension then finds them held by this process. A
         # profile that does not load fails here too, in the profile's words.
         lock_crawl(settings, get_profile(site, args.profiles).name if args.sites else "adhoc")
+    if args.base_url:
+        targets = [args.base_url]
+    elif args.start_url:
+        targets = list(args.start_url)
+    else:
+        targets = [u for s in args.sites for u in get_profile(s, args.profiles).start_urls]
+    warn_without_contact(settings, targets)
     if args.start_url:
         job = {"site": None, "start_urls": list(args.start_url), "allow_domains": list(args.allow_domain)}
         ids = run_spiders(settings, [{**job, "since": args.since, "refetch_window": args.refetch_window}])

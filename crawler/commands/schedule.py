@@ -31,6 +31,7 @@ def _crawl_args(args) -> list[str]:
         ("--delay", args.delay),
         ("--concurrency", args.concurrency),
         ("--base-url", args.base_url),
+        ("--contact", args.contact),
     ):
         if value is not None:
             out += [flag, str(value)]
@@ -181,6 +182,8 @@ def _job(args, row):
         ]
         + json.loads(row["args"] or "[]")
         + (["--now", args.now] if getattr(args, "now", None) else [])
+        # run-due's own --set last: it overrides what the schedule stored, for this run
+        + ([x for item in args.set for x in ("--set", item)] if args.action == "run-due" else [])
     )
     profile = get_profile(row["site"], options.profiles)
     settings = crawl_settings(options, quiet=True, profile=profile)
@@ -210,8 +213,6 @@ def schedule_crontab(args, store) -> int:
 
 
 def run_schedule(args) -> int:
-    if args.action in ("add", "remove", "pause", "resume") and not args.site:
-        raise UsageError(f"schedule {args.action} needs a SITE")
     store = open_store(args, must_exist=args.action != "add")
     if args.action == "add":
         return schedule_add(args, store)
@@ -270,13 +271,63 @@ def _locked(args, site: str) -> bool:
 
 
 def _schedule_options(parser) -> None:
-    parser.add_argument("action", choices=["add", "list", "remove", "pause", "resume", "run-due", "crontab"])
-    parser.add_argument("site", nargs="?", help="the site profile (add, remove, pause, resume)")
-    parser.add_argument("--every", help="add: an interval such as 2h, 30m, 1d")
-    parser.add_argument("--cron", help="add: a cron expression in UTC, such as '0 3 * * *'")
-    crawl_job_options(parser)  # add: stored with the schedule, given to each of its crawls
-    quiet_option(parser, "run-due: print nothing unless a crawl failed")
-    parser.add_argument("--now", type=moment, help=argparse.SUPPRESS)
+    """One subcommand each, with its own options and its own --help (`schedule add --help`
+    shows what a schedule stores, not every action's options at once)."""
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=type(parser))
+    parser.set_defaults(site=None, now=None, quiet=False)
+
+    def action(name: str, help: str, description: str, site: bool = False) -> argparse.ArgumentParser:
+        sub = actions.add_parser(name, help=help, description=description)
+        # Given after the action too (`schedule add demo --data-dir d`); SUPPRESS keeps a
+        # value given before it.
+        sub.add_argument(
+            "--data-dir", default=argparse.SUPPRESS, help="where news.db and warc/ live (default: ./data)"
+        )
+        sub.add_argument(
+            "--db", default=argparse.SUPPRESS, help="the SQLite database (default: DATA_DIR/news.db)"
+        )
+        sub.add_argument(
+            "--warc-dir", default=argparse.SUPPRESS, help="the WARC folder (default: DATA_DIR/warc/)"
+        )
+        if site:
+            sub.add_argument("site", metavar="SITE", help="the site profile")
+        return sub
+
+    add = action(
+        "add",
+        "crawl a site on a schedule",
+        "Crawl SITE every DURATION or on a cron expression; the crawl options given here are "
+        "stored and used by each of its crawls. Example: newsarchive schedule add demo --every 2h",
+        site=True,
+    )
+    add.add_argument("--every", help="an interval such as 2h, 30m, 1d")
+    add.add_argument("--cron", help="a cron expression in UTC, such as '0 3 * * *'")
+    crawl_job_options(add)
+    add.add_argument("--now", type=moment, help=argparse.SUPPRESS)
+    action("list", "the schedules, their next runs and last results", "List the schedules.")
+    for name, text in (
+        ("remove", "remove a site's schedule"),
+        ("pause", "pause a site's schedule"),
+        ("resume", "resume a paused schedule"),
+    ):
+        action(name, text, f"{text[0].upper()}{text[1:]}: newsarchive schedule {name} SITE", site=True)
+    due = action(
+        "run-due",
+        "run the crawls that are due (from cron, every few minutes)",
+        "Run every schedule that is due, a few sites at once, and set its next run. "
+        "Example, in a crontab: */5 * * * * newsarchive schedule run-due --quiet",
+    )
+    quiet_option(due, "print nothing unless a crawl failed")
+    due.add_argument("--now", type=moment, help=argparse.SUPPRESS)
+    due.add_argument(
+        "-s",
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a setting for these crawls (after the schedule's own)",
+    )
+    action("crontab", "print the crontab line that runs run-due", "Print a crontab line for run-due.")
 
 
 COMMANDS = [
