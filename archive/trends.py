@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import date, timedelta
+from itertools import islice
 
 from archive.store.rows import article_filters
 from crawler.searchtext import contains_all, fold, fts_expression, query_terms
@@ -160,8 +161,10 @@ def terms(db, *, top: int = 50, site=None, since=None, until=None) -> list[dict]
     where, params = _filters(site, since, until, dated=False)
     counts: Counter = Counter()
     documents: Counter = Counter()
-    for title_norm, body_norm in db.execute(
-        f"select a.title_norm, a.body_norm from articles a where {where}",  # noqa: S608
+    per_site: dict[str, Counter] = {}
+    articles_of: Counter = Counter()
+    for site_name, title_norm, body_norm in db.execute(
+        f"select a.site, a.title_norm, a.body_norm from articles a where {where}",  # noqa: S608
         params,
     ):
         words = [
@@ -171,4 +174,21 @@ def terms(db, *, top: int = 50, site=None, since=None, until=None) -> list[dict]
         ]
         counts.update(words)
         documents.update(set(words))
-    return [{"term": w, "count": n, "articles": documents[w]} for w, n in counts.most_common(top)]
+        per_site.setdefault(site_name, Counter()).update(set(words))
+        articles_of[site_name] += 1
+    furniture = {
+        w
+        for name, used in per_site.items()
+        if articles_of[name] >= FURNITURE_MIN_ARTICLES
+        for w, n in used.items()
+        if n >= FURNITURE_SHARE * articles_of[name]
+    }
+    ranked = ((w, n) for w, n in counts.most_common() if w not in furniture)
+    return [{"term": w, "count": n, "articles": documents[w]} for w, n in islice(ranked, top)]
+
+
+# A word in nearly every article of a site is the site's own furniture (its name in every
+# dateline, "讯", its slogan), not a term of the news; no word of the news itself comes near
+# that share over a site's articles.
+FURNITURE_SHARE = 0.8
+FURNITURE_MIN_ARTICLES = 10

@@ -10,7 +10,7 @@ import sys
 
 from crawler import __version__
 from crawler.commands import registry
-from crawler.commands.base import data_options
+from crawler.commands.base import WARC_COMMANDS, data_options
 from crawler.errors import NewsarchiveError
 
 __all__ = ["main", "build_parser"]
@@ -68,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(subparsers=sub.choices)
     for command in registry().values():
         p = sub.add_parser(command.name, help=command.help, description=command.description)
-        data_options(p)
+        data_options(p, warcs=command.name in WARC_COMMANDS)
         command.options(p)
         p.set_defaults(run=command.run)
     return parser

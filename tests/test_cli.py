@@ -258,3 +258,11 @@ def test_schedule_add_help_shows_the_options_of_add():
     assert due.returncode == 0 and "--quiet" in due.stdout and "--every" not in due.stdout
     wrong = run_cli("schedule", "run-due", "--every", "2h")
     assert wrong.returncode == 2 and len(wrong.stderr.strip().splitlines()) == 1
+
+
+def test_warc_dir_is_offered_only_by_the_commands_that_use_warc_files():
+    for command, offered in (("verify", True), ("reextract", True), ("search", False), ("terms", False)):
+        helptext = run_cli(command, "--help").stdout
+        assert ("--warc-dir" in helptext) == offered, command
+    refused = run_cli("search", "x", "--warc-dir", "w")
+    assert refused.returncode == 2 and "unrecognized arguments: --warc-dir" in refused.stderr

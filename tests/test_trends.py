@@ -135,3 +135,36 @@ def test_terms_are_words_not_stop_words(dataset):
     assert all(r["articles"] <= r["count"] for r in rows)
     counts = [r["count"] for r in rows]
     assert counts == sorted(counts, reverse=True)
+
+
+def test_terms_leave_out_a_sites_own_furniture_and_line_up(tmp_path):
+    """A word in nearly every article of one site (its name in each dateline) is the site's,
+    not the news': terms leaves it out, and keeps a topic half the articles share. The text
+    output lines up whatever the terms' width (a Chinese character takes two columns)."""
+    from crawler.commands.trends import display_width
+    from tests.syndication import Copy
+
+    store = ArticleStore(tmp_path / "news.db")
+    topics = ["港口扩建工程进入收尾阶段，货运能力明显提升。", "图书馆延长开放时间，读者纷纷点赞。"]
+    n = 0
+    for site, opener in (("dongan", "东岸晨报讯 "), ("other", "")):
+        for k in range(12):
+            body = opener + topics[k % 2] + f"第{k}期报道到此结束，欢迎继续关注后续进展与细节。"
+            copy = Copy(
+                url=f"http://{site}.example/{k}.html",
+                site=site,
+                title=f"新闻{k}",
+                body=body,
+                published_at="2025-05-01T09:00:00+08:00",
+                story=k,
+            )
+            _save(store, copy, n)
+            n += 1
+    store.close()
+    result = run_cli("terms", "--top", "20", "--json", "--data-dir", str(tmp_path))
+    words = [r["term"] for r in json.loads(result.stdout)]
+    assert not [w for w in words if "东岸" in w or "晨报" in w], words
+    assert "港口" in words and "图书馆" in words
+    text = run_cli("terms", "--top", "20", "--data-dir", str(tmp_path)).stdout.splitlines()
+    ends = {display_width(line[: line.index(" in ")]) for line in text}
+    assert len(text) >= 10 and len(ends) == 1, text

@@ -82,11 +82,16 @@ def whole(least: int, most: int):
 # -- option groups, each declared once ------------------------------------------------------
 
 
-def data_options(parser: argparse.ArgumentParser) -> None:
-    """Where the dataset lives; every command takes these."""
+# The commands that write or read WARC files; only they take --warc-dir.
+WARC_COMMANDS = {"crawl", "demo", "export", "verify", "reextract", "merge", "schedule", "status"}
+
+
+def data_options(parser: argparse.ArgumentParser, warcs: bool = True) -> None:
+    """Where the dataset lives; every command takes these (--warc-dir those that use WARCs)."""
     parser.add_argument("--data-dir", default="data", help="where news.db and warc/ live (default: ./data)")
     parser.add_argument("--db", help="the SQLite database (default: DATA_DIR/news.db)")
-    parser.add_argument("--warc-dir", help="the WARC folder (default: DATA_DIR/warc/)")
+    if warcs:
+        parser.add_argument("--warc-dir", help="the WARC folder (default: DATA_DIR/warc/)")
 
 
 def profiles_option(parser: argparse.ArgumentParser) -> None:
@@ -185,7 +190,8 @@ def data_paths(args) -> tuple[Path, Path]:
     """The database and the WARC folder the data options name."""
     data = Path(args.data_dir)
     db = Path(args.db) if args.db else data / "news.db"
-    return db, Path(args.warc_dir) if args.warc_dir else data / "warc"
+    warc_dir = getattr(args, "warc_dir", None)
+    return db, Path(warc_dir) if warc_dir else data / "warc"
 
 
 def open_store(args, must_exist: bool = True):

@@ -145,6 +145,13 @@ def run_kwic(args) -> int:
     return 0
 
 
+def display_width(text: str) -> int:
+    """Columns a terminal gives the text: two for wide and full-width characters."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def run_terms(args) -> int:
     from archive.trends import terms
 
@@ -156,8 +163,11 @@ def run_terms(args) -> int:
     if args.json:
         print_json(rows)
         return 0
+    width = max((display_width(r["term"]) for r in rows), default=0)
     for rank, r in enumerate(rows, 1):
-        print(f"{rank:>4}  {r['term']:<12}  {r['count']:>8}  in {r['articles']} articles")
+        # Padded by how wide the term shows: a Chinese character takes two columns.
+        pad = " " * (width - display_width(r["term"]))
+        print(f"{rank:>4}  {r['term']}{pad}  {r['count']:>8}  in {r['articles']} articles")
     return 0
 
 
