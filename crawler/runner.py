@@ -108,12 +108,10 @@ def run_jobs(
 
     from crawler.demo.serving import serve_for
 
-    servers = serve_for(jobs)
+    servers = serve_for(jobs)  # the bundled demo sites serve themselves
     start_next()
-    if progress > 0 and len(jobs) > 1:
-        # After the first crawler: it installs the reactor this needs.
-        report = task.LoopingCall(_print_sites, jobs)
-        report.start(progress, now=False)
+    if progress > 0 and len(jobs) > 1:  # after the first crawler: it installs the reactor
+        task.LoopingCall(_print_sites, jobs).start(progress, now=False)
     tune_gc()
     try:
         process.start()

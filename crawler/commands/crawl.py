@@ -68,9 +68,7 @@ def crawl_settings(args, quiet: bool, profile=None):
             raise UsageError(f"--{flag.replace('_', '-')} must be 0 or more, not {value}")
     if getattr(args, "warc_max_size", None):
         opts["ARCHIVE_WARC_MAX_SIZE"] = args.warc_max_size
-    contact = getattr(args, "contact", None) or os.environ.get("NEWSARCHIVE_CONTACT")
-    if contact:
-        opts["USER_AGENT"] = user_agent(contact)
+    opts["USER_AGENT"] = user_agent(getattr(args, "contact", None) or os.environ.get("NEWSARCHIVE_CONTACT"))
     given = []
     for item in getattr(args, "set", []):
         name, sep, value = item.partition("=")
@@ -86,9 +84,12 @@ def crawl_settings(args, quiet: bool, profile=None):
     return settings
 
 
-def user_agent(contact: str) -> str:
+def user_agent(contact: str | None) -> str | None:
+    """The User-Agent naming a contact; None (the default one) without."""
     from crawler import __version__
 
+    if not contact:
+        return None
     if any(c in contact for c in "\r\n()"):
         raise UsageError(f"--contact {contact!r}: give a URL or an e-mail address")
     return f"newsarchive/{__version__} (+{contact}; archival crawler)"

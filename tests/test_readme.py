@@ -1,0 +1,39 @@
+"""The README's demo commands, read from the README and run as written after `newsarchive demo`."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+
+from tests.conftest import ROOT, run_cli
+
+
+def _blocks(after: str, count: int) -> list[str]:
+    """The command lines of the first `count` sh blocks after the line `after`."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    text = text[text.index(after) :]
+    blocks = re.findall(r"```sh\n(.*?)```", text, flags=re.S)[:count]
+    return [line for block in blocks for line in block.splitlines() if line.strip()]
+
+
+def test_the_readmes_demo_commands_run_as_written(tmp_path):
+    demo = run_cli("demo", "--data-dir", str(tmp_path / "data"))
+    assert demo.returncode == 0, demo.stderr
+    (tmp_path / ".venv").symlink_to(ROOT / ".venv")
+    lines = _blocks("The pictures are small PNG scenes", 3)
+    assert len(lines) >= 9 and any("crawl demo" in line for line in lines)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}"}
+    for line in lines:
+        result = subprocess.run(
+            ["bash", "-o", "pipefail", "-c", line],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert result.returncode == 0, (line, result.stderr)
+        assert "Traceback" not in result.stderr, line
+        if "warcio check" not in line:  # which says nothing when all is well
+            assert result.stdout.strip(), line
