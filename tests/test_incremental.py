@@ -181,6 +181,14 @@ def test_new_and_edited_articles_between_runs(mutable_site, tmp_path):
             assert "更正" in record.content_stream().read().decode("utf-8") or version["version"] == 1
     assert rows(tmp_path, "select count(*) n from articles")[0]["n"] == len(EDITION_2)
     assert run_cli("verify", "--data-dir", str(tmp_path)).returncode == 0
+    # diff shows the added sentence, and nothing else of the article
+    shown = run_cli("diff", edited, "--data-dir", str(tmp_path))
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert lines[0].endswith("1 changes") and lines[1:] == ["{+更正：此前报道中的开通日期有误，现已更正。+}"]
+    page = tmp_path / "diff.html"
+    assert run_cli("diff", edited, "--html", str(page), "--data-dir", str(tmp_path)).returncode == 0
+    assert "<ins>更正：此前报道中的开通日期有误，现已更正。</ins>" in page.read_text(encoding="utf-8")
 
 
 def _start_slow(base_url: str, data: Path) -> subprocess.Popen:

@@ -158,6 +158,14 @@ class Articles(Connection):
     def has_article(self, url: str) -> bool:
         return self.db.execute("select 1 from articles where url = ?", [url]).fetchone() is not None
 
+    def versions(self, url: str) -> dict[int, tuple[str, str, str]]:
+        """An article's stored versions: number -> (fetched_at, title, body)."""
+        rows = self.db.execute(
+            "select version, fetched_at, title, body from article_versions where url = ? order by version",
+            [url],
+        )
+        return {n: (at, title, body) for n, at, title, body in rows}
+
     def article_count(self) -> int:
         return self.db.execute("select count(*) from articles").fetchone()[0]
 

@@ -14,6 +14,7 @@ MODULES = (
     "extract",
     "sites",
     "research",
+    "lifecycle",
     "trends",
     "merge",
     "stats",
