@@ -111,6 +111,14 @@ def response_record(
     return headers, block
 
 
+def received_head(ex: Exchange) -> bytes:
+    """The response's status line and headers (with the blank line ending them) as received,
+    or as rebuilt when the raw bytes are not known."""
+    raw = ex.raw_response
+    end = raw.find(b"\r\n\r\n") if raw is not None else -1
+    return raw[: end + 4] if raw is not None and end >= 0 else ex.response_head
+
+
 def revisit_record(
     ex: Exchange,
     record_id: str,
@@ -128,13 +136,7 @@ def revisit_record(
     look the original up by WARC-Refers-To-Target-URI and WARC-Refers-To-Date and serve its
     status, headers and bytes. The 304 head itself goes to the metadata record that follows
     (`not_modified_record`), so nothing the server sent is lost."""
-    if not_modified:
-        block = b""
-    else:
-        raw = ex.raw_response
-        block = (
-            raw[: raw.find(b"\r\n\r\n") + 4] if raw is not None and b"\r\n\r\n" in raw else ex.response_head
-        )
+    block = b"" if not_modified else received_head(ex)
     profile = "server-not-modified" if not_modified else "identical-payload-digest"
     headers = [
         ("WARC-Type", "revisit"),
@@ -150,9 +152,6 @@ def revisit_record(
     return headers, block
 
 
-NOT_MODIFIED_FIELDS = ("http-status-line", "http-header")
-
-
 def not_modified_record(
     ex: Exchange, record_id: str, common: Headers, revisit_id: str
 ) -> tuple[Headers, bytes]:
@@ -161,13 +160,7 @@ def not_modified_record(
     A metadata record of application/warc-fields: replay indexes (pywb's, cdxj-indexer,
     wabac.js) leave such records out, so it never stands for the page. One field for the status
     line, one per header line, each line's bytes as received."""
-    raw = ex.raw_response
-    head = (
-        raw[: raw.find(b"\r\n\r\n")]
-        if raw is not None and b"\r\n\r\n" in raw
-        else ex.response_head.rstrip(b"\r\n")
-    )
-    lines = head.split(b"\r\n")
+    lines = received_head(ex).rstrip(b"\r\n").split(b"\r\n")
     block = b"http-status-line: " + lines[0] + b"\r\n"
     block += b"".join(b"http-header: " + line + b"\r\n" for line in lines[1:] if line)
     headers = [

@@ -86,12 +86,17 @@ def whole(least: int, most: int):
 WARC_COMMANDS = {"crawl", "demo", "export", "verify", "reextract", "merge", "schedule", "status"}
 
 
-def data_options(parser: argparse.ArgumentParser, warcs: bool = True) -> None:
-    """Where the dataset lives; every command takes these (--warc-dir those that use WARCs)."""
-    parser.add_argument("--data-dir", default="data", help="where news.db and warc/ live (default: ./data)")
-    parser.add_argument("--db", help="the SQLite database (default: DATA_DIR/news.db)")
+def data_options(parser: argparse.ArgumentParser, warcs: bool = True, given_only: bool = False) -> None:
+    """Where the dataset lives; every command takes these (--warc-dir those that use WARCs).
+    given_only: set only when given (a subcommand's copy, which must not undo a value given to
+    its parent command)."""
+    unset = {"default": argparse.SUPPRESS} if given_only else {}
+    parser.add_argument(
+        "--data-dir", **(unset or {"default": "data"}), help="where news.db and warc/ live (default: ./data)"
+    )
+    parser.add_argument("--db", **unset, help="the SQLite database (default: DATA_DIR/news.db)")
     if warcs:
-        parser.add_argument("--warc-dir", help="the WARC folder (default: DATA_DIR/warc/)")
+        parser.add_argument("--warc-dir", **unset, help="the WARC folder (default: DATA_DIR/warc/)")
 
 
 def profiles_option(parser: argparse.ArgumentParser) -> None:

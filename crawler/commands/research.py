@@ -85,6 +85,14 @@ def _rows(store, args):
     return store.export_rows(site=args.site, since=args.since, until=args.until)
 
 
+def _as_object(row: tuple) -> dict:
+    """An exported row as JSON Lines and Parquet have it: authors and images as lists."""
+    obj = dict(zip(EXPORT_COLUMNS, row, strict=True))
+    for key in JSON_COLUMNS:
+        obj[key] = json.loads(obj[key]) if obj[key] else []
+    return obj
+
+
 def run_export(args) -> int:
     if args.out:
         check_output(args.out, args)
@@ -105,10 +113,7 @@ def run_export(args) -> int:
                 n += 1
         else:
             for row in _rows(store, args):
-                obj = dict(zip(EXPORT_COLUMNS, row, strict=True))
-                for key in JSON_COLUMNS:
-                    obj[key] = json.loads(obj[key]) if obj[key] else []
-                out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+                out.write(json.dumps(_as_object(row), ensure_ascii=False) + "\n")
                 n += 1
     finally:
         if args.out:
@@ -149,13 +154,7 @@ def _export_parquet(store, args) -> int:
     schema = pa.schema([(c, types.get(c, pa.string())) for c in EXPORT_COLUMNS])
 
     def table(rows: list[tuple]):
-        objs = []
-        for r in rows:
-            obj = dict(zip(EXPORT_COLUMNS, r, strict=True))
-            for key in JSON_COLUMNS:
-                obj[key] = json.loads(obj[key]) if obj[key] else []
-            objs.append(obj)
-        return pa.Table.from_pylist(objs, schema)
+        return pa.Table.from_pylist([_as_object(r) for r in rows], schema)
 
     n = 0
     with pq.ParquetWriter(args.out, schema) as writer:

@@ -10,7 +10,15 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from crawler.commands.base import Command, crawl_job_options, data_paths, moment, open_store, quiet_option
+from crawler.commands.base import (
+    Command,
+    crawl_job_options,
+    data_options,
+    data_paths,
+    moment,
+    open_store,
+    quiet_option,
+)
 from crawler.errors import UsageError
 from crawler.schedule import iso, next_due, parse_every, parse_iso
 
@@ -278,17 +286,7 @@ def _schedule_options(parser) -> None:
 
     def action(name: str, help: str, description: str, site: bool = False) -> argparse.ArgumentParser:
         sub = actions.add_parser(name, help=help, description=description)
-        # Given after the action too (`schedule add demo --data-dir d`); SUPPRESS keeps a
-        # value given before it.
-        sub.add_argument(
-            "--data-dir", default=argparse.SUPPRESS, help="where news.db and warc/ live (default: ./data)"
-        )
-        sub.add_argument(
-            "--db", default=argparse.SUPPRESS, help="the SQLite database (default: DATA_DIR/news.db)"
-        )
-        sub.add_argument(
-            "--warc-dir", default=argparse.SUPPRESS, help="the WARC folder (default: DATA_DIR/warc/)"
-        )
+        data_options(sub, given_only=True)  # after the action too: `schedule add demo --data-dir d`
         if site:
             sub.add_argument("site", metavar="SITE", help="the site profile")
         return sub
