@@ -90,13 +90,13 @@ def data_options(parser: argparse.ArgumentParser, warcs: bool = True, given_only
     """Where the dataset lives; every command takes these (--warc-dir those that use WARCs).
     given_only: set only when given (a subcommand's copy, which must not undo a value given to
     its parent command)."""
-    unset = {"default": argparse.SUPPRESS} if given_only else {}
+    unset = argparse.SUPPRESS if given_only else None
     parser.add_argument(
-        "--data-dir", **(unset or {"default": "data"}), help="where news.db and warc/ live (default: ./data)"
+        "--data-dir", default=unset or "data", help="where news.db and warc/ live (default: ./data)"
     )
-    parser.add_argument("--db", **unset, help="the SQLite database (default: DATA_DIR/news.db)")
+    parser.add_argument("--db", default=unset, help="the SQLite database (default: DATA_DIR/news.db)")
     if warcs:
-        parser.add_argument("--warc-dir", **unset, help="the WARC folder (default: DATA_DIR/warc/)")
+        parser.add_argument("--warc-dir", default=unset, help="the WARC folder (default: DATA_DIR/warc/)")
 
 
 def profiles_option(parser: argparse.ArgumentParser) -> None:
