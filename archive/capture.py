@@ -154,6 +154,8 @@ class WarcCaptureExtension:
         else:
             pointer = (ref.filename, ref.offset, ref.record_id)
         request.meta["warc_pointer"] = pointer
+        # The record of this very answer (a check of an article records what was answered).
+        request.meta["warc_record"] = (ref.filename, ref.offset, ref.record_id)
         request.meta["fetched_at"] = ref.date
 
     def _original(self, response, url: str, digest: str) -> tuple[dict | None, bool]:

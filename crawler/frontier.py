@@ -24,6 +24,8 @@ from crawler.lock import lock_crawl
 
 # The kind of a later page of an article: fetched with its first page, never on its own.
 PAGE_OF = "page-of"
+# The kind of a fetch of a stored article: a check of what became of it (crawler/lifecycle/).
+RECHECK = "recheck"
 
 
 def new_crawl_id(site: str) -> str:
@@ -78,6 +80,9 @@ class Frontier:
         self._rows.add(url, PAGE_OF, 0)
 
     def _headers(self, url: str, kind: str) -> dict[str, str] | None:
+        if kind == RECHECK:
+            # Due by the recheck schedule (crawler/lifecycle/plan.py), however old the article.
+            return self.article_conditions(url)
         if kind == "requisite":
             # Fetched before: asked for again only if it changed (an unchanged one is a revisit).
             return self.conditions(url)
@@ -99,7 +104,7 @@ class Frontier:
         if not young_enough(published, first_seen, self.refetch_window, self.now):
             self._count("newsarchive/known_not_refetched")
             return None
-        return _conditional(etag, last_modified)
+        return self.article_conditions(url)
 
     def conditions(self, url: str) -> dict[str, str]:
         """If-None-Match / If-Modified-Since from a URL's last good fetch (none if it had none)."""
@@ -107,9 +112,13 @@ class Frontier:
         return _conditional(*validators) if validators is not None else {}
 
     def article_conditions(self, url: str) -> dict[str, str]:
-        """The validators of a stored article's last fetch (none for a URL never stored)."""
+        """The validators of a stored article's last fetch (none for a URL never stored). None
+        either when its last check found it gone or unavailable: a 304 would then say "still
+        the notice page", not "still the article"."""
         known = self._rows.known_article(url)
-        return _conditional(known[2], known[3]) if known else {}
+        if not known or self._rows.last_verdict(url) not in (None, "live"):
+            return {}
+        return _conditional(known[2], known[3])
 
     # -- done -------------------------------------------------------------------------------
 
@@ -148,6 +157,23 @@ class Frontier:
             return []
         first_day = (self.now.astimezone(CHINA) - timedelta(days=self.refetch_window - 1)).date().isoformat()
         return self._rows.young_articles(self.site, first_day)
+
+    def due_rechecks(self, offsets, budget: int) -> list[str]:
+        """The site's stored articles due for a check, most overdue first, within the budget."""
+        from crawler.lifecycle.plan import due_rechecks
+
+        urls, waiting = due_rechecks(self.store.recheck_candidates(self.site), self.now, offsets, budget)
+        if self.stats is not None:
+            self.stats.set_value("newsarchive/rechecks_due", len(urls) + waiting)
+            self.stats.set_value("newsarchive/rechecks_waiting", waiting)
+        return urls
+
+    def is_stored_article(self, url: str) -> bool:
+        return self.store.has_article(url)
+
+    def stored_body(self, url: str) -> str | None:
+        row = self.store.db.execute("select body from articles where url = ?", [url]).fetchone()
+        return row[0] if row else None
 
     # -- what was archived --------------------------------------------------------------------
 

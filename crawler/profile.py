@@ -49,6 +49,9 @@ class Profile:
     next_page: str | None = None
     description: str = ""
     path: str | None = None
+    # When stored articles are checked again (crawler/lifecycle/plan.py): intervals after the
+    # first capture, as written ("1h", "6h", "1d"); () turns rechecks off.
+    recheck: tuple[str, ...] = ("1h", "6h", "1d", "3d", "7d", "30d")
 
     @cached_property
     def article_res(self) -> tuple[BoundedPattern, ...]:
@@ -108,6 +111,7 @@ _KNOWN = set(_LIST_KEYS) | {
     "concurrency",
     "requisites",
     "next_page",
+    "recheck",
 }
 
 
@@ -146,7 +150,24 @@ def profile_from_dict(data: dict, path: Path | str) -> Profile:
         _check_css(path, "next_page", next_page)
     values["next_page"] = next_page
     values["description"] = str(data.get("description", ""))
+    if "recheck" in data:
+        values["recheck"] = _recheck(data["recheck"], path)
     return Profile(**values)
+
+
+def _recheck(value, path: Path | str) -> tuple[str, ...]:
+    """The `recheck` key: a list of intervals, or "off" (or an empty list)."""
+    from crawler.lifecycle.plan import parse_intervals
+
+    if value == "off" or value == []:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _fail(path, "recheck", 'must be a list of intervals (["1h", "1d", "7d"]) or "off"')
+    try:
+        parse_intervals(value, "recheck")
+    except ValueError as exc:
+        raise _fail(path, "recheck", str(exc).removeprefix("recheck: ")) from None
+    return tuple(value)
 
 
 def _lists(data: dict, path: Path | str) -> dict:

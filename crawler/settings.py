@@ -114,6 +114,12 @@ NEWSARCHIVE_MAX_ARTICLE_PAGES = 100
 # The run's clock (ISO 8601, UTC; `crawl --now`): what the refetch window counts from. Unset:
 # the wall clock when the crawl starts.
 NEWSARCHIVE_NOW = None
+# When stored articles are checked again for edits and deletions (crawler/lifecycle/): the
+# intervals after their first capture ("1h,6h,1d"), or "off"; None: the profile's `recheck`.
+NEWSARCHIVE_RECHECK = None
+# Rechecks one run of a site makes at most, the most overdue first; the rest wait for the next
+# run, so that a site with 100,000 old articles never turns a run into a full recrawl.
+NEWSARCHIVE_RECHECK_BUDGET = 500
 ARCHIVE_WARC_ENABLED = True
 ARCHIVE_WARC_DIR = None  # default: DATA_DIR/warc
 ARCHIVE_WARC_MAX_SIZE = 1_000_000_000

@@ -32,6 +32,7 @@ _COUNTS_FROM_0 = (
     "DOWNLOAD_WARNSIZE",
     "NEWSARCHIVE_EXTRACT_WORKERS",
     "NEWSARCHIVE_REQUISITE_MAXSIZE",
+    "NEWSARCHIVE_RECHECK_BUDGET",
 )
 _SECONDS = (
     "DOWNLOAD_DELAY",
@@ -149,6 +150,11 @@ def check_settings(settings, given: tuple[str, ...] = ()) -> None:
     now = settings.get("NEWSARCHIVE_NOW")
     if now:
         run_clock(settings)
+    recheck = settings.get("NEWSARCHIVE_RECHECK")
+    if recheck:
+        from crawler.lifecycle.plan import parse_intervals
+
+        parse_intervals(recheck, "NEWSARCHIVE_RECHECK")
     for name, allowed in _CHOICES.items():
         value = settings.get(name)
         if value is not None and str(value).upper() not in {a.upper() for a in allowed}:

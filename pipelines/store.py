@@ -17,9 +17,13 @@ from archive.store import WarcPointer
 from archive.store.shared import store_for
 from crawler.fatal import stop_crawl, stopped, storage_problem
 from crawler.frontier import frontier_of
-from spiders.items import ArticleItem, FailureItem, UnchangedItem
+from crawler.lifecycle.classify import Outcome
+from spiders.items import ArticleItem, CheckItem, FailureItem, UnchangedItem
 
 logger = logging.getLogger(__name__)
+
+UNCHANGED = Outcome("unchanged", "live")
+CHANGED = Outcome("changed", "live")
 
 
 class ArticleStorePipeline:
@@ -52,7 +56,24 @@ class ArticleStorePipeline:
             return
         self.store.commit()
         self._annotate_images()
+        self._settle_statuses()
         self._update_clusters()
+
+    def _settle_statuses(self) -> None:
+        """The statuses of the articles checked since they were last settled (this run's, and a
+        killed run's): computed from whole checks once a run has ended."""
+        from crawler.lifecycle.settle import settle
+
+        spider = self.crawler.spider
+        try:
+            report = settle(self.store, spider.site_folder, spider.profile.start_urls)
+        except Exception:  # the checks are stored; the next run settles them
+            logger.exception("could not settle the statuses of the checked articles")
+            return
+        self.stats.set_value("newsarchive/statuses_changed", report.changed)
+        self.stats.set_value("newsarchive/articles_deleted", report.deleted)
+        if report.site_down:
+            self.stats.set_value("newsarchive/site_down_checks", report.site_down)
 
     def _commit_if_due(self) -> None:
         try:
@@ -109,12 +130,19 @@ class ArticleStorePipeline:
                 "newsarchive/requisite_failures" if item.kind == "requisite" else "newsarchive/failures"
             )
             self._done(item.url)
+        elif isinstance(item, CheckItem):
+            with self.store.transaction():
+                self.store.add_check(item.row(item.outcome or UNCHANGED))
+                self._done(item.url)
         elif isinstance(item, UnchangedItem):
-            if self.store.touch_article(item.url, item.fetched_at):
-                self.stats.inc_value("newsarchive/articles_unchanged")
-            else:  # a list or another page that is no article, unchanged since last time
-                self.stats.inc_value("newsarchive/pages_unchanged")
-            self._done(item.url)
+            with self.store.transaction():
+                if self.store.touch_article(item.url, item.fetched_at):
+                    self.stats.inc_value("newsarchive/articles_unchanged")
+                else:  # a list or another page that is no article, unchanged since last time
+                    self.stats.inc_value("newsarchive/pages_unchanged")
+                if item.check is not None:
+                    self.store.add_check(item.check.row(UNCHANGED))
+                self._done(item.url)
         elif isinstance(item, ArticleItem):
             # The article and its frontier mark in one commit; the shared frontier (Redis) hears
             # of it only after that commit.
@@ -128,6 +156,8 @@ class ArticleStorePipeline:
     def _store_article(self, item: ArticleItem) -> None:
         if not item.article.is_article:
             self.stats.inc_value("newsarchive/not_article")
+            if item.check is not None:  # still served, though no longer read as an article
+                self.store.add_check(item.check.row(CHANGED))
             return
         article = item.article
         if item.payload_of and item.payload_of != article.url:
@@ -155,6 +185,15 @@ class ArticleStorePipeline:
             self.stats.inc_value("newsarchive/failures")
             return
         self.stats.inc_value(f"newsarchive/articles_{outcome}")
+        if outcome == "new":
+            self.store.start_status(article.url or "", item.site, self._clock_time(item.fetched_at))
+        if item.check is not None:
+            found = CHANGED if outcome in ("new", "changed") else UNCHANGED
+            self.store.add_check(item.check.row(found))
+
+    def _clock_time(self, fetched_at: str) -> str:
+        checking = getattr(self.crawler.spider, "checking", None)
+        return checking.time_of(fetched_at) if checking is not None else fetched_at
 
     def _done(self, url: str) -> None:
         if self.frontier is not None:

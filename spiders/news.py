@@ -23,7 +23,7 @@ from crawler.bodycheck import BrokenBody
 from crawler.decode import NotText
 from crawler.extract.extractor import PageTooLarge
 from crawler.extract.pager import merge_pages
-from crawler.frontier import Frontier, frontier_of
+from crawler.frontier import RECHECK, Frontier, frontier_of
 from crawler.incremental import older_than
 from crawler.linkpolicy import GenericPolicy, ProfilePolicy, policy_for
 from crawler.links import PageReading, read_page, robots_sitemaps, same_site, xml_links
@@ -36,6 +36,7 @@ from crawler.requisites import is_stylesheet, stylesheet_requisites
 from crawler.safety import REFUSED
 from crawler.validate import check_settings, run_clock
 from crawler.workers import WorkerPool
+from crawler.lifecycle.checking import Checking
 from spiders.items import ArticleItem, FailureItem, UnchangedItem
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -117,6 +118,7 @@ class NewsSpider(scrapy.Spider):
         spider.requisites_on_lists = settings.getbool("NEWSARCHIVE_REQUISITES_ON_LISTS", True)
         spider.requisite_maxsize = settings.getint("NEWSARCHIVE_REQUISITE_MAXSIZE", 10 * 1024 * 1024)
         spider.max_pages = settings.getint("NEWSARCHIVE_MAX_ARTICLE_PAGES", 100)
+        spider.checking = Checking(spider, settings)
         return spider
 
     def _count(self, key: str) -> None:
@@ -140,11 +142,16 @@ class NewsSpider(scrapy.Spider):
         if pending:
             self.logger.warning("resuming crawl %s: %d URLs left to fetch", self.crawl_id, len(pending))
         for url, kind, depth in pending:
-            headers = frontier.article_conditions(url) if kind == "article" else {}
+            headers = frontier.article_conditions(url) if kind in ("article", RECHECK) else {}
             yield self._request(url, kind, depth, headers)
         for url in frontier.young_articles():
             if same_site(url, tuple(self.allowed_domains)):
                 request = self._schedule(url, "article", 1)
+                if request is not None:
+                    yield request
+        for url in self.checking.due():
+            if same_site(url, tuple(self.allowed_domains)):
+                request = self._schedule(url, RECHECK, 1)
                 if request is not None:
                     yield request
         if self.policy.generic:
@@ -267,6 +274,15 @@ class NewsSpider(scrapy.Spider):
             yield item
         for request in self._follow([r.url for r in extracted[0].related], response):
             yield request
+
+    async def parse_recheck(self, response):
+        """A stored article fetched again: what it answered is a check of it
+        (crawler/lifecycle/checking.py); an article still there goes on as any article."""
+        async for item in self.checking.parse(response):
+            yield item
+
+    def recheck_failed(self, failure):
+        yield from self.checking.failed(failure)
 
     def parse_requisite(self, response):
         """An image, stylesheet, script or icon: archived (by the capture extension) and, for a
@@ -644,6 +660,11 @@ class NewsSpider(scrapy.Spider):
         return None if headers is None else self._request(url, kind, depth, headers)
 
     def _request(self, url: str, kind: str, depth: int, headers: dict[str, str]):
+        read_as = kind
+        if kind in ("article", "page") and self.frontier.is_stored_article(url):
+            kind = RECHECK  # any fetch of a stored article is a check of it
+        elif kind == RECHECK:
+            read_as = "page" if self.policy.generic else "article"
         callback = {
             "article": self.parse_article,
             "list": self.parse_list,
@@ -651,6 +672,7 @@ class NewsSpider(scrapy.Spider):
             "page": self.parse_page,
             "robots": self.parse_robots,
             "requisite": self.parse_requisite,
+            RECHECK: self.parse_recheck,
         }[kind]
         # Redirects come back to the spider (see _redirected) instead of being followed blindly.
         meta: dict[str, Any] = {
@@ -661,6 +683,12 @@ class NewsSpider(scrapy.Spider):
             "handle_httpstatus_list": sorted(REDIRECTS),
         }
         priority = 0
+        errback = self.failed
+        if kind == RECHECK:
+            # Every answer says something about the article (404, 410, 5xx): the checker reads it.
+            meta["handle_httpstatus_all"] = True
+            meta["read_as"] = read_as
+            errback = self.recheck_failed
         if kind == "requisite":
             # Images and stylesheets of a site often come from another host (a CDN).
             meta["allow_offsite"] = True
@@ -672,7 +700,7 @@ class NewsSpider(scrapy.Spider):
         return scrapy.Request(
             url,
             callback=callback,
-            errback=self.failed,
+            errback=errback,
             headers=headers,
             meta=meta,
             dont_filter=bool(headers),

@@ -113,6 +113,13 @@ class CrawlState:
         ).fetchall()
         return [r[0] for r in rows]
 
+    def last_verdict(self, url: str) -> str | None:
+        """What the last check of a stored article found (live, gone, unknown), if any."""
+        row = self.db.execute(
+            "select verdict from checks where url = ? order by id desc limit 1", [url]
+        ).fetchone()
+        return row[0] if row else None
+
     def known_article(self, url: str) -> tuple[str | None, str | None, str | None, str | None] | None:
         """(published_at, first_seen_at, etag, last_modified) of a stored article, or None if new."""
         return self.db.execute(

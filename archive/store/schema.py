@@ -15,7 +15,7 @@ import sqlite_utils
 from archive.store.rows import index_row
 from crawler.errors import DataError
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 # The columns of an `articles` row, in the order `export` writes them (SPEC: export formats).
 ARTICLE_COLUMNS = (
@@ -239,6 +239,27 @@ def _migrate_9(db: sqlite_utils.Database) -> None:
     db.table("failures").add_column("kind", str)
 
 
+def _migrate_10(db: sqlite_utils.Database) -> None:
+    """The lifecycle of an article after its capture (crawler/lifecycle/): one row per check
+    of a stored article, and each checked article's status as its checks make it."""
+    db.execute(
+        "create table checks (id integer primary key, url text not null, site text, crawl_id text, "
+        "checked_at text not null, outcome text not null, verdict text not null, how text, "
+        "status integer, redirect_to text, notice text, warc_filename text, warc_offset integer, "
+        "warc_record_id text)"
+    )
+    db.execute("create index checks_url on checks (url, checked_at)")
+    db.execute("create index checks_crawl on checks (crawl_id)")
+    # Only articles checked at least once have a row: the others are live since their capture.
+    db.execute(
+        "create table article_status (url text primary key, site text, status text not null, "
+        "last_seen_live text, deleted_at text, how text, last_check_at text, last_verdict text, "
+        "awaiting_at text, restorations integer not null default 0, since text, last_check_id integer)"
+    )
+    db.execute("create index article_status_site on article_status (site, status)")
+    db.execute("create index article_status_deleted on article_status (status, deleted_at)")
+
+
 MIGRATIONS = [
     _migrate_1,
     _migrate_2,
@@ -249,6 +270,7 @@ MIGRATIONS = [
     _migrate_7,
     _migrate_8,
     _migrate_9,
+    _migrate_10,
 ]
 
 

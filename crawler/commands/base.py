@@ -147,6 +147,17 @@ def address_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def recheck_intervals(value: str) -> str:
+    """--recheck: intervals (1h,1d,7d) or off, checked here and passed on as written."""
+    from crawler.lifecycle.plan import parse_intervals
+
+    try:
+        parse_intervals(value)
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--recheck: ")) from None
+    return value
+
+
 def crawl_job_options(parser: argparse.ArgumentParser) -> None:
     """What one crawl of a site does: given to `crawl`, and stored with a `schedule add`."""
     profiles_option(parser)
@@ -160,6 +171,14 @@ def crawl_job_options(parser: argparse.ArgumentParser) -> None:
         metavar="DAYS",
         help="refetch known articles published (or first seen) within DAYS days, with a "
         "conditional request; 0: never (default: the profile's)",
+    )
+    parser.add_argument(
+        "--recheck",
+        type=recheck_intervals,
+        metavar="INTERVALS",
+        help="check stored articles again this long after their first capture, for edits and "
+        "deletions, e.g. 1h,1d,7d (then every last interval); off: no rechecks (default: the "
+        "profile's recheck, else 1h,6h,1d,3d,7d,30d)",
     )
     parser.add_argument(
         "--depth", type=whole(0, 10**6), help="follow links at most N levels deep (0: no limit)"

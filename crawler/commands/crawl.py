@@ -56,6 +56,7 @@ def crawl_settings(args, quiet: bool, profile=None):
         "LOG_LEVEL": "INFO",
         "LOG_FILE": log_file,
         "NEWSARCHIVE_NOW": getattr(args, "now", None),
+        "NEWSARCHIVE_RECHECK": getattr(args, "recheck", None),
     }
     if getattr(args, "max_pages", 0):
         opts["CLOSESPIDER_PAGECOUNT"] = args.max_pages
