@@ -25,6 +25,7 @@ from crawler.extract.extractor import PageTooLarge
 from crawler.extract.pager import merge_pages
 from crawler.frontier import RECHECK, Frontier, frontier_of
 from crawler.incremental import older_than
+from crawler.lifecycle.checking import Checking
 from crawler.linkpolicy import GenericPolicy, ProfilePolicy, policy_for
 from crawler.links import PageReading, read_page, robots_sitemaps, same_site, xml_links
 from crawler.paths import warc_dir
@@ -36,7 +37,6 @@ from crawler.requisites import is_stylesheet, stylesheet_requisites
 from crawler.safety import REFUSED
 from crawler.validate import check_settings, run_clock
 from crawler.workers import WorkerPool
-from crawler.lifecycle.checking import Checking
 from spiders.items import ArticleItem, FailureItem, UnchangedItem
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})

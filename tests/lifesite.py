@@ -13,6 +13,7 @@ prints its URL on its first line. `GET /__stage/N` moves the site to stage N (1 
   out (both only in stage 2), one is removed and restored in stage 4, one moves to a new URL
   with a 301.
 - stages 3 and 4: as 2, but the failing ones answer again; stage 4 restores the removed one.
+- stage 9: a broken server: every URL, the home page included, answers 404.
 
 Unknown URLs answer 200 with the site's not-found page (a soft 404), as many portals do.
 Pages carry an ETag and answer If-None-Match with 304. Article pages are UTF-8, except the
@@ -22,6 +23,7 @@ Traditional ones, which are Big5.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import sys
 import threading
@@ -66,7 +68,9 @@ ARTICLES = {
 }
 NEW_IN_STAGE_2 = 116
 REMOVED = {
-    aid for aid, (_, how) in ARTICLES.items() if how in ("404", "410", "to-home", "soft-404", "notice-hans", "notice-hant", "to-channel")
+    aid
+    for aid, (_, how) in ARTICLES.items()
+    if how in ("404", "410", "to-home", "soft-404", "notice-hans", "notice-hant", "to-channel")
 }
 EDIT = "更正：原文中枢纽站的数量有误，应为三个。"
 HANT = {106}
@@ -114,7 +118,9 @@ def article_page(aid: int, edited: bool = False, url_id: int | None = None) -> b
 
 def not_found_page() -> bytes:
     # Nothing here a list of notice words would know: only the template gives it away.
-    return page("滨江新闻网", '<div class="oops"><h2>哎呀</h2><p>这里空空如也，去首页看看别的新闻吧。</p></div>')
+    return page(
+        "滨江新闻网", '<div class="oops"><h2>哎呀</h2><p>这里空空如也，去首页看看别的新闻吧。</p></div>'
+    )
 
 
 def notice_page(traditional: bool) -> bytes:
@@ -137,8 +143,13 @@ class LifeSite:
     def answer(self, path: str):
         """(status, headers, body, delay) for a path at the current stage."""
         stage = self.stage
+        if stage == 9:
+            return 404, {}, b"", 0
         if path in ("/", "/index.html", "/news/index.html"):
-            links = "".join(f'<li><a href="{path_of(a)}">{ARTICLES.get(a, ("新线路开通首日客流平稳",))[0]}</a></li>' for a in self.listed())
+            links = "".join(
+                f'<li><a href="{path_of(a)}">{ARTICLES.get(a, ("新线路开通首日客流平稳",))[0]}</a></li>'
+                for a in self.listed()
+            )
             return 200, {}, page("滨江新闻网", f'<ul class="list">{links}</ul>'), 0
         if path == "/news/2026/05/111-bridge.html" and stage >= 2:
             return 200, {}, article_page(111), 0
@@ -227,10 +238,8 @@ def main() -> None:
     server = ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(LifeSite()))
     server.daemon_threads = True
     print(f"http://127.0.0.1:{server.server_address[1]}", flush=True)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
     sys.exit(0)
 
 

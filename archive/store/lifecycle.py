@@ -184,8 +184,13 @@ class Lifecycle(Connection):
         ).fetchone()
         if row is None:
             seen = self.db.execute("select first_seen_at from articles where url = ?", [url]).fetchone()
-            return {"status": "live", "last_seen_live": seen[0] if seen else None, "deleted_at": None,
-                    "how": None, "restorations": 0}
+            return {
+                "status": "live",
+                "last_seen_live": seen[0] if seen else None,
+                "deleted_at": None,
+                "how": None,
+                "restorations": 0,
+            }
         return dict(zip(("status", "last_seen_live", "deleted_at", "how", "restorations"), row, strict=True))
 
     def deletions_per_day(self) -> dict[str, dict[str, int]]:
@@ -197,3 +202,84 @@ class Lifecycle(Connection):
         ):
             per_day.setdefault(day, {})[site] = n
         return per_day
+
+    def history(self, url: str) -> dict | None:
+        """An article's timeline (captures, versions, checks) and status; None if not stored."""
+        row = self.db.execute(
+            "select site, title, first_seen_at from articles where url = ?", [url]
+        ).fetchone()
+        if row is None:
+            return None
+        site, title, first_seen = row
+        since = self.db.execute("select since from article_status where url = ?", [url]).fetchone()
+        since = since[0] if since and since[0] else first_seen
+        checks = self.checks_of(url)
+        # A version a check found is shown at the check's time (the run's clock, as the checks
+        # are), merged with that check.
+        by_record = {
+            c["warc_record_id"]: c for c in checks if c["outcome"] == "changed" and c["warc_record_id"]
+        }
+        merged: set[int] = set()
+        timeline: list[dict] = []
+        for version, at, vtitle, record_id, filename, offset in self.db.execute(
+            "select version, fetched_at, title, warc_record_id, warc_filename, warc_offset from article_versions "
+            "where url = ? order by version",
+            [url],
+        ):
+            found = by_record.get(record_id)
+            if found is not None:
+                merged.add(found["id"])
+                at = found["checked_at"]
+            elif version == 1:
+                at = since
+            timeline.append(
+                {
+                    "at": at,
+                    "event": "captured" if version == 1 else "version",
+                    "detail": f"version {version}: {vtitle or ''}",
+                    "version": version,
+                    "warc_file": filename,
+                    "warc_offset": offset,
+                }
+            )
+        for check in checks:
+            if check["id"] in merged:
+                continue
+            detail = check["outcome"]
+            if check["status"]:
+                detail += f" (HTTP {check['status']})"
+            if check["redirect_to"]:
+                detail += f" -> {check['redirect_to']}"
+            if check["notice"]:
+                detail += f": {check['notice']}"
+            timeline.append(
+                {
+                    "at": check["checked_at"],
+                    "event": "check",
+                    "detail": detail,
+                    "outcome": check["outcome"],
+                    "verdict": check["verdict"],
+                    "status": check["status"],
+                    "warc_file": check["warc_filename"],
+                    "warc_offset": check["warc_offset"],
+                }
+            )
+        status = self.status_of_url(url)
+        from crawler.lifecycle.status import Check, status_of
+
+        state = status_of(since, [Check(c["checked_at"], c["verdict"], c["how"]) for c in checks])
+        for deleted_at, restored_at in state.restorations:
+            timeline.append(
+                {"at": restored_at, "event": "restored", "detail": f"back after its deletion of {deleted_at}"}
+            )
+        if status["deleted_at"]:
+            timeline.append(
+                {
+                    "at": status["deleted_at"],
+                    "event": "deleted",
+                    "detail": f"first found gone ({status['how']})",
+                }
+            )
+        order = {"captured": 0, "version": 1, "check": 2, "deleted": 3, "restored": 3}
+        timeline.sort(key=lambda e: (e["at"], order[e["event"]]))
+        return {"url": url, "site": site, "title": title, "status": status, "timeline": timeline}

@@ -92,10 +92,13 @@ class Checking:
         carried = False
         read = spider.parse_page if response.meta.get("read_as") == "page" else spider.parse_article
         async for item in read(response):
-            if isinstance(item, ArticleItem | UnchangedItem) and not carried:
-                if getattr(item, "frontier_url", None) == url or getattr(item, "url", None) == url:
-                    item = replace(item, check=check)
-                    carried = True
+            if (
+                isinstance(item, ArticleItem | UnchangedItem)
+                and not carried
+                and url in (getattr(item, "frontier_url", None), getattr(item, "url", None))
+            ):
+                item = replace(item, check=check)
+                carried = True
             yield item
         if not carried:
             # Answered, but stored nothing (it could not be read, or is older than --since).
@@ -132,7 +135,12 @@ class Checking:
         spider = self.spider
         request = scrapy.Request(
             probe,
-            meta={"frontier_url": probe, "kind": "probe", "dont_redirect": True, "handle_httpstatus_all": True},
+            meta={
+                "frontier_url": probe,
+                "kind": "probe",
+                "dont_redirect": True,
+                "handle_httpstatus_all": True,
+            },
             dont_filter=True,
         )
         spider.crawler.stats.inc_value("newsarchive/not_found_probes")

@@ -36,7 +36,9 @@ _GONE = (
 )
 _NOTICE = re.compile(
     r"(页面|网页|文章|内容|新闻|稿件|信息|资讯|链接|帖子|此文|该文|本文|报道|视频|图片|网址)"
-    r"[^。！!？?\n]{0,12}?" + _GONE + r"|(找不到|未找到|没有找到)[^。！!？?\n]{0,8}?(页面|网页|文章|内容|网址)"
+    r"[^。！!？?\n]{0,12}?"
+    + _GONE
+    + r"|(找不到|未找到|没有找到)[^。！!？?\n]{0,8}?(页面|网页|文章|内容|网址)"
     r"|404\s*(not\s*found|错误|页面)"
     r"|\b(page|article|story|content)\b[^.!?\n]{0,40}?\b(not\s+found|no\s+longer\s+available|"
     r"has\s+been\s+(removed|deleted|taken\s+down)|does\s+not\s+exist|cannot\s+be\s+found)",
@@ -143,7 +145,9 @@ def redirect_target_kind(url: str, target: str, start_urls=(), is_article_url=No
     path = new.path or "/"
     if path == "/" or re.fullmatch(r"/(index|default|home|main)\.\w{2,5}", path, re.IGNORECASE):
         return "home"
-    if "search" in path.lower() or {"q", "query", "keyword", "keywords", "wd", "kw"} & set(parse_qs(new.query)):
+    if "search" in path.lower() or {"q", "query", "keyword", "keywords", "wd", "kw"} & set(
+        parse_qs(new.query)
+    ):
         return "search"
     bare = new._replace(scheme="", fragment="").geturl()
     if any(urlsplit(s)._replace(scheme="", fragment="").geturl() == bare for s in start_urls):
@@ -154,7 +158,11 @@ def redirect_target_kind(url: str, target: str, start_urls=(), is_article_url=No
         return "article" if is_article_url(target) else "channel"
     depth = len([p for p in path.split("/") if p])
     old_depth = len([p for p in (old.path or "/").split("/") if p])
-    if path.endswith("/") or re.search(r"/(index|default|list)[^/]*$", path, re.IGNORECASE) or depth < old_depth:
+    if (
+        path.endswith("/")
+        or re.search(r"/(index|default|list)[^/]*$", path, re.IGNORECASE)
+        or depth < old_depth
+    ):
         return "channel"
     return "article"
 
