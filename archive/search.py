@@ -19,6 +19,8 @@ class Hit:
     snippet: str
     rank: float
     copies: int = 0  # copies of this story on other pages (archive/clusters.py)
+    status: str = "live"  # live, deleted or unknown (crawler/lifecycle/status.py)
+    deleted_at: str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -47,6 +49,16 @@ def snippet(terms: list[str], body: str | None, body_norm: str | None, mark: tup
     return piece.replace("\n", " ")
 
 
+_HITS = (
+    "select a.url, a.title, a.published_at, a.site, a.title_norm, a.body_norm, a.body, "
+    "bm25(articles_fts, 5.0, 1.0, 0.2) as score, "
+    "(select count(*) - 1 from clusters o where o.cluster_id = c.cluster_id) as copies, "
+    "coalesce(s.status, 'live'), s.deleted_at "
+    "from articles_fts join articles a on a.rowid = articles_fts.rowid "
+    "left join clusters c on c.url = a.url left join article_status s on s.url = a.url where "
+)
+
+
 def search(
     db,
     query: str,
@@ -56,29 +68,49 @@ def search(
     since: str | None = None,
     until: str | None = None,
     mark: tuple[str, str] = ("【", "】"),
+    deleted: bool = False,
 ) -> list[Hit]:
-    """Articles containing every term of the query (in either script), best first."""
+    """Articles containing every term of the query (in either script), best first; with
+    `deleted`, only those deleted from their site."""
     terms = query_terms(query)
     if not terms:
         raise ValueError("the query has no words to search for")
     clauses, values = article_filters(site, since, until)
+    if deleted:
+        clauses.append("s.status = 'deleted'")
     where, params = ["articles_fts match ?", *clauses], [fts_expression(terms), *values]
-    sql = (
-        "select a.url, a.title, a.published_at, a.site, a.title_norm, a.body_norm, a.body, "
-        "bm25(articles_fts, 5.0, 1.0, 0.2) as score, "
-        "(select count(*) - 1 from clusters o where o.cluster_id = c.cluster_id) as copies "
-        "from articles_fts join articles a on a.rowid = articles_fts.rowid "
-        "left join clusters c on c.url = a.url where " + " and ".join(where) + " order by score"
-    )
+    sql = _HITS + " and ".join(where) + " order by score"
     hits: list[Hit] = []
-    for url, title, published, site_name, title_norm, body_norm, body, score, copies in db.execute(
-        sql, params
-    ):
+    for (
+        url,
+        title,
+        published,
+        site_name,
+        title_norm,
+        body_norm,
+        body,
+        score,
+        copies,
+        status,
+        gone_at,
+    ) in db.execute(sql, params):
         # The index finds candidates; this check makes the answer exact (no cross-sentence matches).
         if not contains_all(terms, fold(title_norm) + "\n" + fold(body_norm)):
             continue
         around = snippet(terms, body, body_norm, mark)
-        hits.append(Hit(url, title, published, site_name, around, round(-score, 4), max(copies or 0, 0)))
+        hits.append(
+            Hit(
+                url,
+                title,
+                published,
+                site_name,
+                around,
+                round(-score, 4),
+                max(copies or 0, 0),
+                status,
+                gone_at,
+            )
+        )
         if limit and len(hits) >= limit:
             break
     return hits

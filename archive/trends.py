@@ -35,16 +35,33 @@ def _filters(site, since, until, dated: bool = True) -> tuple[str, list]:
     return " and ".join(["a.published_at is not null" if dated else "1", *where]), params
 
 
-def _days(db, word: str, site, since, until) -> list[str]:
-    """The publication day of every article containing the word (in either script)."""
+def _deleted_filters(site, since, until) -> tuple[str, list]:
+    """The WHERE of deleted articles (joined as `s`), by site and day of deletion."""
+    where, params = ["s.status = 'deleted'"], []
+    for clause, value in (
+        ("a.site = ?", site),
+        ("substr(s.deleted_at, 1, 10) >= ?", since),
+        ("substr(s.deleted_at, 1, 10) <= ?", until),
+    ):
+        if value:
+            where.append(clause)
+            params.append(value)
+    return " and ".join(where), params
+
+
+def _days(db, word: str, site, since, until, deleted: bool = False) -> list[str]:
+    """The publication day of every article containing the word (in either script); with
+    `deleted`, the day each deleted one was found gone."""
     terms = query_terms(word)
     if not terms:
         raise ValueError(f"{word!r} has no letters to count")
-    where, params = _filters(site, since, until)
+    where, params = (_deleted_filters if deleted else _filters)(site, since, until)
     exact = all(_SHORT_HAN.fullmatch(t) for t in terms)  # the index alone answers exactly
-    columns = "substr(a.published_at, 1, 10)" + ("" if exact else ", a.title_norm, a.body_norm")
+    day = "substr(s.deleted_at, 1, 10)" if deleted else "substr(a.published_at, 1, 10)"
+    columns = day + ("" if exact else ", a.title_norm, a.body_norm")
+    joined = " join article_status s on s.url = a.url" if deleted else ""
     sql = (
-        f"select {columns} from articles_fts join articles a on a.rowid = articles_fts.rowid "  # noqa: S608
+        f"select {columns} from articles_fts join articles a on a.rowid = articles_fts.rowid{joined} "  # noqa: S608
         f"where articles_fts match ? and {where}"
     )
     days = []
@@ -68,29 +85,51 @@ def _all_periods(first: str, last: str, by: str) -> list[str]:
     return out[: out.index(stop) + 1] if stop in out else out
 
 
-def trend(db, words: list[str], *, by: str = "month", site=None, since=None, until=None) -> list[dict]:
+ALL_DELETED = "*"  # the word of `trend --deleted` with no words: every deletion
+
+
+def trend(
+    db, words: list[str], *, by: str = "month", site=None, since=None, until=None, deleted: bool = False
+) -> list[dict]:
     """[{"period", "word", "count"}]: articles containing each word, per period of their
-    publication date, every period from the first to the last with a count (0 included)."""
+    publication date, every period from the first to the last with a count (0 included). With
+    `deleted`: the deleted articles, per period of their deletion (no words: all of them, as
+    the word "*")."""
     if by not in PERIODS:
         raise ValueError(f"--by must be one of {', '.join(PERIODS)}")
+    if deleted:
+        where, params = _deleted_filters(site, since, until)
+        all_days = [
+            d
+            for (d,) in db.execute(
+                "select substr(s.deleted_at, 1, 10) from article_status s join articles a on a.url = s.url where "  # noqa: S608
+                + where,
+                params,
+            )
+        ]
+        words = words or [ALL_DELETED]
     per_word = {}
     for word in words:
+        days_of = (
+            all_days if deleted and word == ALL_DELETED else _days(db, word, site, since, until, deleted)
+        )
         per_word[word] = Counter(
-            period_of(d, by)
-            for d in _days(db, word, site, since, until)
-            if re.fullmatch(r"\d{4}-\d\d-\d\d", d)
+            period_of(d, by) for d in days_of if re.fullmatch(r"\d{4}-\d\d-\d\d", d or "")
         )
     found = [d for counts in per_word.values() for d in counts]
     if not found:
         return []
-    days = sorted(
-        d
-        for (d,) in db.execute(
-            "select substr(a.published_at, 1, 10) from articles a where " + _filters(site, since, until)[0],
-            _filters(site, since, until)[1],
-        )
-        if re.fullmatch(r"\d{4}-\d\d-\d\d", d or "")
-    )
+    if deleted:
+        source = all_days
+    else:
+        where, params = _filters(site, since, until)
+        source = [
+            d
+            for (d,) in db.execute(
+                "select substr(a.published_at, 1, 10) from articles a where " + where, params
+            )
+        ]  # noqa: S608
+    days = sorted(d for d in source if re.fullmatch(r"\d{4}-\d\d-\d\d", d or ""))
     periods = _all_periods(days[0], days[-1], by) if days else sorted(set(found))
     return [{"period": p, "word": w, "count": per_word[w].get(p, 0)} for w in words for p in periods]
 

@@ -172,8 +172,7 @@ class Frontier:
         return self.store.has_article(url)
 
     def stored_body(self, url: str) -> str | None:
-        row = self.store.db.execute("select body from articles where url = ?", [url]).fetchone()
-        return row[0] if row else None
+        return self.store.article_body(url)
 
     # -- what was archived --------------------------------------------------------------------
 

@@ -120,6 +120,9 @@ NEWSARCHIVE_RECHECK = None
 # Rechecks one run of a site makes at most, the most overdue first; the rest wait for the next
 # run, so that a site with 100,000 old articles never turns a run into a full recrawl.
 NEWSARCHIVE_RECHECK_BUDGET = 500
+# The edition of the bundled demo sites a crawl of them serves (crawler/demo/site.py): 1, 2
+# (new and edited articles) or 3 (three articles taken down as well); `newsarchive demo --edition`.
+NEWSARCHIVE_DEMO_EDITION = 1
 ARCHIVE_WARC_ENABLED = True
 ARCHIVE_WARC_DIR = None  # default: DATA_DIR/warc
 ARCHIVE_WARC_MAX_SIZE = 1_000_000_000

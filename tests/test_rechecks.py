@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import time
 import urllib.request
 from pathlib import Path
 
@@ -55,17 +58,26 @@ def deleted(data: Path, *extra: str) -> list[dict]:
     return json.loads(result.stdout)
 
 
-def test_removed_articles_are_found_deleted_and_nothing_else(lifesite, tmp_path):
-    url, stage = lifesite
-    crawl(url, tmp_path, "2026-05-01T00:00:00Z")
-    assert len(rows(tmp_path, "select url from articles")) == len(ARTICLES)
-    stage(2)  # removed, edited, failing; no list links the removed ones any more
-    crawl(url, tmp_path, "2026-05-01T02:00:00Z")
-    assert deleted(tmp_path) == []  # one gone answer is not a deletion
-    stage(3)
-    crawl(url, tmp_path, "2026-05-01T07:00:00Z")
-    stage(4)
-    crawl(url, tmp_path, "2026-05-02T01:00:00Z")
+@pytest.fixture(scope="module")
+def four_crawls(tmp_path_factory):
+    """The site crawled at four advancing times, through its stages (tests/lifesite.py)."""
+    data = tmp_path_factory.mktemp("lifecycle")
+    with module_server("tests.lifesite") as url:
+        crawl(url, data, "2026-05-01T00:00:00Z")
+        assert len(rows(data, "select url from articles")) == len(ARTICLES)
+        urllib.request.urlopen(f"{url}/__stage/2", timeout=10).read()  # no list links the removed
+        crawl(url, data, "2026-05-01T02:00:00Z")
+        first = deleted(data)
+        urllib.request.urlopen(f"{url}/__stage/3", timeout=10).read()
+        crawl(url, data, "2026-05-01T07:00:00Z")
+        urllib.request.urlopen(f"{url}/__stage/4", timeout=10).read()
+        crawl(url, data, "2026-05-02T01:00:00Z")
+    return url, data, first
+
+
+def test_removed_articles_are_found_deleted_and_nothing_else(four_crawls):
+    url, tmp_path, after_one_check = four_crawls
+    assert after_one_check == []  # one gone answer is not a deletion
 
     found = deleted(tmp_path)
     assert all(list(row) == DELETED_KEYS for row in found)
@@ -136,3 +148,46 @@ def test_a_bad_recheck_list_is_one_line_and_exit_2(tmp_path):
     result = run_cli("crawl", "demo", "--recheck", "1d,1h", "--data-dir", str(tmp_path))
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
     assert "must grow" in result.stderr
+
+
+def test_search_trend_export_stats_and_datasette_know_the_deleted(four_crawls):
+    url, data, _ = four_crawls
+    gone = {url + path_of(a) for a in REMOVED}
+    hits = json.loads(run_cli("search", "公交", "--json", "--limit", "0", "--data-dir", str(data)).stdout)
+    assert {h["url"] for h in hits if h["status"] == "deleted"} == gone & {h["url"] for h in hits}
+    only = json.loads(run_cli("search", "公交", "--deleted", "--json", "--data-dir", str(data)).stdout)
+    assert only and {h["url"] for h in only} <= gone
+    trend = json.loads(run_cli("trend", "--deleted", "--by", "day", "--json", "--data-dir", str(data)).stdout)
+    assert trend == [{"period": "2026-05-01", "word": "*", "count": len(REMOVED)}]
+    exported = [
+        json.loads(line)
+        for line in run_cli("export", "--format", "jsonl", "--data-dir", str(data)).stdout.splitlines()
+    ]
+    assert {e["url"] for e in exported if e["status"] == "deleted"} == gone
+    assert all(e["deleted_at"] == "2026-05-01T02:00:00Z" for e in exported if e["status"] == "deleted")
+    stats = run_cli("stats", "--data-dir", str(data)).stdout
+    assert "deletions per day" in stats and f"2026-05-01{len(REMOVED):>13}" in stats
+    pytest.importorskip("datasette")
+    from tests.test_research import _free_port
+
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "crawler", "browse", "--data-dir", str(data), "--port", str(port)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/news/deleted.json?_shape=array", timeout=5
+                ) as r:
+                    listed = json.load(r)
+                break
+            except OSError:
+                assert time.monotonic() < deadline and proc.poll() is None
+                time.sleep(0.3)
+        assert {r["url"] for r in listed} == gone
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

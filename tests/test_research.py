@@ -169,7 +169,10 @@ def test_search_command_text_and_json(demo_crawl):
     )
     hits = json.loads(run_cli("search", "两岸", "--data-dir", data, "--json", "--since", "2026-04-10").stdout)
     assert hits and all(h["published_at"] >= "2026-04-10" for h in hits)
-    assert set(hits[0]) == {"url", "title", "published_at", "site", "snippet", "rank", "copies"}
+    assert set(hits[0]) == {
+        "url", "title", "published_at", "site", "snippet", "rank", "copies", "status", "deleted_at"
+    }  # fmt: skip
+    assert {h["status"] for h in hits} == {"live"}
 
 
 def test_stats_text_and_html(demo_crawl, tmp_path):
@@ -177,7 +180,7 @@ def test_stats_text_and_html(demo_crawl, tmp_path):
     result = run_cli("stats", "--data-dir", str(demo_crawl["data"]), "--html", str(report))
     assert result.returncode == 0
     first = result.stdout.splitlines()[1].split()
-    assert first[:4] == ["demo", "44", "44", "1"]
+    assert first[:5] == ["demo", "44", "44", "0", "1"]  # articles, versions, deleted, failures
     page = report.read_text(encoding="utf-8")
     conn = sqlite3.connect(demo_crawl["data"] / "news.db")
     days = conn.execute("select count(distinct substr(published_at, 1, 10)) from articles").fetchone()[0]

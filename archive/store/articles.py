@@ -155,6 +155,10 @@ class Articles(Connection):
         cur = self.db.execute("update articles set last_fetched_at = ? where url = ?", [fetched_at, url])
         return cur.rowcount > 0
 
+    def article_body(self, url: str) -> str | None:
+        row = self.db.execute("select body from articles where url = ?", [url]).fetchone()
+        return row[0] if row else None
+
     def has_article(self, url: str) -> bool:
         return self.db.execute("select 1 from articles where url = ?", [url]).fetchone() is not None
 
@@ -175,11 +179,20 @@ class Articles(Connection):
     def export_rows(
         self, site: str | None = None, since: str | None = None, until: str | None = None
     ) -> Iterator[tuple]:
-        """Every article as a tuple of ARTICLE_COLUMNS and its cluster of copies (null when it
-        has none elsewhere), oldest first, read in batches: memory stays flat on a large database."""
+        """Every article as a tuple of ARTICLE_COLUMNS, its cluster of copies (null when it has
+        none elsewhere) and its status (live, deleted, unknown), when it was last seen live and
+        deleted; oldest first, read in batches: memory stays flat on a large database."""
         where, params = article_filters(site, since, until)
-        columns = [f"a.{c}" for c in ARTICLE_COLUMNS] + ["c.cluster_id"]
-        sql = f"select {', '.join(columns)} from articles a left join clusters c on c.url = a.url"  # noqa: S608
+        columns = [f"a.{c}" for c in ARTICLE_COLUMNS] + [
+            "c.cluster_id",
+            "coalesce(s.status, 'live')",
+            "coalesce(s.last_seen_live, a.first_seen_at)",
+            "s.deleted_at",
+        ]
+        sql = (
+            f"select {', '.join(columns)} from articles a left join clusters c on c.url = a.url "  # noqa: S608
+            "left join article_status s on s.url = a.url"
+        )
         if where:
             sql += " where " + " and ".join(where)
         cursor = self.db.execute(sql + " order by a.published_at, a.url", params)

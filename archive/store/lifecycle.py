@@ -193,6 +193,11 @@ class Lifecycle(Connection):
             }
         return dict(zip(("status", "last_seen_live", "deleted_at", "how", "restorations"), row, strict=True))
 
+    def deleted_count(self, site: str) -> int:
+        return self.db.execute(
+            "select count(*) from article_status where site = ? and status = 'deleted'", [site]
+        ).fetchone()[0]
+
     def deletions_per_day(self) -> dict[str, dict[str, int]]:
         """Day of deletion -> site -> articles deleted that day."""
         per_day: dict[str, dict[str, int]] = {}
@@ -242,28 +247,7 @@ class Lifecycle(Connection):
                     "warc_offset": offset,
                 }
             )
-        for check in checks:
-            if check["id"] in merged:
-                continue
-            detail = check["outcome"]
-            if check["status"]:
-                detail += f" (HTTP {check['status']})"
-            if check["redirect_to"]:
-                detail += f" -> {check['redirect_to']}"
-            if check["notice"]:
-                detail += f": {check['notice']}"
-            timeline.append(
-                {
-                    "at": check["checked_at"],
-                    "event": "check",
-                    "detail": detail,
-                    "outcome": check["outcome"],
-                    "verdict": check["verdict"],
-                    "status": check["status"],
-                    "warc_file": check["warc_filename"],
-                    "warc_offset": check["warc_offset"],
-                }
-            )
+        timeline += [_check_event(c) for c in checks if c["id"] not in merged]
         status = self.status_of_url(url)
         from crawler.lifecycle.status import Check, status_of
 
@@ -283,3 +267,24 @@ class Lifecycle(Connection):
         order = {"captured": 0, "version": 1, "check": 2, "deleted": 3, "restored": 3}
         timeline.sort(key=lambda e: (e["at"], order[e["event"]]))
         return {"url": url, "site": site, "title": title, "status": status, "timeline": timeline}
+
+
+def _check_event(check: dict) -> dict:
+    """A check as an event of an article's timeline."""
+    detail = check["outcome"]
+    if check["status"]:
+        detail += f" (HTTP {check['status']})"
+    if check["redirect_to"]:
+        detail += f" -> {check['redirect_to']}"
+    if check["notice"]:
+        detail += f": {check['notice']}"
+    return {
+        "at": check["checked_at"],
+        "event": "check",
+        "detail": detail,
+        "outcome": check["outcome"],
+        "verdict": check["verdict"],
+        "status": check["status"],
+        "warc_file": check["warc_filename"],
+        "warc_offset": check["warc_offset"],
+    }

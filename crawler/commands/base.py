@@ -53,12 +53,20 @@ def _no_day(value: str) -> str:
 
 
 def moment(value: str) -> str:
-    """An argparse type: a time as ISO 8601 (UTC unless it says otherwise)."""
+    """An argparse type: a time as ISO 8601 (UTC unless it says otherwise), or +INTERVAL
+    (+2h, +7d) from now."""
+    from datetime import UTC, datetime
+
     try:
+        if value.startswith("+"):
+            from crawler.lifecycle.plan import parse_intervals
+
+            (offset,) = parse_intervals(value[1:])
+            return (datetime.now(UTC) + offset).strftime("%Y-%m-%dT%H:%M:%SZ")
         return parse_time(value).strftime("%Y-%m-%dT%H:%M:%SZ")
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"wants a time as ISO 8601 (2026-05-03T14:00:00Z), not {value!r}"
+            f"wants a time as ISO 8601 (2026-05-03T14:00:00Z) or +INTERVAL from now (+2h), not {value!r}"
         ) from None
 
 

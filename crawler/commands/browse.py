@@ -27,6 +27,12 @@ COPIES_SQL = (
     "order by c.is_earliest desc, coalesce(a.published_at, a.first_seen_at), a.url"
 )
 
+DELETED_SQL = (
+    "select s.deleted_at, a.site, s.how, a.title, a.published_at, s.last_seen_live, a.url "
+    "from article_status s join articles a on a.url = s.url where s.status = 'deleted' "
+    "order by s.deleted_at desc, a.url"
+)
+
 DESCRIPTIONS = {
     "articles": "One row per article (latest version), pointing at its WARC response record.",
     "article_versions": "Every version of every article: silent edits are kept.",
@@ -36,6 +42,10 @@ DESCRIPTIONS = {
     "failures": "Pages that could not be fetched, decoded, extracted or stored, and why.",
     "clusters": "Copies of one story across sites: one row per article in a group of two or more.",
     "article_aliases": "Other URLs serving exactly an article's page (a print view, a mirror).",
+    "checks": "Every recheck of a stored article: what it answered (unchanged, changed, gone, "
+    "redirected, notice, unavailable) and its WARC record.",
+    "article_status": "Each checked article's status (live, deleted, unknown), when it was last seen "
+    "live and when it was first found gone.",
 }
 
 
@@ -54,6 +64,10 @@ def metadata(db_name: str) -> dict:
                 "queries": {
                     "search": {"sql": SEARCH_SQL, "title": "Search articles (either script)"},
                     "copies": {"sql": COPIES_SQL, "title": "Copies of an article on other sites"},
+                    "deleted": {
+                        "sql": DELETED_SQL,
+                        "title": "Articles deleted from their sites, newest first",
+                    },
                 },
             }
         },

@@ -63,10 +63,7 @@ def crawl_settings(args, quiet: bool, profile=None):
     if getattr(args, "depth", 0):
         opts["DEPTH_LIMIT"] = args.depth
     opts.update(politeness(args, profile))
-    for flag in ("max_pages", "depth", "refetch_window"):
-        value = getattr(args, flag, None)
-        if value is not None and value < 0:
-            raise UsageError(f"--{flag.replace('_', '-')} must be 0 or more, not {value}")
+    _no_negatives(args)
     if getattr(args, "warc_max_size", None):
         opts["ARCHIVE_WARC_MAX_SIZE"] = args.warc_max_size
     opts["USER_AGENT"] = user_agent(getattr(args, "contact", None) or os.environ.get("NEWSARCHIVE_CONTACT"))
@@ -83,6 +80,13 @@ def crawl_settings(args, quiet: bool, profile=None):
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     return settings
+
+
+def _no_negatives(args) -> None:
+    for flag in ("max_pages", "depth", "refetch_window"):
+        value = getattr(args, flag, None)
+        if value is not None and value < 0:
+            raise UsageError(f"--{flag.replace('_', '-')} must be 0 or more, not {value}")
 
 
 def user_agent(contact: str | None) -> str | None:

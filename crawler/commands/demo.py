@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from crawler.commands.base import Command, quiet_option
+from crawler.commands.base import Command, moment, quiet_option, whole
 from crawler.commands.crawl import crawl_settings, prepare_log, run_spiders, summarise
 
 
@@ -32,6 +32,7 @@ def run_demo(args) -> int:
         refetch_window=None,
     )
     settings = crawl_settings(crawl_args, quiet=args.quiet)
+    settings.set("NEWSARCHIVE_DEMO_EDITION", args.edition, priority="cmdline")
     prepare_log(settings)
     # No --base-url: the run serves the bundled site itself (crawler/demo/serving.py), so the
     # URLs, and so the dataset, are the same from run to run whatever port is free.
@@ -85,12 +86,29 @@ def report(db: Path, warc_dir: Path) -> str:
     return "\n".join(lines)
 
 
+def _options(parser) -> None:
+    parser.add_argument(
+        "--edition",
+        type=whole(1, 3),
+        default=1,
+        help="which edition of the sites to serve: 1 (default), 2 (two new articles, one edited) or "
+        "3 (as 2, and three articles taken down: a 404, a redirect to the home page, a removal notice)",
+    )
+    parser.add_argument(
+        "--now",
+        type=moment,
+        metavar="TIME",
+        help="the run's clock (ISO 8601 in UTC, or +2h from now): rechecks are due by it",
+    )
+    quiet_option(parser, "print nothing unless something failed")
+
+
 COMMANDS = [
     Command(
         "demo",
         help="serve the demo site, crawl it, show the result",
         description="Serve the bundled demo news site on 127.0.0.1, crawl it, print what was stored.",
-        options=quiet_option,
+        options=_options,
         run=run_demo,
     )
 ]

@@ -25,7 +25,7 @@ from crawler.commands.base import (
 from crawler.errors import NewsarchiveError, UsageError
 
 # The export's columns: an article row's, then its cluster of copies (null when it has none).
-EXPORT_COLUMNS = [*ARTICLE_COLUMNS, "cluster_id"]
+EXPORT_COLUMNS = [*ARTICLE_COLUMNS, "cluster_id", "status", "last_seen_live", "deleted_at"]
 JSON_COLUMNS = ("authors", "images")
 
 
@@ -44,6 +44,7 @@ def run_search(args) -> int:
             since=args.since,
             until=args.until,
             mark=mark,
+            deleted=args.deleted,
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
@@ -52,7 +53,8 @@ def run_search(args) -> int:
         return 0
     for h in hits:
         copies = f"  ({h.copies} cop{'y' if h.copies == 1 else 'ies'} elsewhere)" if h.copies else ""
-        print(f"{(h.published_at or '')[:16]:<16}  {h.site or ''}  {h.title or ''}{copies}")
+        gone = f"  [deleted {h.deleted_at[:16]}]" if h.status == "deleted" and h.deleted_at else ""
+        print(f"{(h.published_at or '')[:16]:<16}  {h.site or ''}  {h.title or ''}{copies}{gone}")
         print(f"    {h.url}")
         print(f"    {h.snippet}")
     print(f"{len(hits)} article{'s' if len(hits) != 1 else ''} found", file=sys.stderr)
@@ -286,7 +288,12 @@ def _search_options(parser) -> None:
         "--limit", type=whole(0, 10**9), default=20, help="at most N results (default 20; 0: all)"
     )
     selection_options(parser)
-    json_option(parser, "print a JSON list")
+    parser.add_argument(
+        "--deleted",
+        action="store_true",
+        help="only articles deleted from their sites since they were archived (see `deleted`)",
+    )
+    json_option(parser, "print a JSON list (each hit has status and deleted_at)")
 
 
 def _export_options(parser) -> None:

@@ -30,16 +30,28 @@ def gather(store) -> dict:
         }
         for site, c in store.last_crawls().items()
     }
+    deletions = store.deletions_per_day()
+    deleted: dict[str, int] = {}
+    for per_site in deletions.values():
+        for site, n in per_site.items():
+            deleted[site] = deleted.get(site, 0) + n
     for row in sites:
+        row["deleted"] = deleted.get(row["site"], 0)
         row["failures"] = failures.get(row["site"], 0)
         row["requisite_failures"] = requisites.get(row["site"], 0)
         row["last_crawl"] = last.get(row["site"])
-    return {"sites": sites, "per_day": store.articles_per_day(), "crawl_sites": sorted(last)}
+    return {
+        "sites": sites,
+        "per_day": store.articles_per_day(),
+        "deleted_per_day": deletions,
+        "crawl_sites": sorted(last),
+    }
 
 
 def render_text(data: dict, days: int = 14) -> str:
     lines = [
-        f"{'site':<16}{'articles':>9}{'versions':>9}{'failures':>9}{'requisites':>11}  {'published':<23}  last crawl"
+        f"{'site':<16}{'articles':>9}{'versions':>9}{'deleted':>9}{'failures':>9}{'requisites':>11}  "
+        f"{'published':<23}  last crawl"
     ]
     for s in data["sites"]:
         crawl = s["last_crawl"]
@@ -49,7 +61,8 @@ def render_text(data: dict, days: int = 14) -> str:
             else "-"
         )
         lines.append(
-            f"{s['site']:<16}{s['articles']:>9}{s['versions']:>9}{s['failures']:>9}{s['requisite_failures']:>11}  "
+            f"{s['site']:<16}{s['articles']:>9}{s['versions']:>9}{s['deleted']:>9}{s['failures']:>9}"
+            f"{s['requisite_failures']:>11}  "
             f"{(s['first'] or '?') + ' .. ' + (s['last'] or '?'):<23}  {crawl_txt}"
         )
     names = [s["site"] for s in data["sites"]]
@@ -61,21 +74,34 @@ def render_text(data: dict, days: int = 14) -> str:
             f"{'day':<12}" + "".join(f"{n[:10]:>11}" for n in names),
         ]
         lines += [f"{d:<12}" + "".join(f"{data['per_day'][d].get(n, 0):>11}" for n in names) for d in recent]
+    gone = sorted(data["deleted_per_day"])[-days:]
+    if gone:
+        lines += [
+            "",
+            f"deletions per day (found gone; last {len(gone)} days with deletions)",
+            f"{'day':<12}" + "".join(f"{n[:10]:>11}" for n in names),
+        ]
+        lines += [
+            f"{d:<12}" + "".join(f"{data['deleted_per_day'][d].get(n, 0):>11}" for n in names) for d in gone
+        ]
     return "\n".join(lines)
 
 
-def render_chart(data: dict, width: int = 860, height: int = 280) -> str:
-    """An SVG bar chart of articles per day, one colour per site (stacked)."""
-    days = sorted(data["per_day"])
+def render_chart(
+    data: dict, width: int = 860, height: int = 280, key: str = "per_day", what: str = "articles"
+) -> str:
+    """An SVG bar chart of articles (or deletions) per day, one colour per site (stacked)."""
+    per_day = data[key]
+    days = sorted(per_day)
     names = [s["site"] for s in data["sites"]]
     if not days:
-        return "<p>No dated articles yet.</p>"
-    top = max(sum(data["per_day"][d].values()) for d in days)
+        return f"<p>No {what} yet.</p>"
+    top = max(sum(per_day[d].values()) for d in days)
     left, bottom, plot_w, plot_h = 40, 30, width - 60, height - 50
     bar = plot_w / len(days)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
-        f'aria-label="articles per day per site">',
+        f'aria-label="{what} per day per site">',
         f'<line x1="{left}" y1="{height - bottom}" x2="{left + plot_w}" y2="{height - bottom}" stroke="#888"/>',
     ]
     for tick in range(0, top + 1, max(1, top // 4)):
@@ -87,7 +113,7 @@ def render_chart(data: dict, width: int = 860, height: int = 280) -> str:
     for i, day in enumerate(days):
         y = height - bottom
         for k, name in enumerate(names):
-            n = data["per_day"][day].get(name, 0)
+            n = per_day[day].get(name, 0)
             if not n:
                 continue
             h = n / top * plot_h
@@ -111,7 +137,8 @@ def render_chart(data: dict, width: int = 860, height: int = 280) -> str:
 
 def render_html(data: dict) -> str:
     rows = "".join(
-        f"<tr><td>{html.escape(s['site'])}</td><td>{s['articles']}</td><td>{s['versions']}</td><td>{s['failures']}</td>"
+        f"<tr><td>{html.escape(s['site'])}</td><td>{s['articles']}</td><td>{s['versions']}</td><td>{s['deleted']}</td>"
+        f"<td>{s['failures']}</td>"
         f"<td>{s['requisite_failures']}</td><td>{s['first'] or ''} – {s['last'] or ''}</td>"
         f"<td>{html.escape(str((s['last_crawl'] or {}).get('finished_at') or ''))} "
         f"{html.escape(str((s['last_crawl'] or {}).get('status') or ''))}</td></tr>"
@@ -123,7 +150,9 @@ def render_html(data: dict) -> str:
         "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child{text-align:left}</style></head>"
         "<body><h1>newsarchive: articles per day</h1>"
         + render_chart(data)
-        + "<h2>Sites</h2><table><tr><th>site</th><th>articles</th><th>versions</th><th>failures</th>"
+        + "<h2>Deletions per day</h2>"
+        + render_chart(data, key="deleted_per_day", what="deletions found")
+        + "<h2>Sites</h2><table><tr><th>site</th><th>articles</th><th>versions</th><th>deleted</th><th>failures</th>"
         "<th>requisites failed</th><th>published</th><th>last crawl</th></tr>"
         + rows
         + "</table></body></html>\n"

@@ -39,11 +39,22 @@ def run_trend(args) -> int:
             check_output(getattr(args, option), args, f"--{option}")
     store = open_store(args)
     try:
-        rows = trend(store.db, args.words, by=args.by, site=args.site, since=args.since, until=args.until)
+        if not args.words and not args.deleted:
+            raise ValueError("give at least one WORD (or --deleted: every deletion)")
+        rows = trend(
+            store.db,
+            args.words,
+            by=args.by,
+            site=args.site,
+            since=args.since,
+            until=args.until,
+            deleted=args.deleted,
+        )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    words = list(dict.fromkeys(r["word"] for r in rows)) or args.words
     if args.svg or args.png:
-        draw(rows, args.words, args.by, Path(args.svg or args.png))
+        draw(rows, words, args.by, Path(args.svg or args.png))
         print(f"wrote {args.svg or args.png}", file=sys.stderr)
     if args.json:
         print_json(rows)
@@ -52,9 +63,9 @@ def run_trend(args) -> int:
         table: dict[str, dict[str, int]] = {}
         for r in rows:
             table.setdefault(r["period"], {})[r["word"]] = r["count"]
-        print("period".ljust(10) + "".join(f"{w:>10}" for w in args.words))
+        print("period".ljust(10) + "".join(f"{w:>10}" for w in words))
         for period, counts in table.items():
-            print(period.ljust(10) + "".join(f"{counts.get(w, 0):>10}" for w in args.words))
+            print(period.ljust(10) + "".join(f"{counts.get(w, 0):>10}" for w in words))
     return 0
 
 
@@ -172,9 +183,15 @@ def run_terms(args) -> int:
 
 
 def _trend_options(parser) -> None:
-    parser.add_argument("words", nargs="+", metavar="WORD")
+    parser.add_argument("words", nargs="*", metavar="WORD")
     parser.add_argument("--by", choices=["day", "week", "month"], default="month")
     selection_options(parser)
+    parser.add_argument(
+        "--deleted",
+        action="store_true",
+        help="count deleted articles per period of their deletion (deleted_at), not articles per "
+        "publication date; --since/--until then select by deletion day; no WORD: every deletion",
+    )
     json_option(parser, 'print [{"period", "word", "count"}]')
     chart = parser.add_mutually_exclusive_group()
     chart.add_argument("--svg", metavar="FILE", help="draw a line chart as SVG")

@@ -45,7 +45,8 @@ def serve_for(jobs) -> list:
     from crawler.demo.server import start_server
     from crawler.safety import SERVED_HERE
 
-    server, url = start_server(0)
+    edition = max(job.settings.getint("NEWSARCHIVE_DEMO_EDITION", 1) for job in demo_jobs)
+    server, url = start_server(0, edition)
     SERVED_HERE.add(urlsplit(url).hostname or "")
     for job in demo_jobs:
         settings = job.settings.copy()

@@ -99,7 +99,8 @@ def _t(text: str, script: str) -> str:
 
 def build_articles(seed: int = 20260420, edition: int = 1) -> list[DemoArticle]:
     """The demo articles. Edition 2 is the same site a few hours later: two new articles and
-    one article silently edited, as news sites do."""
+    one article silently edited, as news sites do. Edition 3 has the same articles, three of
+    them taken down (build_site)."""
     articles = _first_edition(seed)
     if edition >= 2:
         edited = articles[0]
@@ -379,7 +380,31 @@ def build_site(articles: list[DemoArticle] | None = None, edition: int = 1) -> d
     )
     add("/rss.xml", render_rss(latest[:20]), "utf-8", ctype="application/rss+xml")
     add("/sitemap.xml", render_sitemap(articles), "utf-8", ctype="application/xml")
+    if edition >= 3:
+        _take_down(pages, by_id, add)
     return pages
+
+
+# Edition 3: three stories taken down, each as sites do it (the lists still link them: only a
+# recheck tells what became of them).
+TAKEN_DOWN = {1005: "404", 1016: "home", 1026: "notice"}
+
+
+def _take_down(pages: dict, by_id: dict, add) -> None:
+    for aid, how in TAKEN_DOWN.items():
+        article = by_id[aid]
+        _, _, charset, script = CHANNELS[article.channel]
+        if how == "404":
+            del pages[article.path]
+        elif how == "home":
+            pages[article.path] = Page(302, [("Location", "/"), ("Content-Type", "text/html")], b"")
+        else:
+            notice = _t("该内容已被发布者删除", script)
+            add(
+                article.path,
+                _page(_t("提示", script), script, charset, f'<div class="notice"><p>{notice}</p></div>'),
+                charset,
+            )
 
 
 def _codec(charset: str) -> str:

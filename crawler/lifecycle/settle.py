@@ -25,7 +25,4 @@ def settle(store, site: str, start_urls: tuple[str, ...]) -> Settled:
             if store.crawl_site_down(crawl_id, start_urls):
                 demoted += store.demote_gone(crawl_id)
     changed = store.refresh_statuses(sorted({url for url, _ in unsettled}))
-    deleted = store.db.execute(
-        "select count(*) from article_status where site = ? and status = 'deleted'", [site]
-    ).fetchone()[0]
-    return Settled(changed, deleted, demoted)
+    return Settled(changed, store.deleted_count(site), demoted)
