@@ -37,3 +37,31 @@ def test_the_readmes_demo_commands_run_as_written(tmp_path):
         assert "Traceback" not in result.stderr, line
         if "warcio check" not in line:  # which says nothing when all is well
             assert result.stdout.strip(), line
+
+
+def test_the_readmes_lifecycle_commands_show_the_taken_down_articles(tmp_path):
+    demo = run_cli("demo", "--data-dir", str(tmp_path / "data"), "--quiet")
+    assert demo.returncode == 0, demo.stderr
+    (tmp_path / ".venv").symlink_to(ROOT / ".venv")
+    lines = _blocks("On the demo (after `make demo`", 1)
+    assert any("deleted" in line for line in lines) and any("diff" in line for line in lines)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}"}
+    out = {}
+    for line in lines:
+        result = subprocess.run(
+            ["bash", "-o", "pipefail", "-c", line],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert result.returncode == 0 and "Traceback" not in result.stderr, (line, result.stderr)
+        out[line.split()[1]] = result.stdout
+    from crawler.demo.site import TAKEN_DOWN, build_articles
+
+    paths = {a.id: a.path for a in build_articles(edition=3)}
+    listed = re.findall(r"^    (http://\S+)$", out["deleted"], flags=re.M)
+    assert sorted(listed) == sorted(f"http://demo.newsarchive.test{paths[i]}" for i in TAKEN_DOWN)
+    assert "{+更正：此前报道中的开通日期有误，现已更正。+}" in out["diff"]
+    assert "status: deleted" in out["history"]
