@@ -62,6 +62,14 @@ def response_head(response) -> bytes:
     return http_head(f"{protocol} {response.status} {reason}".rstrip(), headers)
 
 
+def _clock_field(settings) -> dict[str, str]:
+    if not settings.get("NEWSARCHIVE_NOW"):
+        return {}
+    from crawler.validate import run_clock
+
+    return {"newsarchive-now": run_clock(settings).strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+
 def _text(value: bytes | None) -> str | None:
     return value.decode("latin-1") if value else None
 
@@ -95,6 +103,9 @@ class WarcCaptureExtension:
                     "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
                     "http-header-user-agent": settings.get("USER_AGENT"),
                     "isPartOf": getattr(spider, "crawl_id", ""),
+                    # The run's clock when --now set it: checks are dated by it, and
+                    # `reextract` dates them again from here.
+                    **_clock_field(settings),
                 },
             )
 

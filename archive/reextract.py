@@ -22,7 +22,16 @@ from crawler.extract.pager import merge_pages, page_number, possible_first_pages
 
 logger = logging.getLogger(__name__)
 
-REBUILT = ("articles", "article_versions", "related", "articles_fts", "article_aliases", "article_pages")
+REBUILT = (
+    "articles",
+    "article_versions",
+    "related",
+    "articles_fts",
+    "article_aliases",
+    "article_pages",
+    "checks",
+    "article_status",
+)
 
 
 def _warcinfo_fields(record) -> dict[str, str]:
@@ -54,23 +63,28 @@ def _responses(
     damaged: dict[Path, str],
     aliases: list | None = None,
     holders: _Holders | None = None,
+    answers: list | None = None,
 ) -> list[_Response]:
     """Pass one: every archived 200 response that the crawl would have extracted, read for its
     headers only. A file that cannot be read to its end goes to `damaged` with the reason;
     identical-payload revisits of another URL go to `aliases` as (url, that URL, date);
-    `holders` learns which record holds each URL's last good bytes (images, for their entries)."""
+    `holders` learns which record holds each URL's last good bytes (images, for their entries);
+    `answers` gets every response and revisit, for the checks of the articles."""
+    from crawler.lifecycle.rebuild import answer_of
+
     found = []
     for path in files:
         parts = path.relative_to(warc_dir).parts
         site = parts[0] if len(parts) > 1 else "adhoc"
         profile = profiles.get(site)
-        crawl_id = ""
+        crawl_id, clock = "", None
         try:
             with path.open("rb") as fh:
                 it = ArchiveIterator(fh, check_digests=True)
                 for record in it:
                     if record.rec_type == "warcinfo":
-                        crawl_id = _warcinfo_fields(record).get("isPartOf", "")
+                        fields = _warcinfo_fields(record)
+                        crawl_id, clock = fields.get("isPartOf", ""), fields.get("newsarchive-now")
                         continue
                     record.raw_stream.read()  # to its end, so that a record cut short shows
                     # Asked only now: warcio's offset lookup before a read spoils the read.
@@ -80,6 +94,12 @@ def _responses(
                         break
                     if holders is not None:
                         holders.note(record, path.relative_to(warc_dir).as_posix(), offset)
+                    if answers is not None:
+                        answer = answer_of(
+                            record, path.relative_to(warc_dir).as_posix(), offset, crawl_id, site, clock
+                        )
+                        if answer is not None:
+                            answers.append(answer)
                     if record.rec_type == "revisit" and aliases is not None:
                         _note_alias(record, profile, aliases)
                         continue
@@ -238,7 +258,8 @@ def rebuild(
     damaged: dict[Path, str] = {}
     aliases: list[tuple[str, str, str]] = []
     holders = _Holders()
-    responses = sorted(_responses(files, warc_dir, profiles, damaged, aliases, holders))
+    answers: list = []
+    responses = sorted(_responses(files, warc_dir, profiles, damaged, aliases, holders, answers))
     _cut_files(store, files, warc_dir, damaged)
     scratch_path = store.path.with_name(store.path.name + ".reextract")
     _remove(scratch_path)
@@ -257,6 +278,11 @@ def rebuild(
         # The same page at another URL: an alias of the article its bytes were first stored as.
         if scratch.has_article(target):
             scratch.add_alias(url, target, date)
+    from crawler.lifecycle.rebuild import rebuild_checks
+
+    counts["checks"] = rebuild_checks(
+        scratch, answers, warc_dir, profiles, store.crawl_start_urls(profiles), holders.where
+    )
     scratch.close()
     counts["damaged"] = {str(p): why for p, why in damaged.items()}
     lost = _rows_in(store, scratch_path, {p.relative_to(warc_dir).as_posix() for p in damaged})

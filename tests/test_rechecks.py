@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 import time
@@ -191,3 +192,33 @@ def test_search_trend_export_stats_and_datasette_know_the_deleted(four_crawls):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_reextract_rebuilds_the_checks_and_statuses_from_the_warc_alone(four_crawls, tmp_path):
+    import shutil
+
+    _, data, _ = four_crawls
+    copy = tmp_path / "data"
+    shutil.copytree(data, copy)
+    fields = "url, checked_at, outcome, verdict, how, status, redirect_to, notice, warc_filename, warc_offset"
+    before = [
+        dict(r)
+        for r in rows(copy, f"select {fields} from checks where status is not null order by url, checked_at")
+    ]
+    statuses = (
+        "select url, status, last_seen_live, deleted_at, how, restorations from article_status order by url"
+    )
+    status_before = [dict(r) for r in rows(copy, statuses)]
+    lost = rows(copy, "select count(*) n from checks where status is null")[0]["n"]
+    assert lost == 1  # the timeout: no answer, nothing archived
+    # The lifecycle tables are emptied first: what comes back comes from the WARC files.
+    conn = sqlite3.connect(copy / "news.db")
+    conn.execute("delete from checks")
+    conn.execute("delete from article_status")
+    conn.commit()
+    conn.close()
+    result = run_cli("reextract", "--data-dir", str(copy), "--profiles", str(PROFILES))
+    assert result.returncode == 0, result.stderr
+    assert [dict(r) for r in rows(copy, f"select {fields} from checks order by url, checked_at")] == before
+    assert [dict(r) for r in rows(copy, statuses)] == status_before
+    assert len(deleted(copy)) == len(REMOVED)

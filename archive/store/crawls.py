@@ -98,3 +98,14 @@ class Crawls(Connection):
         return sorted(
             r[0] for r in self.db.execute("select site from crawls union select site from schedules")
         )
+
+    def crawl_start_urls(self, profiles: dict) -> dict[str, tuple[str, ...]]:
+        """Crawl id -> the start pages it fetched: its profile's, on the --base-url it had."""
+        found = {}
+        for crawl_id, site, options in self.db.execute("select id, site, options from crawls"):
+            profile = profiles.get(site)
+            if profile is None:
+                continue
+            base = json.loads(options or "{}").get("base_url")
+            found[crawl_id] = (profile.rebased(base) if base else profile).start_urls
+        return found

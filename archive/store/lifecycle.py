@@ -268,6 +268,23 @@ class Lifecycle(Connection):
         timeline.sort(key=lambda e: (e["at"], order[e["event"]]))
         return {"url": url, "site": site, "title": title, "status": status, "timeline": timeline}
 
+    def articles_and_versions(self):
+        """(url, site, [(record id, body) of each version, in order], pages) of every article."""
+        pages = dict(self.db.execute("select article_url, count(*) from article_pages group by article_url"))
+        versions: dict[str, list] = {}
+        for url, record_id, body in self.db.execute(
+            "select url, warc_record_id, body from article_versions order by url, version"
+        ):
+            versions.setdefault(url, []).append((record_id, body))
+        for url, site in self.db.execute("select url, site from articles order by url").fetchall():
+            if url in versions:
+                yield url, site, versions[url], pages.get(url, 1)
+
+    def checked_crawls(self) -> list[str]:
+        return [
+            c for (c,) in self.db.execute("select distinct crawl_id from checks where crawl_id is not null")
+        ]
+
 
 def _check_event(check: dict) -> dict:
     """A check as an event of an article's timeline."""
