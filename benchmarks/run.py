@@ -14,6 +14,8 @@
    memory beside the serial run.
 7. deadhosts_bench: a crawl whose pages load requisites from hosts that cannot be reached,
    against the same crawl with requisites off.
+8. recheck_bench: a site of 10,000 articles published over 60 simulated days, crawled daily with
+   rechecks on and off (NEWSARCHIVE_BENCH_RECHECK articles, NEWSARCHIVE_BENCH_RECHECK_DAYS days).
 """
 
 from __future__ import annotations
@@ -78,3 +80,9 @@ if __name__ == "__main__":
     import deadhosts_bench
 
     deadhosts_bench.main()
+    import recheck_bench
+
+    recheck_bench.main(
+        int(os.environ.get("NEWSARCHIVE_BENCH_RECHECK", "10000")),
+        int(os.environ.get("NEWSARCHIVE_BENCH_RECHECK_DAYS", "60")),
+    )
