@@ -26,6 +26,7 @@ class MergeReport:
     articles_new: int = 0
     articles_updated: int = 0
     versions: int = 0
+    checks: int = 0
     skipped: list[str] = field(default_factory=list)
 
 
@@ -73,9 +74,35 @@ def merge_shard(target: ArticleStore, shard_path: Path, report: MergeReport) -> 
                 _merge_article(target, src, article, report)
             for row in _rows(src, "select * from article_aliases"):
                 db.table("article_aliases").insert(row, ignore=True)
+            checked = _merge_checks(target, src, report)
+        # The statuses of the articles with new checks, from all their checks, wherever made.
+        target.refresh_statuses(sorted(checked))
     finally:
         src.close()
     report.shards += 1
+
+
+def _merge_checks(target: ArticleStore, src: sqlite3.Connection, report: MergeReport) -> set[str]:
+    """A shard's checks, each once, and when its articles were first captured; returns the URLs
+    with checks new to the target."""
+    db = target.db
+    for row in _rows(src, "select url, site, since from article_status where since is not null"):
+        mine = db.execute("select since from article_status where url = ?", [row["url"]]).fetchone()
+        if mine is None:
+            target.start_status(row["url"], row["site"], row["since"])
+        elif row["since"] < (mine[0] or row["since"]):
+            db.execute("update article_status set since = ? where url = ?", [row["since"], row["url"]])
+    checked = set()
+    for row in _rows(src, "select * from checks order by id"):
+        row.pop("id")
+        if not db.execute(
+            "select 1 from checks where url = ? and checked_at = ? and crawl_id is ? and warc_record_id is ?",
+            [row["url"], row["checked_at"], row["crawl_id"], row["warc_record_id"]],
+        ).fetchone():
+            target.add_check(row)
+            report.checks += 1
+            checked.add(row["url"])
+    return checked
 
 
 def _merge_article(target: ArticleStore, src: sqlite3.Connection, article: dict, report: MergeReport) -> None:

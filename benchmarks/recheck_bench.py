@@ -50,15 +50,22 @@ class Site:
             day = self.day
         if path == "/":
             first = day * self.per_day
-            links = "".join(f'<li><a href="/a/{n}.html">第{n}号新闻</a></li>' for n in range(first, first + self.per_day))
+            links = "".join(
+                f'<li><a href="/a/{n}.html">第{n}号新闻</a></li>' for n in range(first, first + self.per_day)
+            )
             return 200, f"<html><body><ul>{links}</ul></body></html>".encode()
         if path.startswith("/a/") and path.endswith(".html"):
             n = int(path[3:-5])
             published = n // self.per_day
             if published > day or (n % 50 == 0 and day >= published + 10):
                 return 404, b""
-            text = "".join(f"<p>第{n}号新闻的第{k}段。记者从有关部门获悉，相关工作正在推进之中。</p>" for k in range(6))
-            return 200, f'<html><body><h1>第{n}号新闻</h1><div class="content">{text}</div></body></html>'.encode()
+            text = "".join(
+                f"<p>第{n}号新闻的第{k}段。记者从有关部门获悉，相关工作正在推进之中。</p>" for k in range(6)
+            )
+            return (
+                200,
+                f'<html><body><h1>第{n}号新闻</h1><div class="content">{text}</div></body></html>'.encode(),
+            )
         return 404, b""
 
 

@@ -24,6 +24,7 @@ import logging
 import os
 import socket
 import time
+from collections import deque
 
 from redis.exceptions import RedisError
 from scrapy import signals
@@ -31,6 +32,8 @@ from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy.utils.request import fingerprint
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
+
+from crawler.frontier import RECHECK
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +116,10 @@ class SharedScheduler(Scheduler):
     def open(self, spider):
         super().open(spider)
         self.raw_of: dict[str, bytes] = {}
+        # Rechecks of this worker's own stored articles (crawler/lifecycle/): its shard alone
+        # knows them, so they stay here, out of the shared queue; a killed worker's are in its
+        # shard's frontier, and its next run does them.
+        self.local: deque = deque()
         self.redis_error: Exception | None = None
         self.idle_since: float | None = None
         self.moved_back = 0
@@ -183,6 +190,9 @@ class SharedScheduler(Scheduler):
             return False
 
     def _enqueue(self, request):
+        if request.meta.get("kind") == RECHECK:
+            self.local.append(request)
+            return True
         url = request.meta.get("frontier_url")
         if request.dont_filter and url in self.raw_of:
             # A retry of a request we hold: the new copy (which the seen-set lets through)
@@ -199,6 +209,8 @@ class SharedScheduler(Scheduler):
     def next_request(self):
         if self.redis_error is not None:
             return None
+        if self.local:
+            return self.local.popleft()
         try:
             raw = self.server.lmove(self.queue.key, self._processing(self.worker), "RIGHT", "LEFT")
         except RedisError as exc:
@@ -223,6 +235,8 @@ class SharedScheduler(Scheduler):
     def has_pending_requests(self) -> bool:
         if self.redis_error is not None:
             return False
+        if self.local:
+            return True
         try:
             return len(self.queue) > 0
         except RedisError as exc:

@@ -110,6 +110,30 @@ def test_two_workers_share_the_crawl_and_merge_into_one_dataset(demo_site, redis
     assert left == []
 
 
+def test_rechecks_are_made_once_across_workers_each_by_its_own_shard(demo_site, redis_url, tmp_path):
+    data = tmp_path / "data"
+    for extra in ((), ("--now", "+2h")):
+        workers = [
+            worker(demo_site, data, redis_url, name, "--delay", "0.05", *extra) for name in ("w1", "w2")
+        ]
+        for proc in workers:
+            _, err = proc.communicate(timeout=300)
+            assert proc.returncode == 0, err
+    shards = sorted((data / "shards").glob("*/news.db"))
+    checked: list[str] = []
+    for shard in shards:
+        db = sqlite3.connect(shard)
+        mine = {u for (u,) in db.execute("select url from articles")}
+        urls = [u for (u,) in db.execute("select url from checks")]
+        db.close()
+        assert set(urls) <= mine  # a shard checks only the articles it holds
+        checked += urls
+    assert len(checked) == len(set(checked)) == ARTICLES  # every article once, by one worker
+    assert run_cli("merge", "--data-dir", str(data)).returncode == 0
+    assert count(data / "news.db", "select count(*) from checks") == ARTICLES
+    assert count(data / "news.db", "select count(*) from checks where outcome = 'unchanged'") == ARTICLES
+
+
 def test_a_killed_worker_s_requests_are_finished_by_the_other(demo_site, redis_url, tmp_path):
     data = tmp_path / "data"
     slow = ("--delay", "0.15", "--concurrency", "1")  # slow enough to be killed mid-crawl

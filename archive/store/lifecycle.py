@@ -193,6 +193,22 @@ class Lifecycle(Connection):
             }
         return dict(zip(("status", "last_seen_live", "deleted_at", "how", "restorations"), row, strict=True))
 
+    def check_outcomes(self, crawl_id: str) -> dict[str, int]:
+        """Outcome -> checks of a crawl."""
+        return dict(
+            self.db.execute(
+                "select outcome, count(*) from checks where crawl_id = ? group by outcome", [crawl_id]
+            )
+        )
+
+    def deleted_by(self, crawl_id: str) -> int:
+        """Articles whose deletion a crawl confirmed (found gone again, an hour or more later)."""
+        return self.db.execute(
+            "select count(distinct s.url) from article_status s join checks c on c.url = s.url "
+            "where s.status = 'deleted' and c.crawl_id = ? and c.verdict = 'gone'",
+            [crawl_id],
+        ).fetchone()[0]
+
     def deleted_count(self, site: str) -> int:
         return self.db.execute(
             "select count(*) from article_status where site = ? and status = 'deleted'", [site]

@@ -255,6 +255,15 @@ def summarise(db_path: Path, crawl_ids: list[str]) -> tuple[list[dict], str]:
             lines += [f"  {stage} {url}: {reason}" for stage, url, reason in failures]
             if row["errors"] > 5:
                 lines.append(f"  ... and {row['errors'] - 5} more (newsarchive stats, or the failures table)")
+        checks = store.check_outcomes(row["id"])
+        if checks:
+            gone = store.deleted_by(row["id"])
+            lines.append(
+                f"  rechecks: {sum(checks.values())} ("
+                + ", ".join(f"{n} {outcome}" for outcome, n in sorted(checks.items()))
+                + ")"
+                + (f"; {gone} of the articles checked are deleted (newsarchive deleted)" if gone else "")
+            )
         requisites = store.requisite_failures(row["id"])
         if requisites:
             lines.append(
