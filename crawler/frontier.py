@@ -115,10 +115,11 @@ class Frontier:
         """The validators of a stored article's last fetch (none for a URL never stored). None
         either when its last check found it gone or unavailable: a 304 would then say "still
         the notice page", not "still the article"."""
-        known = self._rows.known_article(url)
-        if not known or self._rows.last_verdict(url) not in (None, "live"):
+        if not self._rows.known_article(url) or self._rows.last_verdict(url) not in (None, "live"):
             return {}
-        return _conditional(known[2], known[3])
+        # Only from a fetch that was dealt with: a run killed between a fetch and its check
+        # left validators of an answer nobody read (the notice page, perhaps).
+        return self.conditions(url)
 
     # -- done -------------------------------------------------------------------------------
 

@@ -222,3 +222,51 @@ def test_reextract_rebuilds_the_checks_and_statuses_from_the_warc_alone(four_cra
     assert [dict(r) for r in rows(copy, f"select {fields} from checks order by url, checked_at")] == before
     assert [dict(r) for r in rows(copy, statuses)] == status_before
     assert len(deleted(copy)) == len(REMOVED)
+
+
+def test_a_kill_during_rechecks_leaves_whole_checks_and_no_article_marked(lifesite, tmp_path):
+    import os
+    import signal
+
+    url, stage = lifesite
+    crawl(url, tmp_path, "2026-05-01T00:00:00Z")
+    stage(2)
+    args = [
+        sys.executable, "-m", "crawler", "crawl", "lifesite", "--profiles", str(PROFILES), "--base-url", url,
+        "--data-dir", str(tmp_path), "--allow-private-addresses", "--delay", "0.3", "--set", "DOWNLOAD_TIMEOUT=2",
+        "--set", "NEWSARCHIVE_COMMIT_INTERVAL=0", "--now", "2026-05-01T02:00:00Z", "--quiet",
+    ]  # fmt: skip
+    proc = subprocess.Popen(args, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if rows(tmp_path, "select count(*) n from checks")[0]["n"] >= 4:
+                break
+        except sqlite3.OperationalError:
+            pass
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    for worker in __import__("tests.servers", fromlist=["descendants"]).descendants(proc.pid):
+        with __import__("contextlib").suppress(ProcessLookupError):
+            os.kill(worker, signal.SIGKILL)
+    checks = rows(tmp_path, "select * from checks")
+    assert 4 <= len(checks) < len(ARTICLES)
+    assert all(c["outcome"] and c["verdict"] and c["checked_at"] for c in checks)
+    assert all(c["warc_filename"] for c in checks if c["status"])
+    assert rows(tmp_path, "select count(*) n from article_status where status != 'live'")[0]["n"] == 0
+    # The next run carries the killed one on: each article checked once at that time, then settled.
+    crawl(url, tmp_path, "2026-05-01T02:00:00Z")
+    at_two = rows(
+        tmp_path, "select url, count(*) n from checks where checked_at = '2026-05-01T02:00:00Z' group by url"
+    )
+    assert len(at_two) == len(ARTICLES) and {r["n"] for r in at_two} == {1}
+    stage(3)
+    crawl(url, tmp_path, "2026-05-01T07:00:00Z")
+    gone = {url + path_of(a) for a in (*REMOVED, 110)}  # 110 comes back only in stage 4
+    assert {row["url"] for row in deleted(tmp_path)} == gone, [
+        dict(r)
+        for r in rows(
+            tmp_path, "select url, checked_at, outcome, status, notice from checks where url like '%104%'"
+        )
+    ]
