@@ -270,3 +270,27 @@ def test_a_kill_during_rechecks_leaves_whole_checks_and_no_article_marked(lifesi
             tmp_path, "select url, checked_at, outcome, status, notice from checks where url like '%104%'"
         )
     ]
+
+
+def test_schedule_run_due_rechecks_as_crawl_does(lifesite, tmp_path):
+    url, stage = lifesite
+
+    def run_due(now: str) -> None:
+        result = run_cli("schedule", "run-due", "--quiet", "--data-dir", str(tmp_path), "--now", now)
+        assert result.returncode == 0, result.stderr
+
+    added = run_cli(
+        "schedule", "add", "lifesite", "--every", "1h", "--profiles", str(PROFILES), "--base-url", url,
+        "--allow-private-addresses", "--delay", "0", "--set", "DOWNLOAD_TIMEOUT=2", "--data-dir", str(tmp_path),
+        "--now", "2026-05-01T00:00:00Z",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    run_due("2026-05-01T00:00:00Z")
+    stage(2)
+    run_due("2026-05-01T02:00:00Z")
+    stage(3)
+    run_due("2026-05-01T07:00:00Z")
+    assert {row["url"] for row in deleted(tmp_path)} == {url + path_of(a) for a in (*REMOVED, 110)}
+    assert {c["checked_at"] for c in rows(tmp_path, "select checked_at from checks")} == {
+        "2026-05-01T02:00:00Z", "2026-05-01T07:00:00Z"
+    }  # fmt: skip

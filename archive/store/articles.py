@@ -155,6 +155,10 @@ class Articles(Connection):
         cur = self.db.execute("update articles set last_fetched_at = ? where url = ?", [fetched_at, url])
         return cur.rowcount > 0
 
+    def site_of(self, url: str) -> str | None:
+        row = self.db.execute("select site from articles where url = ?", [url]).fetchone()
+        return row[0] if row else None
+
     def article_body(self, url: str) -> str | None:
         row = self.db.execute("select body from articles where url = ?", [url]).fetchone()
         return row[0] if row else None

@@ -107,14 +107,27 @@ def run_diff(args) -> int:
         check_output(args.html, args, "--html")
     store = open_store(args)
     versions = store.versions(args.url)
+    if not versions or (args.site and store.site_of(args.url) != args.site):
+        raise NewsarchiveError(
+            f"no article at {args.url} in {store.path}" + (f" of site {args.site}" if args.site else "")
+        )
+    versions = {
+        n: v
+        for n, v in versions.items()
+        if (not args.since or v[0][:10] >= args.since) and (not args.until or v[0][:10] <= args.until)
+    }
     if not versions:
-        raise NewsarchiveError(f"no article at {args.url} in {store.path}")
+        raise NewsarchiveError(f"{args.url} has no version fetched between --since and --until")
     last = max(versions)
     to = args.to if args.to is not None else last
-    since = args.since_version if args.since_version is not None else max(1, to - 1)
+    since = args.since_version
+    if since is None:
+        since = max((n for n in versions if n < to), default=to)
     for n in (since, to):
         if n not in versions:
-            raise NewsarchiveError(f"{args.url} has versions 1 to {last}, not {n}")
+            raise NewsarchiveError(
+                f"{args.url} has versions {min(versions)} to {last} (of those asked for), not {n}"
+            )
     if since == to:
         print(f"{args.url} has one version: nothing to compare", file=sys.stderr)
         return 0
@@ -154,6 +167,7 @@ def _diff_options(parser) -> None:
         "--to", type=whole(1, 10**9), metavar="M", help="the newer version (default: the last)"
     )
     parser.add_argument("--html", metavar="FILE", help="write the changes side by side as an HTML page")
+    _period(parser, "versions fetched")
     json_option(parser, 'print {"url", "from", "to", "changes": [{"before", "after", "pieces"}]}')
 
 

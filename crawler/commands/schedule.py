@@ -316,7 +316,13 @@ def _schedule_options(parser) -> None:
         "Example, in a crontab: */5 * * * * newsarchive schedule run-due --quiet",
     )
     quiet_option(due, "print nothing unless a crawl failed")
-    due.add_argument("--now", type=moment, help=argparse.SUPPRESS)
+    due.add_argument(
+        "--now",
+        type=moment,
+        metavar="TIME",
+        help="the clock (ISO 8601 in UTC, or +2h from now) that says what is due, and that the "
+        "crawls' rechecks and statuses use, for tests and demonstrations (default: now)",
+    )
     due.add_argument(
         "-s",
         "--set",
