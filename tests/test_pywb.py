@@ -50,21 +50,9 @@ def crawled_twice(demo_site, tmp_path_factory):
     return {"url": demo_site, "data": data}
 
 
-@pytest.fixture(scope="module")
-def wayback(crawled_twice, tmp_path_factory):
-    bin_dir = pywb_venv()
-    data = crawled_twice["data"]
-    root = tmp_path_factory.mktemp("pywb")
-    wacz = root / "demo.wacz"
-    result = run_cli("export", "--format", "wacz", "--out", str(wacz), "--data-dir", str(data))
-    assert result.returncode == 0, result.stderr
-    warcs = sorted(str(p) for p in (data / "warc").rglob("*.warc.gz"))
-    for cmd in (
-        ["init", "warcs"],
-        ["add", "warcs", *warcs],
-        ["init", "wacz"],
-        ["add", "--unpack-wacz", "wacz", str(wacz)],
-    ):
+def _start_wayback(bin_dir: Path, root: Path, commands) -> tuple[subprocess.Popen, str]:
+    """pywb's wayback on a free port over the collections `commands` (wb-manager's) make."""
+    for cmd in commands:
         subprocess.run([str(bin_dir / "wb-manager"), *cmd], cwd=root, check=True, capture_output=True)
     port = _free_port()
     proc = subprocess.Popen(
@@ -80,10 +68,31 @@ def wayback(crawled_twice, tmp_path_factory):
     while True:
         try:
             urllib.request.urlopen(base + "/", timeout=5).read()
-            break
+            return proc, base
         except OSError:
             assert time.monotonic() < deadline and proc.poll() is None, (root / "wayback.log").read_text()
             time.sleep(0.3)
+
+
+@pytest.fixture(scope="module")
+def wayback(crawled_twice, tmp_path_factory):
+    bin_dir = pywb_venv()
+    data = crawled_twice["data"]
+    root = tmp_path_factory.mktemp("pywb")
+    wacz = root / "demo.wacz"
+    result = run_cli("export", "--format", "wacz", "--out", str(wacz), "--data-dir", str(data))
+    assert result.returncode == 0, result.stderr
+    warcs = sorted(str(p) for p in (data / "warc").rglob("*.warc.gz"))
+    proc, base = _start_wayback(
+        bin_dir,
+        root,
+        (
+            ["init", "warcs"],
+            ["add", "warcs", *warcs],
+            ["init", "wacz"],
+            ["add", "--unpack-wacz", "wacz", str(wacz)],
+        ),
+    )
     yield base, crawled_twice["url"]
     proc.terminate()
     proc.wait(timeout=10)
@@ -186,3 +195,37 @@ def test_the_newest_capture_replays_after_a_second_crawl(wayback, crawled_twice,
         if site + path in revisited and served != revisited[site + path]:
             wrong.append((path, f"capture of {stamp}"))
     assert not wrong
+
+
+def test_the_last_live_capture_of_a_deleted_article_replays(tmp_path):
+    """Three demo articles taken down (edition 3): each is listed by `deleted`, and pywb replays
+    its last live capture, found by the WARC record `deleted` names, with the original bytes."""
+    import json
+
+    from warcio.archiveiterator import ArchiveIterator
+
+    from crawler.demo.site import TAKEN_DOWN
+
+    data = tmp_path / "data"
+    for extra in ((), ("--edition", "3", "--now", "+2h"), ("--edition", "3", "--now", "+4h")):
+        result = run_cli("demo", "--quiet", "--data-dir", str(data), *extra)
+        assert result.returncode == 0, result.stderr
+    gone = json.loads(run_cli("deleted", "--json", "--data-dir", str(data)).stdout)
+    assert len(gone) == len(TAKEN_DOWN)
+    root = tmp_path / "pywb"
+    root.mkdir()
+    warcs = sorted(str(p) for p in (data / "warc").rglob("*.warc.gz"))
+    proc, base = _start_wayback(pywb_venv(), root, (["init", "gone"], ["add", "gone", *warcs]))
+    pages = build_site(build_articles())
+    try:
+        for row in gone:
+            with (data / "warc" / row["warc_file"]).open("rb") as fh:
+                fh.seek(row["warc_offset"])
+                date = next(iter(ArchiveIterator(fh))).rec_headers["WARC-Date"]
+            stamp = "".join(c for c in date if c.isdigit())[:14]
+            with urllib.request.urlopen(f"{base}/gone/{stamp}id_/{row['url']}", timeout=10) as resp:
+                path = row["url"].removeprefix("http://demo.newsarchive.test")
+                assert resp.status == 200 and resp.read() == pages[path].body, row["url"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
