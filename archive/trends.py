@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import date, timedelta
 from itertools import islice
 
-from archive.store.rows import article_filters
+from archive.store.rows import article_filters, deleted_filters
 from crawler.searchtext import contains_all, fold, fts_expression, query_terms
 
 PERIODS = ("day", "week", "month")
@@ -37,15 +37,7 @@ def _filters(site, since, until, dated: bool = True) -> tuple[str, list]:
 
 def _deleted_filters(site, since, until) -> tuple[str, list]:
     """The WHERE of deleted articles (joined as `s`), by site and day of deletion."""
-    where, params = ["s.status = 'deleted'"], []
-    for clause, value in (
-        ("a.site = ?", site),
-        ("substr(s.deleted_at, 1, 10) >= ?", since),
-        ("substr(s.deleted_at, 1, 10) <= ?", until),
-    ):
-        if value:
-            where.append(clause)
-            params.append(value)
+    where, params = deleted_filters(site, since, until)
     return " and ".join(where), params
 
 

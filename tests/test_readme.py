@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from pathlib import Path
 
 from tests.conftest import ROOT, run_cli
 
@@ -17,24 +18,30 @@ def _blocks(after: str, count: int) -> list[str]:
     return [line for block in blocks for line in block.splitlines() if line.strip()]
 
 
+def _run(line: str, where: Path) -> subprocess.CompletedProcess:
+    """One README command line, run by bash as a user would, in `where` (.venv linked in)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}"}
+    result = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", line],
+        cwd=where,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, (line, result.stderr)
+    assert "Traceback" not in result.stderr, line
+    return result
+
+
 def test_the_readmes_demo_commands_run_as_written(tmp_path):
     demo = run_cli("demo", "--data-dir", str(tmp_path / "data"))
     assert demo.returncode == 0, demo.stderr
     (tmp_path / ".venv").symlink_to(ROOT / ".venv")
     lines = _blocks("The pictures are small PNG scenes", 3)
     assert len(lines) >= 9 and any("crawl demo" in line for line in lines)
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}"}
     for line in lines:
-        result = subprocess.run(
-            ["bash", "-o", "pipefail", "-c", line],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert result.returncode == 0, (line, result.stderr)
-        assert "Traceback" not in result.stderr, line
+        result = _run(line, tmp_path)
         if "warcio check" not in line:  # which says nothing when all is well
             assert result.stdout.strip(), line
 
@@ -45,19 +52,7 @@ def test_the_readmes_lifecycle_commands_show_the_taken_down_articles(tmp_path):
     (tmp_path / ".venv").symlink_to(ROOT / ".venv")
     lines = _blocks("On the demo (after `make demo`", 1)
     assert any("deleted" in line for line in lines) and any("diff" in line for line in lines)
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}"}
-    out = {}
-    for line in lines:
-        result = subprocess.run(
-            ["bash", "-o", "pipefail", "-c", line],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert result.returncode == 0 and "Traceback" not in result.stderr, (line, result.stderr)
-        out[line.split()[1]] = result.stdout
+    out = {line.split()[1]: _run(line, tmp_path).stdout for line in lines}
     from crawler.demo.site import TAKEN_DOWN, build_articles
 
     paths = {a.id: a.path for a in build_articles(edition=3)}

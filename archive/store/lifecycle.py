@@ -8,7 +8,7 @@ leaves whole check rows and no status computed from half of them.
 from __future__ import annotations
 
 from archive.store.connection import Connection
-from archive.store.rows import insert
+from archive.store.rows import deleted_filters, insert
 
 CHECK_COLUMNS = (
     "url",
@@ -128,16 +128,7 @@ class Lifecycle(Connection):
         self, site: str | None = None, since: str | None = None, until: str | None = None
     ) -> list[dict]:
         """The deleted articles, newest deletion first, with their last live capture."""
-        where, params = ["s.status = 'deleted'"], []
-        if site:
-            where.append("a.site = ?")
-            params.append(site)
-        if since:
-            where.append("substr(s.deleted_at, 1, 10) >= ?")
-            params.append(since)
-        if until:
-            where.append("substr(s.deleted_at, 1, 10) <= ?")
-            params.append(until)
+        where, params = deleted_filters(site, since, until)
         rows = self.db.execute(
             "select a.url, a.site, a.title, a.published_at, s.last_seen_live, s.deleted_at, s.how "
             "from article_status s join articles a on a.url = s.url where "

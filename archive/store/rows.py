@@ -48,16 +48,26 @@ def index_row(
     )
 
 
-def article_filters(site: str | None, since: str | None, until: str | None) -> tuple[list[str], list]:
-    """SQL conditions (on `articles a`) and their values for a site and a publication period."""
+def article_filters(
+    site: str | None, since: str | None, until: str | None, day: str = "a.published_at"
+) -> tuple[list[str], list]:
+    """SQL conditions (on `articles a`) and their values for a site and a period of `day`
+    (the publication date; `s.deleted_at` for deletions)."""
     where, params = [], []
     if site:
         where.append("a.site = ?")
         params.append(site)
     if since:
-        where.append("substr(a.published_at, 1, 10) >= ?")
+        where.append(f"substr({day}, 1, 10) >= ?")
         params.append(since)
     if until:
-        where.append("substr(a.published_at, 1, 10) <= ?")
+        where.append(f"substr({day}, 1, 10) <= ?")
         params.append(until)
     return where, params
+
+
+def deleted_filters(site: str | None, since: str | None, until: str | None) -> tuple[list[str], list]:
+    """SQL conditions on deleted articles (`article_status s` joined to `articles a`), by site
+    and day of deletion."""
+    where, params = article_filters(site, since, until, day="s.deleted_at")
+    return ["s.status = 'deleted'", *where], params
